@@ -1,0 +1,503 @@
+/*
+ * artefact — culture artefact assessment for Community Led Support sites.
+ *
+ * This is the one public header of libartefact.  Every public symbol starts
+ * with art_ (functions, types) or ART_ (constants).  Functions that can fail
+ * return an art_status and fill an art_error the caller may print: the
+ * message is one line, names the file involved where there is one, and never
+ * contains document text (interview data is sensitive personal data).
+ *
+ * Ownership: a function named *_free or *_clear releases what the matching
+ * constructor returned.  Strings inside structs are owned by the struct.
+ */
+#ifndef ARTEFACT_H
+#define ARTEFACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ART_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum art_status {
+    ART_OK = 0,
+    ART_ERR_USAGE,       /* bad arguments from the caller */
+    ART_ERR_IO,          /* missing or unreadable file, write failure */
+    ART_ERR_FORMAT,      /* malformed input (CSV, HTML, XML, rubric) */
+    ART_ERR_UNSUPPORTED, /* a file whose format artefact does not read */
+    ART_ERR_NOMEM,       /* allocation failed */
+    ART_ERR_STORE,       /* SQLite reported an error */
+    ART_ERR_PLUGIN,      /* a plugin failed (load, run, or bad output) */
+    ART_ERR_LIMIT,       /* a size, count, time or memory budget was exceeded */
+    ART_ERR_NOTFOUND     /* a named site, round, dimension... does not exist */
+} art_status;
+
+#define ART_ERROR_MAX 512
+
+typedef struct art_error {
+    art_status status;
+    char message[ART_ERROR_MAX];
+} art_error;
+
+/* Set err (which may be NULL) and return st, so callers can write
+ * `return art_error_set(err, ART_ERR_IO, "%s: cannot open", path);` */
+art_status art_error_set(art_error *err, art_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void art_error_clear(art_error *err);
+const char *art_status_name(art_status st);
+
+/* ------------------------------------------------------------------ */
+/* Vocabulary: Schein levels, voices, facets                           */
+/* ------------------------------------------------------------------ */
+
+/* Schein's three levels of culture. */
+typedef enum art_level {
+    ART_LEVEL_NONE = -1,
+    ART_LEVEL_ARTEFACT = 0,   /* what can be seen: processes, forms, hubs, mantras */
+    ART_LEVEL_ESPOUSED = 1,   /* what the organisation says matters */
+    ART_LEVEL_ASSUMPTION = 2  /* what people take for granted (interviews) */
+} art_level;
+const char *art_level_id(art_level lv);        /* "artefact", "espoused", "assumption", "none" */
+art_level art_level_from_id(const char *id);   /* ART_LEVEL_NONE if unknown */
+
+/* Whose voice a piece of interview evidence carries. */
+typedef enum art_voice {
+    ART_VOICE_UNKNOWN = 0,
+    ART_VOICE_LOCAL_AUTHORITY,
+    ART_VOICE_HEALTH,
+    ART_VOICE_VCS,            /* voluntary and community sector */
+    ART_VOICE_LIVED,          /* people who draw on support, and carers */
+    ART_VOICE_OTHER
+} art_voice;
+#define ART_VOICE_COUNT 6
+const char *art_voice_id(art_voice v);    /* "unknown","local_authority","health","vcs","lived_experience","other" */
+const char *art_voice_name(art_voice v);  /* human-readable */
+art_voice art_voice_from_id(const char *id);
+/* Map free-text role/sector attributes (either may be NULL) to a voice. */
+art_voice art_voice_classify(const char *role, const char *sector);
+
+/* Where a score comes from: documents (espoused), interviews (enacted). */
+typedef enum art_facet {
+    ART_FACET_ESPOUSED = 0,
+    ART_FACET_ENACTED = 1
+} art_facet;
+const char *art_facet_id(art_facet f);    /* "espoused", "enacted" */
+
+typedef enum art_source_kind {
+    ART_SRC_DOCUMENT = 0,     /* policy documents: txt, md, html */
+    ART_SRC_INTERVIEW = 1     /* coded interview data: CSV exports */
+} art_source_kind;
+
+/* ------------------------------------------------------------------ */
+/* Documents: parse, segment, keep locators                            */
+/* ------------------------------------------------------------------ */
+
+typedef enum art_block_kind {
+    ART_BLOCK_PARAGRAPH = 0,
+    ART_BLOCK_HEADING,
+    ART_BLOCK_LIST_ITEM,
+    ART_BLOCK_TABLE_CELL,
+    ART_BLOCK_QUOTE
+} art_block_kind;
+const char *art_block_kind_id(art_block_kind k);
+
+/* A segment is one sentence of one block.  Offsets count Unicode code points
+ * in the document's plain_text, from 0, end exclusive (as REFI-QDA does). */
+typedef struct art_segment {
+    char *text;
+    int paragraph;          /* 0-based block index in the document */
+    int sentence;           /* 0-based sentence index within the block */
+    long start, end;        /* code-point offsets into plain_text */
+    art_block_kind block;
+} art_segment;
+
+typedef struct art_document {
+    char *format;           /* "txt", "md", "html" */
+    char *title;            /* <title>, first heading, or NULL */
+    char *plain_text;       /* extracted text: blocks joined by "\n\n" */
+    art_segment *segs;
+    size_t nsegs;
+    int nblocks;
+} art_document;
+
+art_status art_doc_parse_text(const char *data, size_t len, const char *name,
+                              art_document **out, art_error *err);
+art_status art_doc_parse_markdown(const char *data, size_t len, const char *name,
+                                  art_document **out, art_error *err);
+art_status art_doc_parse_html(const char *data, size_t len, const char *name,
+                              art_document **out, art_error *err);
+void art_document_free(art_document *doc);
+
+/* ------------------------------------------------------------------ */
+/* Coded interview data (CSV exports from QDA software)                */
+/* ------------------------------------------------------------------ */
+
+typedef struct art_attr {
+    char *name;
+    char *value;
+} art_attr;
+
+typedef struct art_coded_segment {
+    char *document;         /* interview document/file inside the export, or NULL */
+    char *participant;      /* case / participant as written in the export, or NULL */
+    char *coder;            /* who coded it, or NULL */
+    char *code;             /* leaf code name */
+    char *code_path;        /* "Parent/Child"; equal to code when flat */
+    char *text;             /* the coded text */
+    char *memo;             /* coder's memo, or NULL */
+    long row;               /* 1-based data record number in the file */
+} art_coded_segment;
+
+typedef struct art_participant_info {
+    char *name;
+    art_attr *attrs;        /* role, sector, CaseVar_* ... (names as in the file) */
+    size_t nattrs;
+} art_participant_info;
+
+typedef struct art_coded_set {
+    char *format;           /* "taguette-csv", "qualcoder-csv", "artefact-csv" */
+    art_coded_segment *items;
+    size_t nitems;
+    art_participant_info *participants;
+    size_t nparticipants;
+} art_coded_set;
+
+/* Recognise the export by its header row and parse it.  A CSV whose header is
+ * none of the known ones fails with ART_ERR_UNSUPPORTED. */
+art_status art_coded_parse_csv(const char *data, size_t len, const char *name,
+                               art_coded_set **out, art_error *err);
+void art_coded_set_free(art_coded_set *set);
+/* Value of attribute `name` (case-insensitive) for participant, or NULL. */
+const char *art_participant_attr(const art_participant_info *p, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Rubric                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct art_indicator {
+    char *phrase;           /* words; "word*" matches a prefix, "*" any one word */
+    int direction;          /* +1 toward the CLS value, -1 toward the low pole */
+    double weight;          /* > 0, default 1 */
+    art_level level;        /* ART_LEVEL_NONE when the rubric does not say */
+    char *provenance;       /* where the indicator comes from, or NULL */
+} art_indicator;
+
+typedef struct art_code_map {
+    char *pattern;          /* code path glob, case-insensitive, e.g. "Trust/..." */
+    int direction;          /* +1 / -1 */
+} art_code_map;
+
+#define ART_LEVELS 5
+
+typedef struct art_dimension {
+    char *id;               /* "trust", "hierarchy", ... */
+    char *name;
+    char *description;
+    char *low_pole;
+    char *cls_value;
+    double target;          /* 0..100 */
+    char *levels[ART_LEVELS];  /* descriptors of levels 1 (low pole) .. 5 (CLS value) */
+    art_indicator *indicators;
+    size_t nindicators;
+    art_code_map *codes;
+    size_t ncodes;
+} art_dimension;
+
+typedef struct art_rubric {
+    char *id;
+    char *version;
+    char *title;
+    char sha256[65];        /* of the rubric file's bytes, lowercase hex */
+    art_dimension *dims;
+    size_t ndims;
+} art_rubric;
+
+/* Parse and validate (against the RelaxNG schema compiled into the library)
+ * a rubric file.  Semantic checks too: unique ids, five levels, targets in
+ * range, at least one indicator per direction. */
+art_status art_rubric_load(const char *path, art_rubric **out, art_error *err);
+art_status art_rubric_load_memory(const char *data, size_t len, const char *name,
+                                  art_rubric **out, art_error *err);
+void art_rubric_free(art_rubric *r);
+const art_dimension *art_rubric_dimension(const art_rubric *r, const char *id);
+
+/* ------------------------------------------------------------------ */
+/* Phrase matching (C side; exposed to plugins)                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct art_match {
+    size_t indicator;       /* index into the phrase list given to the matcher */
+    long start, end;        /* code-point offsets in the text, end exclusive */
+    int negated;            /* a negator ("not", "no longer", "never"...) precedes it */
+} art_match;
+
+typedef struct art_matcher art_matcher;
+
+/* Compile a phrase list (as in art_indicator.phrase).  Matching is on
+ * case-folded word tokens, so punctuation and case do not matter. */
+art_status art_matcher_new(const char *const *phrases, size_t n, art_matcher **out,
+                           art_error *err);
+void art_matcher_free(art_matcher *m);
+/* All matches in text, in order of start.  *out is malloc'd; free() it. */
+art_status art_matcher_run(const art_matcher *m, const char *text, size_t len,
+                           art_match **out, size_t *nout, art_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Corpus: what plugins see                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct art_seg_view {
+    int64_t id;             /* segment id in the store */
+    art_source_kind kind;
+    const char *source;     /* display name: title or file name */
+    const char *document;   /* interview document inside an export, or NULL */
+    const char *locator;    /* human-readable: "para 3, sentence 2, chars 120-245" */
+    int paragraph, sentence;
+    long start, end;
+    const char *text;       /* participants' names already replaced unless revealed */
+    const char *participant;/* pseudonym ("P01") or, when revealed, the name; NULL for documents */
+    art_voice voice;
+    art_level level;        /* default level: espoused for documents, assumption for interviews */
+    const char *const *codes;   /* code paths attached to this segment */
+    const char *const *coders;  /* parallel to codes; entries may be NULL */
+    size_t ncodes;
+} art_seg_view;
+
+typedef struct art_corpus {
+    char *site;
+    char *round;
+    art_seg_view *segs;
+    size_t nsegs;
+    void *arena;            /* owns all strings above */
+} art_corpus;
+
+void art_corpus_free(art_corpus *c);
+
+/* ------------------------------------------------------------------ */
+/* Plugins                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct art_evidence {
+    int64_t segment_id;     /* 0 when not tied to a segment */
+    char *source;
+    char *locator;
+    char *quote;
+    char *participant;      /* pseudonym or NULL */
+    char *indicator;        /* the phrase or code that matched */
+    int direction;          /* +1 / -1 */
+    art_level level;
+    art_voice voice;
+    art_facet facet;
+    double weight;
+} art_evidence;
+
+typedef struct art_emit {
+    char *dimension;
+    art_facet facet;
+    double score;           /* 0..100 */
+    double weight;          /* how much evidence stands behind it (> 0) */
+    art_evidence *ev;
+    size_t nev;
+} art_emit;
+
+typedef struct art_plugin_limits {
+    long long max_instructions;  /* VM instructions per plugin run */
+    size_t max_memory;           /* bytes of Lua heap */
+    double max_seconds;          /* wall clock, checked in hooks and C calls */
+    size_t max_emits;
+    size_t max_evidence;         /* per emit */
+} art_plugin_limits;
+
+/* Sensible defaults: 200M instructions, 64 MiB, 20 s, 1000 emits, 500 evidence. */
+void art_plugin_limits_default(art_plugin_limits *lim);
+
+typedef struct art_plugin_result {
+    char *path;
+    char *name;             /* from the plugin's metadata; the file name if it never declared */
+    char *version;
+    char *description;
+    char **dimensions;
+    size_t ndimensions;
+    char sha256[65];        /* of the plugin file */
+    art_status status;      /* ART_OK, or why it was skipped */
+    char *error;            /* one-line error, NULL when ok */
+    art_emit *emits;
+    size_t nemits;
+    long long instructions; /* VM instructions used (approximate) */
+    size_t peak_memory;     /* bytes */
+} art_plugin_result;
+
+/* Run one plugin over a corpus in a fresh sandboxed lua_State.  The return
+ * value is ART_OK when the plugin ran or was contained; a plugin's own failure
+ * is reported in out->status / out->error, never as a crash.  Only a failure
+ * of the host itself (no memory for the state) returns an error. */
+art_status art_plugin_run(const char *path, const art_rubric *rubric,
+                          const art_corpus *corpus, const art_plugin_limits *lim,
+                          art_plugin_result *out, art_error *err);
+art_status art_plugin_run_buffer(const char *code, size_t len, const char *chunkname,
+                                 const art_rubric *rubric, const art_corpus *corpus,
+                                 const art_plugin_limits *lim, art_plugin_result *out,
+                                 art_error *err);
+/* Load a plugin only to read its metadata (for `artefact plugins`). */
+art_status art_plugin_describe(const char *path, const art_plugin_limits *lim,
+                               art_plugin_result *out, art_error *err);
+void art_plugin_result_clear(art_plugin_result *r);
+
+/* ------------------------------------------------------------------ */
+/* Assessment: combined scores per dimension                           */
+/* ------------------------------------------------------------------ */
+
+/* Scores are 0..100, NAN when there is no evidence ("null" in JSON). */
+typedef struct art_dim_score {
+    char *id;
+    char *name;
+    char *description;
+    char *low_pole;
+    char *cls_value;
+    char *levels[ART_LEVELS];
+    double target;
+    double score;           /* combined */
+    double espoused;        /* from documents */
+    double enacted;         /* from interviews */
+    double gap;             /* target - score; NAN if score is NAN */
+    double confidence;      /* 0..1 */
+    int level;              /* 1..5 the score falls in, 0 when no score */
+    size_t nsources;        /* distinct sources behind the evidence */
+    size_t nvoices;         /* distinct known voices behind the evidence */
+    size_t voice_counts[ART_VOICE_COUNT];
+    art_evidence *ev;       /* strongest first */
+    size_t nev;
+} art_dim_score;
+
+typedef struct art_counts {
+    long long sources, documents, interviews, segments, codes, codings, participants;
+} art_counts;
+
+typedef struct art_assessment {
+    char *site;
+    char *round;
+    char *rubric_id;
+    char *rubric_version;
+    char rubric_sha256[65];
+    char *rubric_title;
+    art_dim_score *dims;    /* in rubric order */
+    size_t ndims;
+    art_plugin_result *plugins;  /* metadata and status only once stored */
+    size_t nplugins;
+    art_counts counts;
+} art_assessment;
+
+/* Run every plugin (one failing plugin is recorded and skipped) and combine
+ * their emits into per-dimension scores.  Deterministic for equal inputs. */
+art_status art_assess(const art_rubric *rubric, const art_corpus *corpus,
+                      const char *const *plugin_paths, size_t nplugins,
+                      const art_plugin_limits *lim, art_assessment **out, art_error *err);
+void art_assessment_free(art_assessment *a);
+/* Level 1..5 for a 0..100 score (0 for NAN). */
+int art_score_level(double score);
+
+/* ------------------------------------------------------------------ */
+/* Store (SQLite)                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct art_store art_store;
+
+#define ART_SCHEMA_VERSION 1
+
+/* Open or create.  A new file is created mode 0600.  Foreign keys on, WAL,
+ * busy timeout; the schema is migrated forward to ART_SCHEMA_VERSION. */
+art_status art_store_open(const char *path, art_store **out, art_error *err);
+void art_store_close(art_store *s);
+int art_store_schema_version(art_store *s);
+
+typedef struct art_ingest_stats {
+    long files_seen;
+    long files_new;         /* sources added (not already in the store) */
+    long files_unchanged;   /* already ingested in this round: nothing done */
+    long segments;
+    long codings;
+} art_ingest_stats;
+
+/* Ingest files (documents or coded CSV; directories are walked, hidden files
+ * skipped) into site/round in ONE transaction: on any error nothing is kept. */
+art_status art_store_ingest(art_store *s, const char *site, const char *round,
+                            const char *const *paths, size_t npaths,
+                            art_ingest_stats *stats, art_error *err);
+
+art_status art_store_counts(art_store *s, const char *site, const char *round,
+                            art_counts *out, art_error *err);
+
+/* Latest round of a site (by creation), or NOTFOUND. *out malloc'd. */
+art_status art_store_latest_round(art_store *s, const char *site, char **out, art_error *err);
+
+typedef struct art_code_row {
+    const char *path;
+    const char *name;
+    int depth;
+    long long ncodings;
+} art_code_row;
+typedef int (*art_code_cb)(const art_code_row *row, void *ud);  /* non-zero stops */
+art_status art_store_each_code(art_store *s, const char *site, art_code_cb cb, void *ud,
+                               art_error *err);
+
+typedef struct art_corpus_opts {
+    int reveal_names;       /* 0: participants as pseudonyms, names replaced in text */
+} art_corpus_opts;
+
+art_status art_store_load_corpus(art_store *s, const char *site, const char *round,
+                                 const art_corpus_opts *opts, art_corpus **out,
+                                 art_error *err);
+
+/* Record a scored run (rubric text kept so the run is reproducible). */
+art_status art_store_save_assessment(art_store *s, const art_assessment *a,
+                                     const char *rubric_xml, size_t rubric_len,
+                                     art_error *err);
+/* The latest stored assessment of site/round. */
+art_status art_store_load_assessment(art_store *s, const char *site, const char *round,
+                                     art_assessment **out, art_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Reports                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef enum art_format {
+    ART_FORMAT_TEXT = 0,
+    ART_FORMAT_MARKDOWN,
+    ART_FORMAT_JSON,
+    ART_FORMAT_HTML
+} art_format;
+art_status art_format_from_name(const char *name, art_format *out, art_error *err);
+
+typedef struct art_report_opts {
+    art_format format;
+    int max_evidence;       /* per dimension; 0 = default (5 text/markdown, 10 html, all json) */
+} art_report_opts;
+
+art_status art_report_write(const art_assessment *a, const art_report_opts *opts,
+                            FILE *out, art_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Utilities                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Read a whole file, refusing files larger than max_bytes (0 = 256 MiB). */
+art_status art_read_file(const char *path, size_t max_bytes, char **data, size_t *len,
+                         art_error *err);
+/* Lowercase hex SHA-256 of data into out[65]. */
+void art_sha256_hex(const void *data, size_t len, char out[65]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ARTEFACT_H */

@@ -1,0 +1,6 @@
+/* STUB: plain text and Markdown (owned by the ingest helper). */
+#include "internal.h"
+art_status art_doc_parse_text(const char *data, size_t len, const char *name, art_document **out, art_error *err)
+{ (void)data; (void)len; *out = NULL; return art_error_set(err, ART_ERR_UNSUPPORTED, "%s: not implemented", name); }
+art_status art_doc_parse_markdown(const char *data, size_t len, const char *name, art_document **out, art_error *err)
+{ (void)data; (void)len; *out = NULL; return art_error_set(err, ART_ERR_UNSUPPORTED, "%s: not implemented", name); }

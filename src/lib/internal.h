@@ -1,0 +1,106 @@
+/* Internal helpers shared by the engine's source files.  Not installed. */
+#ifndef ART_INTERNAL_H
+#define ART_INTERNAL_H
+
+#include "artefact/artefact.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ---- growable byte buffer ------------------------------------------ */
+/* A buffer that fails sticky: after one allocation failure every append is a
+ * no-op and `failed` stays set, so callers check once at the end. */
+typedef struct art_buf {
+    char *data;     /* always NUL-terminated when non-NULL */
+    size_t len;
+    size_t cap;
+    bool failed;
+} art_buf;
+
+void art_buf_init(art_buf *b);
+void art_buf_free(art_buf *b);
+void art_buf_reset(art_buf *b);
+bool art_buf_reserve(art_buf *b, size_t extra);
+void art_buf_append(art_buf *b, const char *s, size_t n);
+void art_buf_puts(art_buf *b, const char *s);
+void art_buf_putc(art_buf *b, char c);
+void art_buf_printf(art_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Hand the buffer's string to the caller (never NULL unless failed). */
+char *art_buf_steal(art_buf *b);
+
+/* ---- strings -------------------------------------------------------- */
+char *art_strdup(const char *s);                 /* NULL in -> NULL out */
+char *art_strndup(const char *s, size_t n);
+int art_strcasecmp_ascii(const char *a, const char *b);
+bool art_str_ends_with_ci(const char *s, const char *suffix);
+/* Collapse runs of white space to one space and trim both ends, in place. */
+void art_str_squash_space(char *s);
+
+/* ---- UTF-8 ---------------------------------------------------------- */
+/* Decode one code point at s (n bytes available).  Returns its length in
+ * bytes (>= 1) and stores U+FFFD for invalid sequences, so loops always
+ * advance. */
+size_t art_utf8_decode(const char *s, size_t n, unsigned *cp);
+size_t art_utf8_encode(unsigned cp, char out[4]);
+/* Number of code points in s[0..n). */
+long art_utf8_count(const char *s, size_t n);
+/* True if s[0..n) is valid UTF-8 with no NUL byte. */
+bool art_utf8_valid(const char *s, size_t n);
+/* Simple case fold for matching: ASCII and Latin-1/Latin Extended-A letters. */
+unsigned art_utf8_fold(unsigned cp);
+/* Skip a UTF-8 byte-order mark; returns bytes skipped (0 or 3). */
+size_t art_utf8_bom_len(const char *s, size_t n);
+
+/* ---- XML (libxml2), hardened ----------------------------------------- */
+/* libxml2 types are only used in the files that include <libxml/...>. */
+struct _xmlDoc;
+/* Install artefact's libxml2 settings once per process: an external entity
+ * loader that refuses everything, no network.  Idempotent and thread-safe. */
+void art_xml_init(void);
+/* Parse XML with XML_PARSE_NONET, no entity substitution, no DTD loading;
+ * a DOCTYPE with an internal subset is refused outright.  Errors name `name`
+ * and never quote document text. */
+struct _xmlDoc *art_xml_parse(const char *data, size_t len, const char *name, art_error *err);
+struct _xmlDoc *art_html_parse(const char *data, size_t len, const char *name, art_error *err);
+
+/* ---- documents ------------------------------------------------------ */
+/* Builder used by the txt/md/html parsers: adds one block of text (already
+ * without markup), splits it into sentences with code-point locators. */
+typedef struct art_doc_builder {
+    art_document *doc;
+    art_buf text;           /* plain_text under construction */
+    long text_cp;           /* code points in text so far */
+    size_t segcap;
+    bool failed;
+} art_doc_builder;
+
+art_status art_doc_builder_init(art_doc_builder *b, const char *format);
+/* Adds a block: white space is squashed, empty blocks ignored. */
+art_status art_doc_builder_add(art_doc_builder *b, art_block_kind kind, const char *text,
+                               size_t len);
+void art_doc_builder_set_title(art_doc_builder *b, const char *title, size_t len);
+/* Finish: returns the document (the builder is reset). */
+art_status art_doc_builder_finish(art_doc_builder *b, art_document **out, art_error *err);
+void art_doc_builder_abort(art_doc_builder *b);
+
+/* ---- arena for corpus strings -------------------------------------- */
+typedef struct art_arena art_arena;
+art_arena *art_arena_new(void);
+void *art_arena_alloc(art_arena *a, size_t n);
+char *art_arena_strdup(art_arena *a, const char *s);   /* NULL -> NULL */
+void art_arena_free(art_arena *a);
+
+/* ---- misc ----------------------------------------------------------- */
+/* Format a locator for a document segment into a malloc'd string. */
+char *art_locator_format(int paragraph, int sentence, long start, long end);
+
+/* The RelaxNG schema of rubric files, compiled in (generated from rubrics/rubric.rng). */
+extern const unsigned char art_rubric_schema_rng[];
+extern const size_t art_rubric_schema_rng_len;
+
+#endif

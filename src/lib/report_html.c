@@ -1,0 +1,2 @@
+/* STUB: HTML report (owned by the report helper). */
+#include "internal.h"

@@ -1,0 +1,28 @@
+/* Shared test helpers: every suite file defines art_test_register(). */
+#ifndef ART_TESTUTIL_H
+#define ART_TESTUTIL_H
+
+#include <CUnit/CUnit.h>
+#include <stddef.h>
+
+/* Each test program defines this: add its suites to the registry. */
+void art_test_register(void);
+
+/* Path of a file under the source tree (ART_TEST_SRCDIR), in a static buffer
+ * rotation of 8 (so a few may be used at once). */
+const char *art_test_src(const char *rel);
+/* A fresh empty directory under the build tree for this test; static buffer. */
+const char *art_test_tmpdir(const char *tag);
+/* Read a file from the source tree; aborts the test program if missing. */
+char *art_test_slurp(const char *rel, size_t *len);
+
+/* Add a suite with tests in one call: ART_SUITE("name", {"t1", f1}, ...). */
+typedef struct art_test_case { const char *name; CU_TestFunc fn; } art_test_case;
+void art_test_add_suite(const char *name, const art_test_case *cases, size_t n);
+#define ART_SUITE(name, ...)                                                   \
+    do {                                                                       \
+        static const art_test_case cases_[] = {__VA_ARGS__};                    \
+        art_test_add_suite(name, cases_, sizeof cases_ / sizeof cases_[0]);    \
+    } while (0)
+
+#endif
