@@ -438,6 +438,9 @@ art_status art_store_ingest(art_store *s, const char *site, const char *round,
 art_status art_store_counts(art_store *s, const char *site, const char *round,
                             art_counts *out, art_error *err);
 
+/* Names of all sites, sorted.  Free each name and the array with free(). */
+art_status art_store_sites(art_store *s, char ***names, size_t *n, art_error *err);
+
 /* Latest round of a site (by creation), or NOTFOUND. *out malloc'd. */
 art_status art_store_latest_round(art_store *s, const char *site, char **out, art_error *err);
 
@@ -466,6 +469,11 @@ art_status art_store_save_assessment(art_store *s, const art_assessment *a,
 /* The latest stored assessment of site/round. */
 art_status art_store_load_assessment(art_store *s, const char *site, const char *round,
                                      art_assessment **out, art_error *err);
+
+/* Put participants' real names back into an assessment's evidence (quotes
+ * re-read from the store, pseudonyms replaced by names).  Only for a user who
+ * asked for it (--reveal-names). */
+art_status art_store_reveal_names(art_store *s, art_assessment *a, art_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Reports                                                             */

@@ -1,1 +1,70 @@
+/* artefact assess: ingest, score and report in one go. */
 #include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The folder's own name is the natural default site: "examples/riverside/"
+ * -> "riverside". */
+static char *site_from_path(const char *path)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    size_t start = n;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    char *s = strndup(path + start, n - start);
+    if (s) {
+        char *dot = strrchr(s, '.');
+        if (dot && dot != s)
+            *dot = '\0';  /* a single file: drop its extension */
+    }
+    return s;
+}
+
+int cli_do_ingest(art_store *s, const cli_opts *o, char **site, char **round);
+
+int cli_do_ingest(art_store *s, const cli_opts *o, char **site, char **round)
+{
+    art_error err;
+    char today[11];
+    cli_today(today);
+    *site = o->site ? strdup(o->site) : site_from_path(o->args[0]);
+    *round = strdup(o->round ? o->round : today);
+    if (!*site || !*round || !**site)
+        return cli_usage_error("ingest", "cannot tell the site's name; give --site");
+    art_ingest_stats st;
+    if (art_store_ingest(s, *site, *round, (const char *const *)o->args, (size_t)o->nargs, &st,
+                         &err) != ART_OK)
+        return cli_fail(&err);
+    fprintf(stderr,
+            "artefact: %s, round %s: %ld file%s read (%ld added, %ld already there), "
+            "%ld segments, %ld codings\n",
+            *site, *round, st.files_seen, st.files_seen == 1 ? "" : "s", st.files_new,
+            st.files_unchanged, st.segments, st.codings);
+    return CLI_OK;
+}
+
+int cmd_assess(cli_opts *o)
+{
+    art_error err;
+    art_store *s = NULL;
+    char *site = NULL, *round = NULL;
+    art_assessment *a = NULL;
+    if (art_store_open(cli_db_path(o), &s, &err) != ART_OK)
+        return cli_fail(&err);
+    int rc = cli_do_ingest(s, o, &site, &round);
+    if (rc == CLI_OK)
+        rc = cli_score(s, site, round, o, &a);
+    if (rc == CLI_OK && o->reveal_names)
+        rc = art_store_reveal_names(s, a, &err) == ART_OK ? CLI_OK : cli_fail(&err);
+    if (rc == CLI_OK)
+        rc = cli_write_report(a, o, o->output != NULL);
+    art_assessment_free(a);
+    free(site);
+    free(round);
+    art_store_close(s);
+    return rc;
+}

@@ -1,1 +1,335 @@
+/* What the subcommands share: options, defaults, data files, output. */
+/* realpath() is XSI. */
+#define _XOPEN_SOURCE 700
 #include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int cli_fail(const art_error *err)
+{
+    fprintf(stderr, "artefact: %s\n", err->message[0] ? err->message : art_status_name(err->status));
+    return err->status == ART_ERR_USAGE ? CLI_USAGE : CLI_FAIL;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "artefact %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'artefact %s --help')\n", cmd);
+    return CLI_USAGE;
+}
+
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},      {"site", required_argument, NULL, 's'},
+        {"round", required_argument, NULL, 'r'},   {"rubric", required_argument, NULL, 'R'},
+        {"plugins", required_argument, NULL, 'P'}, {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},  {"reveal-names", no_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct { int ch; unsigned bit; const char *name; } bits[] = {
+        {'d', OPT_DB, "--db"},         {'s', OPT_SITE, "--site"},
+        {'r', OPT_ROUND, "--round"},   {'R', OPT_RUBRIC, "--rubric"},
+        {'P', OPT_PLUGINS, "--plugins"}, {'f', OPT_FORMAT, "--format"},
+        {'o', OPT_OUTPUT, "--output"}, {'N', OPT_REVEAL, "--reveal-names"}};
+    memset(o, 0, sizeof *o);
+    opterr = 0;
+    optind = 1;
+    int ch;
+    while ((ch = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+        if (ch == 'h') {
+            fputs(cmd->usage, stdout);
+            return CLI_OK;
+        }
+        if (ch == '?')
+            return cli_usage_error(cmd->name, "unknown option '%s'", argv[optind - 1]);
+        if (ch == ':')
+            return cli_usage_error(cmd->name, "option '%s' needs a value", argv[optind - 1]);
+        for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+            if (bits[i].ch == ch && !(cmd->options & bits[i].bit))
+                return cli_usage_error(cmd->name, "option %s does not apply here", bits[i].name);
+        switch (ch) {
+        case 'd': o->db = optarg; break;
+        case 's': o->site = optarg; break;
+        case 'r': o->round = optarg; break;
+        case 'R': o->rubric = optarg; break;
+        case 'P': o->plugins_dir = optarg; break;
+        case 'f': o->format = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'N': o->reveal_names = true; break;
+        }
+    }
+    o->args = argv + optind;
+    o->nargs = argc - optind;
+    if (o->nargs < cmd->min_args)
+        return cli_usage_error(cmd->name, "missing argument");
+    if (cmd->max_args >= 0 && o->nargs > cmd->max_args)
+        return cli_usage_error(cmd->name, "unexpected argument '%s'", o->args[cmd->max_args]);
+    if (o->site && !*o->site)
+        return cli_usage_error(cmd->name, "--site needs a non-empty name");
+    if (o->round && !*o->round)
+        return cli_usage_error(cmd->name, "--round needs a non-empty label");
+    return -1;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+char *cli_data_path(const char *rel)
+{
+    const char *roots[3] = {getenv("ARTEFACT_DATADIR"), ART_PKGDATADIR, ART_SRCDIR};
+    char buf[4096];
+    for (int i = 0; i < 3; i++) {
+        if (!roots[i] || !*roots[i])
+            continue;
+        snprintf(buf, sizeof buf, "%s/%s", roots[i], rel);
+        /* An explicit ARTEFACT_DATADIR is used even when the file is missing,
+         * so the error names the folder the user chose. */
+        if (i == 0 || file_exists(buf))
+            return strdup(buf);
+    }
+    snprintf(buf, sizeof buf, "%s/%s", ART_PKGDATADIR, rel);
+    return strdup(buf);
+}
+
+const char *cli_db_path(const cli_opts *o)
+{
+    if (o->db)
+        return o->db;
+    const char *env = getenv("ARTEFACT_DB");
+    return env && *env ? env : "artefact.db";
+}
+
+int cli_resolve_site(art_store *s, const cli_opts *o, char **out)
+{
+    art_error err;
+    if (o->site) {
+        *out = strdup(o->site);
+        return *out ? CLI_OK : CLI_FAIL;
+    }
+    char **names;
+    size_t n;
+    if (art_store_sites(s, &names, &n, &err) != ART_OK)
+        return cli_fail(&err);
+    int rc = CLI_OK;
+    if (n == 1) {
+        *out = names[0];
+        names[0] = NULL;
+    } else {
+        fprintf(stderr, "artefact: %s: %s; name one with --site\n", cli_db_path(o),
+                n == 0 ? "the store holds no site yet" : "the store holds several sites");
+        rc = CLI_FAIL;
+    }
+    cli_free_list(names, n);
+    return rc;
+}
+
+int cli_resolve_round(art_store *s, const char *site, const cli_opts *o, char **out)
+{
+    art_error err;
+    if (o->round) {
+        *out = strdup(o->round);
+        return *out ? CLI_OK : CLI_FAIL;
+    }
+    if (art_store_latest_round(s, site, out, &err) != ART_OK)
+        return cli_fail(&err);
+    return CLI_OK;
+}
+
+void cli_today(char out[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int cli_load_rubric(const cli_opts *o, art_rubric **rb, char **xml, size_t *xml_len)
+{
+    art_error err;
+    char *path = o->rubric ? strdup(o->rubric) : cli_data_path("rubrics/cls-culture.xml");
+    if (!path)
+        return CLI_FAIL;
+    int rc = CLI_OK;
+    if (art_read_file(path, 8u << 20, xml, xml_len, &err) != ART_OK ||
+        art_rubric_load_memory(*xml, *xml_len, path, rb, &err) != ART_OK) {
+        free(*xml);
+        *xml = NULL;
+        rc = cli_fail(&err);
+    }
+    free(path);
+    return rc;
+}
+
+void cli_free_list(char **list, size_t n)
+{
+    for (size_t i = 0; list && i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cli_list_plugins(const cli_opts *o, char ***paths, size_t *n)
+{
+    *paths = NULL;
+    *n = 0;
+    char *dir = o->plugins_dir ? strdup(o->plugins_dir) : cli_data_path("plugins");
+    if (!dir)
+        return CLI_FAIL;
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "artefact: %s: cannot open plugin folder: %s\n", dir, strerror(errno));
+        free(dir);
+        return CLI_FAIL;
+    }
+    size_t cap = 0;
+    struct dirent *e;
+    int rc = CLI_OK;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".lua") != 0)
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            char **p = realloc(*paths, cap * sizeof *p);
+            if (!p) { rc = CLI_FAIL; break; }
+            *paths = p;
+        }
+        size_t need = strlen(dir) + len + 2;
+        char *full = malloc(need);
+        if (!full) { rc = CLI_FAIL; break; }
+        snprintf(full, need, "%s/%s", dir, e->d_name);
+        (*paths)[(*n)++] = full;
+    }
+    closedir(d);
+    if (rc == CLI_OK && *n == 0) {
+        fprintf(stderr, "artefact: %s: no plugins (*.lua) in this folder\n", dir);
+        rc = CLI_FAIL;
+    }
+    free(dir);
+    if (rc != CLI_OK) {
+        cli_free_list(*paths, *n);
+        *paths = NULL;
+        *n = 0;
+        return rc;
+    }
+    qsort(*paths, *n, sizeof **paths, cmp_str);
+    return CLI_OK;
+}
+
+int cli_write_report(const art_assessment *a, const cli_opts *o, bool announce)
+{
+    art_error err;
+    art_report_opts ro = {0};
+    if (art_format_from_name(o->format ? o->format : "text", &ro.format, &err) != ART_OK)
+        return cli_fail(&err);
+    if (!o->output || strcmp(o->output, "-") == 0) {
+        if (art_report_write(a, &ro, stdout, &err) != ART_OK)
+            return cli_fail(&err);
+        return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+    }
+    /* Write beside the target and rename, so a reader never sees half a
+     * report and a failure leaves any earlier report intact. */
+    size_t need = strlen(o->output) + 16;
+    char *tmp = malloc(need);
+    if (!tmp)
+        return CLI_FAIL;
+    snprintf(tmp, need, "%s.tmpXXXXXX", o->output);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        fprintf(stderr, "artefact: %s: cannot write report: %s\n", o->output, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return CLI_FAIL;
+    }
+    fchmod(fd, 0644);
+    art_status st = art_report_write(a, &ro, f, &err);
+    if (fclose(f) != 0 && st == ART_OK)
+        st = art_error_set(&err, ART_ERR_IO, "%s: cannot write report", o->output);
+    if (st == ART_OK && rename(tmp, o->output) != 0)
+        st = art_error_set(&err, ART_ERR_IO, "%s: cannot write report: %s", o->output,
+                           strerror(errno));
+    if (st != ART_OK) {
+        unlink(tmp);
+        free(tmp);
+        if (!strstr(err.message, o->output)) {
+            char msg[ART_ERROR_MAX];
+            snprintf(msg, sizeof msg, "%s", err.message);
+            art_error_set(&err, st, "%s: %s", o->output, msg);
+        }
+        return cli_fail(&err);
+    }
+    free(tmp);
+    if (announce) {
+        char *abs = realpath(o->output, NULL);
+        printf("report written to %s\n", abs ? abs : o->output);
+        free(abs);
+    }
+    return CLI_OK;
+}
+
+int cli_score(art_store *s, const char *site, const char *round, const cli_opts *o,
+              art_assessment **out)
+{
+    art_error err;
+    art_rubric *rb = NULL;
+    char *xml = NULL;
+    size_t xml_len = 0;
+    char **plugins = NULL;
+    size_t nplugins = 0;
+    art_corpus *corpus = NULL;
+    art_assessment *a = NULL;
+    int rc = cli_load_rubric(o, &rb, &xml, &xml_len);
+    if (rc == CLI_OK)
+        rc = cli_list_plugins(o, &plugins, &nplugins);
+    /* Plugins always see pseudonymised text; --reveal-names only changes
+     * what a report shows. */
+    art_corpus_opts co = {.reveal_names = 0};
+    if (rc == CLI_OK && art_store_load_corpus(s, site, round, &co, &corpus, &err) != ART_OK)
+        rc = cli_fail(&err);
+    if (rc == CLI_OK && art_assess(rb, corpus, (const char *const *)plugins, nplugins, NULL, &a,
+                                   &err) != ART_OK)
+        rc = cli_fail(&err);
+    if (rc == CLI_OK && art_store_counts(s, site, round, &a->counts, &err) != ART_OK)
+        rc = cli_fail(&err);
+    if (rc == CLI_OK && art_store_save_assessment(s, a, xml, xml_len, &err) != ART_OK)
+        rc = cli_fail(&err);
+    if (rc == CLI_OK) {
+        for (size_t i = 0; i < a->nplugins; i++)
+            if (a->plugins[i].status != ART_OK)
+                fprintf(stderr, "artefact: warning: plugin %s was skipped: %s\n",
+                        a->plugins[i].name ? a->plugins[i].name : a->plugins[i].path,
+                        a->plugins[i].error ? a->plugins[i].error : "failed");
+        *out = a;
+        a = NULL;
+    }
+    art_assessment_free(a);
+    art_corpus_free(corpus);
+    cli_free_list(plugins, nplugins);
+    art_rubric_free(rb);
+    free(xml);
+    return rc;
+}

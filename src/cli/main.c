@@ -1,2 +1,111 @@
+/* artefact: assess the culture of a Community Led Support site. */
 #include "cli.h"
-int main(int argc, char **argv) { (void)argc; (void)argv; return 0; }
+
+#include <stdio.h>
+#include <string.h>
+
+#define COMMON_HELP                                                                  \
+    "  --db FILE        the store (default: $ARTEFACT_DB or ./artefact.db)\n"        \
+    "  --site NAME      the site (default: the store's only site)\n"
+
+static const cli_command commands[] = {
+    {"assess", "ingest a folder, score it and write a report",
+     "usage: artefact assess DIR|FILE... [options]\n"
+     "Ingest every supported file (documents: .txt .md .html .htm; coded interviews: .csv),\n"
+     "score the site against the rubric with every plugin, store the run, and write a report.\n"
+     "  --db FILE        the store (default: $ARTEFACT_DB or ./artefact.db)\n"
+     "  --site NAME      the site (default: the name of the first folder)\n"
+     "  --round LABEL    the assessment round (default: today's date, YYYY-MM-DD)\n"
+     "  --rubric FILE    rubric to score against (default: the shipped cls-culture.xml)\n"
+     "  --plugins DIR    folder of Lua plugins (default: the shipped plugins)\n"
+     "  --format F       text (default), markdown, json or html\n"
+     "  -o, --output F   write the report to F instead of standard output\n"
+     "  --reveal-names   show participants' names instead of pseudonyms (P01, P02...)\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_FORMAT | OPT_OUTPUT |
+         OPT_REVEAL,
+     1, -1, cmd_assess},
+    {"ingest", "add documents and coded interviews to the store",
+     "usage: artefact ingest DIR|FILE... [--db FILE] [--site NAME] [--round LABEL]\n"
+     "Add files to a round of a site, in one transaction: if any file is bad, nothing is kept.\n"
+     "A file already in the store (same bytes) is not added again.\n"
+     "  --db FILE        the store (default: $ARTEFACT_DB or ./artefact.db)\n"
+     "  --site NAME      the site (default: the name of the first folder)\n"
+     "  --round LABEL    the round (default: today's date, YYYY-MM-DD)\n",
+     OPT_DB | OPT_SITE | OPT_ROUND, 1, -1, cmd_ingest},
+    {"score", "score a round with the rubric's plugins and store the run",
+     "usage: artefact score [--db FILE] [--site NAME] [--round LABEL] [--rubric FILE] [--plugins DIR]\n"
+     "Run every plugin over what the round holds and record the scores and evidence.\n" COMMON_HELP
+     "  --round LABEL    the round (default: the site's latest)\n"
+     "  --rubric FILE    rubric (default: the shipped cls-culture.xml)\n"
+     "  --plugins DIR    folder of Lua plugins (default: the shipped plugins)\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS, 0, 0, cmd_score},
+    {"report", "write the report of the latest scored run",
+     "usage: artefact report [--db FILE] [--site NAME] [--round LABEL] [--format F] [-o FILE]\n" COMMON_HELP
+     "  --round LABEL    the round (default: the site's latest)\n"
+     "  --format F       text (default), markdown, json or html\n"
+     "  -o, --output F   write the report to F instead of standard output\n"
+     "  --reveal-names   show participants' names instead of pseudonyms (P01, P02...)\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_FORMAT | OPT_OUTPUT | OPT_REVEAL, 0, 0, cmd_report},
+    {"show", "what the store holds",
+     "usage: artefact show [--db FILE] [--site NAME] [--round LABEL] [--format text|json]\n"
+     "Counts of sources, documents, interviews, segments, codes, codings and participants:\n"
+     "for the whole store, a site, or one round of a site.\n"
+     "  --db FILE        the store (default: $ARTEFACT_DB or ./artefact.db)\n"
+     "  --site NAME      only this site\n"
+     "  --round LABEL    only this round (needs --site or a store with one site)\n"
+     "  --format F       text (default) or json\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_FORMAT, 0, 0, cmd_show},
+    {"codes", "the codes of a site, with their number of codings",
+     "usage: artefact codes [--db FILE] [--site NAME] [--format text|csv]\n" COMMON_HELP
+     "  --format F       text (default: an indented tree) or csv\n",
+     OPT_DB | OPT_SITE | OPT_FORMAT, 0, 0, cmd_codes},
+    {"plugins", "list the scoring plugins and their metadata",
+     "usage: artefact plugins [--plugins DIR] [--format text|json]\n"
+     "  --plugins DIR    folder of Lua plugins (default: the shipped plugins)\n"
+     "  --format F       text (default) or json\n",
+     OPT_PLUGINS | OPT_FORMAT, 0, 0, cmd_plugins},
+    {"rubric", "check a rubric file",
+     "usage: artefact rubric check FILE\n"
+     "Validate FILE against the rubric schema and its rules; print a summary, or the problem.\n",
+     0, 2, 2, cmd_rubric},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_main_help(FILE *f)
+{
+    fprintf(f, "usage: artefact COMMAND [options]   (artefact COMMAND --help for more)\n\n"
+               "Assess the working culture of a Community Led Support site from its policy\n"
+               "documents and coded interviews, against the CLS values.\n\ncommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n  --version  print the version\n  --help     this help\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_main_help(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        print_main_help(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("artefact %s\n", ART_VERSION);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
+        cli_opts o;
+        int rc = cli_parse(&commands[i], argc - 1, argv + 1, &o);
+        if (rc >= 0)
+            return rc;
+        return commands[i].run(&o);
+    }
+    fprintf(stderr, "artefact: unknown command '%s' (try 'artefact --help')\n", argv[1]);
+    return CLI_USAGE;
+}

@@ -1,5 +1,299 @@
-/* STUB */
+/* Combining plugin emits into one score per dimension.
+ *
+ * Each plugin emits, per dimension and facet, a score with a weight (how much
+ * evidence stands behind it).  Per facet the score is the weighted mean over
+ * plugins.  The combined score gives the two facets equal say: what a site
+ * says (documents) and what it does (interviews) count the same, however many
+ * more pages one has than the other.  Evidence is merged, de-duplicated and
+ * ordered so that a reader sees both sides early. */
 #include "internal.h"
-art_status art_assess(const art_rubric *rubric, const art_corpus *corpus, const char *const *plugin_paths, size_t nplugins, const art_plugin_limits *lim, art_assessment **out, art_error *err)
-{ (void)rubric; (void)corpus; (void)plugin_paths; (void)nplugins; (void)lim; *out = NULL; return art_error_set(err, ART_ERR_UNSUPPORTED, "not implemented"); }
-void art_assessment_free(art_assessment *a) { (void)a; }
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void dim_score_clear(art_dim_score *d)
+{
+    free(d->id);
+    free(d->name);
+    free(d->description);
+    free(d->low_pole);
+    free(d->cls_value);
+    for (int k = 0; k < ART_LEVELS; k++)
+        free(d->levels[k]);
+    for (size_t i = 0; i < d->nev; i++) {
+        art_evidence *e = &d->ev[i];
+        free(e->source);
+        free(e->locator);
+        free(e->quote);
+        free(e->participant);
+        free(e->indicator);
+    }
+    free(d->ev);
+}
+
+void art_assessment_free(art_assessment *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->ndims; i++)
+        dim_score_clear(&a->dims[i]);
+    free(a->dims);
+    for (size_t i = 0; i < a->nplugins; i++)
+        art_plugin_result_clear(&a->plugins[i]);
+    free(a->plugins);
+    free(a->site);
+    free(a->round);
+    free(a->rubric_id);
+    free(a->rubric_version);
+    free(a->rubric_title);
+    free(a);
+}
+
+art_status art_assessment_from_rubric(const art_rubric *rb, const char *site, const char *round,
+                                      art_assessment **out, art_error *err)
+{
+    *out = NULL;
+    art_assessment *a = calloc(1, sizeof *a);
+    if (!a)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    a->site = art_strdup(site);
+    a->round = art_strdup(round);
+    a->rubric_id = art_strdup(rb->id);
+    a->rubric_version = art_strdup(rb->version);
+    a->rubric_title = art_strdup(rb->title);
+    memcpy(a->rubric_sha256, rb->sha256, sizeof a->rubric_sha256);
+    a->dims = calloc(rb->ndims ? rb->ndims : 1, sizeof *a->dims);
+    bool ok = a->site && a->round && a->rubric_id && a->rubric_version && a->dims;
+    if (a->dims)
+        a->ndims = rb->ndims;
+    for (size_t i = 0; ok && i < rb->ndims; i++) {
+        art_dim_score *d = &a->dims[i];
+        const art_dimension *dm = &rb->dims[i];
+        d->id = art_strdup(dm->id);
+        d->name = art_strdup(dm->name);
+        d->description = art_strdup(dm->description);
+        d->low_pole = art_strdup(dm->low_pole);
+        d->cls_value = art_strdup(dm->cls_value);
+        for (int k = 0; k < ART_LEVELS; k++)
+            d->levels[k] = art_strdup(dm->levels[k]);
+        d->target = dm->target;
+        d->score = d->espoused = d->enacted = d->gap = NAN;
+        ok = d->id && d->name;
+    }
+    if (!ok) {
+        art_assessment_free(a);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    }
+    *out = a;
+    return ART_OK;
+}
+
+/* Weighted mean of the emits for one dimension and facet, NAN if none. */
+static double facet_score(const art_assessment *a, const char *dim, art_facet f)
+{
+    double sw = 0, sws = 0;
+    for (size_t p = 0; p < a->nplugins; p++) {
+        const art_plugin_result *pr = &a->plugins[p];
+        if (pr->status != ART_OK)
+            continue;
+        for (size_t i = 0; i < pr->nemits; i++) {
+            const art_emit *e = &pr->emits[i];
+            if (e->facet == f && e->weight > 0 && strcmp(e->dimension, dim) == 0) {
+                sw += e->weight;
+                sws += e->weight * e->score;
+            }
+        }
+    }
+    return sw > 0 ? sws / sw : NAN;
+}
+
+/* Evidence groups, read round-robin: what the documents promise, what the
+ * interviews contradict, what the interviews confirm, what the documents
+ * concede. */
+static int evidence_group(const art_evidence *e)
+{
+    if (e->facet == ART_FACET_ESPOUSED)
+        return e->direction > 0 ? 0 : 3;
+    return e->direction > 0 ? 2 : 1;
+}
+
+typedef struct ranked_ev {
+    const art_evidence *e;
+    int group;
+    size_t rank;  /* position within its group */
+} ranked_ev;
+
+static int cmp_strength(const void *pa, const void *pb)
+{
+    const ranked_ev *a = pa, *b = pb;
+    if (a->group != b->group)
+        return a->group - b->group;
+    if (a->e->weight != b->e->weight)
+        return a->e->weight > b->e->weight ? -1 : 1;
+    if (a->e->segment_id != b->e->segment_id)
+        return a->e->segment_id < b->e->segment_id ? -1 : 1;
+    return strcmp(a->e->indicator ? a->e->indicator : "", b->e->indicator ? b->e->indicator : "");
+}
+
+static int cmp_interleave(const void *pa, const void *pb)
+{
+    const ranked_ev *a = pa, *b = pb;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    return a->group - b->group;
+}
+
+static bool same_evidence(const art_evidence *a, const art_evidence *b)
+{
+    return a->segment_id == b->segment_id && a->direction == b->direction &&
+           strcmp(a->indicator ? a->indicator : "", b->indicator ? b->indicator : "") == 0;
+}
+
+static art_status copy_evidence(art_evidence *dst, const art_evidence *src)
+{
+    *dst = *src;
+    dst->source = art_strdup(src->source);
+    dst->locator = art_strdup(src->locator);
+    dst->quote = art_strdup(src->quote);
+    dst->participant = art_strdup(src->participant);
+    dst->indicator = art_strdup(src->indicator);
+    if ((src->source && !dst->source) || (src->locator && !dst->locator) ||
+        (src->quote && !dst->quote) || (src->participant && !dst->participant) ||
+        (src->indicator && !dst->indicator))
+        return ART_ERR_NOMEM;
+    return ART_OK;
+}
+
+static art_status gather_evidence(art_assessment *a, art_dim_score *d, art_error *err)
+{
+    size_t total = 0;
+    for (size_t p = 0; p < a->nplugins; p++)
+        if (a->plugins[p].status == ART_OK)
+            for (size_t i = 0; i < a->plugins[p].nemits; i++)
+                if (strcmp(a->plugins[p].emits[i].dimension, d->id) == 0)
+                    total += a->plugins[p].emits[i].nev;
+    if (total == 0)
+        return ART_OK;
+    ranked_ev *r = calloc(total, sizeof *r);
+    if (!r)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t p = 0; p < a->nplugins; p++) {
+        const art_plugin_result *pr = &a->plugins[p];
+        if (pr->status != ART_OK)
+            continue;
+        for (size_t i = 0; i < pr->nemits; i++) {
+            if (strcmp(pr->emits[i].dimension, d->id) != 0)
+                continue;
+            for (size_t k = 0; k < pr->emits[i].nev; k++) {
+                const art_evidence *e = &pr->emits[i].ev[k];
+                bool dup = false;
+                for (size_t j = 0; j < n && !dup; j++)
+                    dup = same_evidence(r[j].e, e);
+                if (!dup)
+                    r[n++] = (ranked_ev){e, evidence_group(e), 0};
+            }
+        }
+    }
+    qsort(r, n, sizeof *r, cmp_strength);
+    for (size_t i = 0; i < n; i++)
+        r[i].rank = (i > 0 && r[i - 1].group == r[i].group) ? r[i - 1].rank + 1 : 0;
+    qsort(r, n, sizeof *r, cmp_interleave);
+    d->ev = calloc(n, sizeof *d->ev);
+    if (!d->ev) {
+        free(r);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    }
+    art_status st = ART_OK;
+    for (size_t i = 0; i < n && st == ART_OK; i++) {
+        st = copy_evidence(&d->ev[i], r[i].e);
+        d->nev = i + 1;
+    }
+    free(r);
+    if (st != ART_OK)
+        return art_error_set(err, st, "out of memory");
+    return ART_OK;
+}
+
+static void evidence_spread(art_dim_score *d)
+{
+    /* Distinct sources, by name: a handful of evidence items, so quadratic
+     * is fine and needs no allocation. */
+    d->nsources = 0;
+    for (size_t i = 0; i < d->nev; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(d->ev[i].source ? d->ev[i].source : "",
+                          d->ev[j].source ? d->ev[j].source : "") == 0;
+        if (!seen)
+            d->nsources++;
+        d->voice_counts[d->ev[i].voice < ART_VOICE_COUNT ? d->ev[i].voice : 0]++;
+    }
+    d->nvoices = 0;
+    for (int v = 1; v < ART_VOICE_COUNT; v++)
+        d->nvoices += d->voice_counts[v] > 0;
+}
+
+/* 0..1 from how much evidence, how many sources, how many voices. */
+static double confidence_of(const art_dim_score *d)
+{
+    double n = d->nev / 20.0, s = d->nsources / 5.0, v = d->nvoices / 3.0;
+    double c = 0.5 * (n > 1 ? 1 : n) + 0.3 * (s > 1 ? 1 : s) + 0.2 * (v > 1 ? 1 : v);
+    return round(c * 100) / 100;
+}
+
+static art_status combine(art_assessment *a, art_error *err)
+{
+    for (size_t i = 0; i < a->ndims; i++) {
+        art_dim_score *d = &a->dims[i];
+        d->espoused = facet_score(a, d->id, ART_FACET_ESPOUSED);
+        d->enacted = facet_score(a, d->id, ART_FACET_ENACTED);
+        if (!isnan(d->espoused) && !isnan(d->enacted))
+            d->score = (d->espoused + d->enacted) / 2;
+        else
+            d->score = isnan(d->espoused) ? d->enacted : d->espoused;
+        d->gap = isnan(d->score) ? NAN : d->target - d->score;
+        d->level = art_score_level(d->score);
+        art_status st = gather_evidence(a, d, err);
+        if (st != ART_OK)
+            return st;
+        evidence_spread(d);
+        d->confidence = confidence_of(d);
+    }
+    return ART_OK;
+}
+
+art_status art_assess(const art_rubric *rubric, const art_corpus *corpus,
+                      const char *const *plugin_paths, size_t nplugins,
+                      const art_plugin_limits *lim, art_assessment **out, art_error *err)
+{
+    art_plugin_limits deflim;
+    if (!lim) {
+        art_plugin_limits_default(&deflim);
+        lim = &deflim;
+    }
+    art_assessment *a;
+    art_status st = art_assessment_from_rubric(rubric, corpus->site, corpus->round, &a, err);
+    if (st != ART_OK)
+        return st;
+    a->plugins = calloc(nplugins ? nplugins : 1, sizeof *a->plugins);
+    if (!a->plugins) {
+        art_assessment_free(a);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < nplugins && st == ART_OK; i++) {
+        /* A failing plugin is recorded in its result and skipped; only a
+         * failure of the host itself stops the assessment. */
+        st = art_plugin_run(plugin_paths[i], rubric, corpus, lim, &a->plugins[i], err);
+        a->nplugins = i + 1;
+    }
+    if (st == ART_OK)
+        st = combine(a, err);
+    if (st != ART_OK) {
+        art_assessment_free(a);
+        return st;
+    }
+    *out = a;
+    return ART_OK;
+}

@@ -95,6 +95,11 @@ void *art_arena_alloc(art_arena *a, size_t n);
 char *art_arena_strdup(art_arena *a, const char *s);   /* NULL -> NULL */
 void art_arena_free(art_arena *a);
 
+/* ---- assessments --------------------------------------------------- */
+/* A fresh assessment with one unscored dimension per rubric dimension. */
+art_status art_assessment_from_rubric(const art_rubric *rb, const char *site, const char *round,
+                                      art_assessment **out, art_error *err);
+
 /* ---- misc ----------------------------------------------------------- */
 /* Format a locator for a document segment into a malloc'd string. */
 char *art_locator_format(int paragraph, int sentence, long start, long end);
