@@ -1,4 +1,384 @@
+/* The store: creation, migrations, ingest (idempotent, transactional),
+ * counts, codes, corpus pseudonymisation, saved runs. */
 #include "testutil.h"
-#include "artefact/artefact.h"
-static void test_placeholder(void) { CU_ASSERT_EQUAL(art_status_name(ART_OK)[0], 'o'); }
-void art_test_register(void) { ART_SUITE("store", {"placeholder", test_placeholder}); }
+#include "internal.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char db_path[4200];
+
+static art_store *fresh_store(const char *tag)
+{
+    snprintf(db_path, sizeof db_path, "%s/store.db", art_test_tmpdir(tag));
+    art_store *s = NULL;
+    art_error err;
+    art_status st = art_store_open(db_path, &s, &err);
+    CU_ASSERT_EQUAL(st, ART_OK);
+    if (st != ART_OK)
+        fprintf(stderr, "open: %s\n", err.message);
+    return s;
+}
+
+/* A digest of every row of every table: equal digests mean the store holds
+ * exactly the same data. */
+static void store_digest(const char *path, char out[65])
+{
+    sqlite3 *db;
+    art_buf b;
+    art_buf_init(&b);
+    CU_ASSERT_FATAL(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    sqlite3_stmt *tables;
+    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", -1,
+                       &tables, NULL);
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2",
+                 (const char *)sqlite3_column_text(tables, 0));
+        sqlite3_stmt *rows;
+        if (sqlite3_prepare_v2(db, sql, -1, &rows, NULL) != SQLITE_OK)
+            continue;
+        art_buf_printf(&b, "[%s]", (const char *)sqlite3_column_text(tables, 0));
+        while (sqlite3_step(rows) == SQLITE_ROW)
+            for (int i = 0; i < sqlite3_column_count(rows); i++) {
+                const char *t = (const char *)sqlite3_column_text(rows, i);
+                art_buf_printf(&b, "%s|", t ? t : "NULL");
+            }
+        sqlite3_finalize(rows);
+    }
+    sqlite3_finalize(tables);
+    sqlite3_close(db);
+    art_sha256_hex(b.data ? b.data : "", b.len, out);
+    art_buf_free(&b);
+}
+
+static void test_open_creates_private_file(void)
+{
+    art_store *s = fresh_store("open");
+    CU_ASSERT_FATAL(s != NULL);
+    struct stat st;
+    CU_ASSERT_EQUAL(stat(db_path, &st), 0);
+    CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+    CU_ASSERT_EQUAL(art_store_schema_version(s), ART_SCHEMA_VERSION);
+    art_store_close(s);
+    /* Re-opening migrates nothing and keeps the version. */
+    art_error err;
+    CU_ASSERT_EQUAL(art_store_open(db_path, &s, &err), ART_OK);
+    CU_ASSERT_EQUAL(art_store_schema_version(s), ART_SCHEMA_VERSION);
+    art_store_close(s);
+    /* WAL is recorded in the file itself. */
+    sqlite3 *db;
+    sqlite3_open(db_path, &db);
+    sqlite3_stmt *q;
+    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL);
+    CU_ASSERT_EQUAL(sqlite3_step(q), SQLITE_ROW);
+    CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(q, 0), "wal");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
+static void test_open_rejects_newer_and_foreign_files(void)
+{
+    art_store *s = fresh_store("newer");
+    art_store_close(s);
+    sqlite3 *db;
+    sqlite3_open(db_path, &db);
+    sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
+    sqlite3_close(db);
+    art_error err;
+    CU_ASSERT_EQUAL(art_store_open(db_path, &s, &err), ART_ERR_STORE);
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "newer"));
+
+    char path[4300];
+    snprintf(path, sizeof path, "%s/notadb.db", art_test_tmpdir("notadb"));
+    FILE *f = fopen(path, "w");
+    fputs("this is a text file, not a database, but long enough to have a header....\n", f);
+    fclose(f);
+    CU_ASSERT_EQUAL(art_store_open(path, &s, &err), ART_ERR_STORE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, path));
+
+    CU_ASSERT_EQUAL(art_store_open("/nonexistent-dir/x.db", &s, &err), ART_ERR_IO);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "/nonexistent-dir/x.db"));
+}
+
+static void ingest_site(art_store *s, const char *round, art_ingest_stats *st)
+{
+    const char *paths[] = {art_test_src("tests/data/store/site")};
+    art_error err;
+    art_status r = art_store_ingest(s, "Testshire", round, paths, 1, st, &err);
+    CU_ASSERT_EQUAL(r, ART_OK);
+    if (r != ART_OK)
+        fprintf(stderr, "ingest: %s\n", err.message);
+}
+
+static void test_ingest_counts_and_idempotence(void)
+{
+    art_store *s = fresh_store("ingest");
+    CU_ASSERT_FATAL(s != NULL);
+    art_ingest_stats st;
+    ingest_site(s, "r1", &st);
+    CU_ASSERT_EQUAL(st.files_seen, 3);  /* README.md is not a policy document */
+    CU_ASSERT_EQUAL(st.files_new, 3);
+    CU_ASSERT_EQUAL(st.files_unchanged, 0);
+    CU_ASSERT_EQUAL(st.segments, 7);
+    CU_ASSERT_EQUAL(st.codings, 3);
+    art_counts c;
+    art_error err;
+    CU_ASSERT_EQUAL(art_store_counts(s, "Testshire", "r1", &c, &err), ART_OK);
+    CU_ASSERT_EQUAL(c.sources, 3);
+    CU_ASSERT_EQUAL(c.documents, 2);
+    CU_ASSERT_EQUAL(c.interviews, 1);
+    CU_ASSERT_EQUAL(c.segments, 7);
+    CU_ASSERT_EQUAL(c.codes, 6);
+    CU_ASSERT_EQUAL(c.codings, 3);
+    CU_ASSERT_EQUAL(c.participants, 2);
+
+    char before[65], after[65];
+    art_store_close(s);
+    store_digest(db_path, before);
+    CU_ASSERT_EQUAL(art_store_open(db_path, &s, &err), ART_OK);
+    ingest_site(s, "r1", &st);
+    CU_ASSERT_EQUAL(st.files_seen, 3);
+    CU_ASSERT_EQUAL(st.files_new, 0);
+    CU_ASSERT_EQUAL(st.files_unchanged, 3);
+    CU_ASSERT_EQUAL(st.segments, 0);
+    art_store_close(s);
+    store_digest(db_path, after);
+    CU_ASSERT_STRING_EQUAL(before, after);
+
+    /* A second round shares the sources: nothing is parsed again. */
+    CU_ASSERT_EQUAL(art_store_open(db_path, &s, &err), ART_OK);
+    ingest_site(s, "r2", &st);
+    CU_ASSERT_EQUAL(st.files_new, 3);
+    CU_ASSERT_EQUAL(st.segments, 0);
+    CU_ASSERT_EQUAL(art_store_counts(s, "Testshire", NULL, &c, &err), ART_OK);
+    CU_ASSERT_EQUAL(c.sources, 3);
+    CU_ASSERT_EQUAL(art_store_counts(s, "Testshire", "r2", &c, &err), ART_OK);
+    CU_ASSERT_EQUAL(c.segments, 7);
+    char *latest = NULL;
+    CU_ASSERT_EQUAL(art_store_latest_round(s, "Testshire", &latest, &err), ART_OK);
+    CU_ASSERT_STRING_EQUAL(latest, "r2");
+    free(latest);
+    CU_ASSERT_EQUAL(art_store_counts(s, "Nowhere", NULL, &c, &err), ART_ERR_NOTFOUND);
+    CU_ASSERT_EQUAL(art_store_counts(s, "Testshire", "r9", &c, &err), ART_ERR_NOTFOUND);
+    char **sites;
+    size_t n;
+    CU_ASSERT_EQUAL(art_store_sites(s, &sites, &n, &err), ART_OK);
+    CU_ASSERT_EQUAL(n, 1);
+    if (n == 1)
+        CU_ASSERT_STRING_EQUAL(sites[0], "Testshire");
+    for (size_t i = 0; i < n; i++)
+        free(sites[i]);
+    free(sites);
+    art_store_close(s);
+}
+
+static void expect_ingest_fails(const char *path, art_status want, const char *needle)
+{
+    art_store *s = fresh_store("fail");
+    CU_ASSERT_FATAL(s != NULL);
+    ingest_site(s, "r1", NULL);
+    art_store_close(s);
+    char before[65], after[65];
+    store_digest(db_path, before);
+    art_error err;
+    CU_ASSERT_EQUAL(art_store_open(db_path, &s, &err), ART_OK);
+    const char *paths[] = {art_test_src("tests/data/store/site/policy.txt"), path};
+    art_ingest_stats st;
+    art_status r = art_store_ingest(s, "Testshire", "r2", paths, 2, &st, &err);
+    CU_ASSERT_EQUAL(r, want);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, needle));
+    CU_ASSERT_PTR_NULL(strchr(err.message, '\n'));
+    CU_ASSERT_EQUAL(st.files_new, 0);
+    art_store_close(s);
+    store_digest(db_path, after);
+    /* Not even the new round or the good file survived. */
+    CU_ASSERT_STRING_EQUAL(before, after);
+}
+
+static void test_ingest_is_one_transaction(void)
+{
+    expect_ingest_fails(art_test_src("tests/data/store/bad"), ART_ERR_FORMAT, "b-broken.csv");
+}
+
+static void test_ingest_rejects_unknown_and_missing(void)
+{
+    expect_ingest_fails(art_test_src("tests/data/store/site/../../../../configure.ac"),
+                        ART_ERR_UNSUPPORTED, "configure.ac");
+    expect_ingest_fails("/nonexistent/interviews.csv", ART_ERR_IO, "/nonexistent/interviews.csv");
+    art_store *s = fresh_store("usage");
+    art_error err;
+    const char *paths[] = {"x.txt"};
+    CU_ASSERT_EQUAL(art_store_ingest(s, "", "r1", paths, 1, NULL, &err), ART_ERR_USAGE);
+    art_store_close(s);
+}
+
+typedef struct code_list { char paths[16][128]; long long n[16]; int depth[16]; int count; } code_list;
+
+static int collect_code(const art_code_row *row, void *ud)
+{
+    code_list *l = ud;
+    if (l->count < 16) {
+        snprintf(l->paths[l->count], 128, "%s", row->path);
+        l->n[l->count] = row->ncodings;
+        l->depth[l->count] = row->depth;
+        l->count++;
+    }
+    return 0;
+}
+
+static void test_codes_tree(void)
+{
+    art_store *s = fresh_store("codes");
+    ingest_site(s, "r1", NULL);
+    code_list l = {0};
+    art_error err;
+    CU_ASSERT_EQUAL(art_store_each_code(s, "Testshire", collect_code, &l, &err), ART_OK);
+    CU_ASSERT_EQUAL(l.count, 6);
+    CU_ASSERT_STRING_EQUAL(l.paths[0], "Hierarchy");
+    CU_ASSERT_EQUAL(l.depth[0], 0);
+    CU_ASSERT_STRING_EQUAL(l.paths[2], "Hierarchy/Toward low pole/Panel sign-off");
+    CU_ASSERT_EQUAL(l.depth[2], 2);
+    CU_ASSERT_EQUAL(l.n[2], 2);  /* two coders */
+    CU_ASSERT_EQUAL(l.n[0], 0);
+    CU_ASSERT_STRING_EQUAL(l.paths[5], "Trust/Toward CLS/Listened to");
+    CU_ASSERT_EQUAL(l.n[5], 1);
+    CU_ASSERT_EQUAL(art_store_each_code(s, "Elsewhere", collect_code, &l, &err), ART_ERR_NOTFOUND);
+    art_store_close(s);
+}
+
+static const art_seg_view *find_seg(const art_corpus *c, const char *needle)
+{
+    for (size_t i = 0; i < c->nsegs; i++)
+        if (strstr(c->segs[i].text, needle))
+            return &c->segs[i];
+    return NULL;
+}
+
+static void test_corpus_pseudonymised(void)
+{
+    art_store *s = fresh_store("corpus");
+    ingest_site(s, "r1", NULL);
+    art_corpus *c = NULL;
+    art_error err;
+    CU_ASSERT_EQUAL_FATAL(art_store_load_corpus(s, "Testshire", "r1", NULL, &c, &err), ART_OK);
+    CU_ASSERT_EQUAL(c->nsegs, 6);  /* the doubly coded excerpt is one segment */
+    for (size_t i = 1; i < c->nsegs; i++)
+        CU_ASSERT_TRUE(c->segs[i - 1].id < c->segs[i].id);
+    const art_seg_view *v = find_seg(c, "listened to what matters");
+    CU_ASSERT_FATAL(v != NULL);
+    CU_ASSERT_STRING_EQUAL(v->text, "P01 listened to what matters to us, and P02 felt heard; P01 was kind.");
+    CU_ASSERT_STRING_EQUAL(v->participant, "P02");
+    CU_ASSERT_EQUAL(v->voice, ART_VOICE_LIVED);
+    CU_ASSERT_EQUAL(v->kind, ART_SRC_INTERVIEW);
+    CU_ASSERT_EQUAL(v->level, ART_LEVEL_ASSUMPTION);
+    CU_ASSERT_STRING_EQUAL(v->document, "Interview 02");
+    CU_ASSERT_STRING_EQUAL(v->locator, "Interview 02, row 3");
+    CU_ASSERT_EQUAL(v->ncodes, 1);
+    CU_ASSERT_STRING_EQUAL(v->codes[0], "Trust/Toward CLS/Listened to");
+    v = find_seg(c, "goes to panel");
+    CU_ASSERT_FATAL(v != NULL);
+    CU_ASSERT_EQUAL(v->ncodes, 2);
+    CU_ASSERT_STRING_EQUAL(v->coders[0], "coder-a");
+    CU_ASSERT_STRING_EQUAL(v->coders[1], "coder-b");
+    CU_ASSERT_EQUAL(v->voice, ART_VOICE_LOCAL_AUTHORITY);
+    v = find_seg(c, "Decisions are made");
+    CU_ASSERT_FATAL(v != NULL);
+    CU_ASSERT_EQUAL(v->kind, ART_SRC_DOCUMENT);
+    CU_ASSERT_STRING_EQUAL(v->source, "policy.txt");
+    CU_ASSERT_STRING_EQUAL(v->locator, "para 1, sentence 2, chars 50-89");
+    CU_ASSERT_PTR_NULL(v->participant);
+    CU_ASSERT_EQUAL(v->level, ART_LEVEL_ESPOUSED);
+    art_corpus_free(c);
+
+    art_corpus_opts reveal = {.reveal_names = 1};
+    CU_ASSERT_EQUAL_FATAL(art_store_load_corpus(s, "Testshire", "r1", &reveal, &c, &err), ART_OK);
+    v = find_seg(c, "listened to what matters");
+    CU_ASSERT_FATAL(v != NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(v->text, "Maya Okafor listened"));
+    CU_ASSERT_STRING_EQUAL(v->participant, "Tom Reed");
+    art_corpus_free(c);
+    CU_ASSERT_EQUAL(art_store_load_corpus(s, "Testshire", "nope", NULL, &c, &err), ART_ERR_NOTFOUND);
+    CU_ASSERT_PTR_NULL(c);
+    art_store_close(s);
+}
+
+static void test_save_and_load_assessment(void)
+{
+    art_store *s = fresh_store("runs");
+    ingest_site(s, "r1", NULL);
+    art_error err;
+    char *xml;
+    size_t len;
+    CU_ASSERT_FATAL(art_read_file(art_test_src("rubrics/cls-culture.xml"), 0, &xml, &len, &err) == ART_OK);
+    art_rubric *rb = NULL;
+    CU_ASSERT_FATAL(art_rubric_load_memory(xml, len, "cls-culture.xml", &rb, &err) == ART_OK);
+    art_assessment *a = NULL;
+    CU_ASSERT_FATAL(art_assessment_from_rubric(rb, "Testshire", "r1", &a, &err) == ART_OK);
+    art_dim_score *d = &a->dims[0];
+    d->score = 42.5;
+    d->espoused = 70;
+    d->enacted = 15;
+    d->gap = d->target - d->score;
+    d->confidence = 0.5;
+    d->level = 3;
+    d->nsources = 2;
+    d->nvoices = 1;
+    d->voice_counts[ART_VOICE_LIVED] = 1;
+    d->ev = calloc(1, sizeof *d->ev);
+    d->nev = 1;
+    d->ev[0] = (art_evidence){.segment_id = 0, .source = strdup("policy.txt"),
+                              .locator = strdup("para 1"), .quote = strdup("We trust P01."),
+                              .participant = strdup("P01"), .indicator = strdup("trust*"),
+                              .direction = 1, .level = ART_LEVEL_ESPOUSED,
+                              .voice = ART_VOICE_LIVED, .facet = ART_FACET_ENACTED, .weight = 2};
+    a->plugins = calloc(1, sizeof *a->plugins);
+    a->nplugins = 1;
+    a->plugins[0].name = strdup("broken");
+    a->plugins[0].status = ART_ERR_LIMIT;
+    a->plugins[0].error = strdup("broken: instruction budget exceeded");
+    CU_ASSERT_EQUAL(art_store_save_assessment(s, a, xml, len, &err), ART_OK);
+
+    art_assessment *b = NULL;
+    CU_ASSERT_EQUAL_FATAL(art_store_load_assessment(s, "Testshire", "r1", &b, &err), ART_OK);
+    CU_ASSERT_EQUAL(b->ndims, a->ndims);
+    CU_ASSERT_STRING_EQUAL(b->rubric_sha256, rb->sha256);
+    CU_ASSERT_STRING_EQUAL(b->dims[0].id, rb->dims[0].id);
+    CU_ASSERT_DOUBLE_EQUAL(b->dims[0].score, 42.5, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(b->dims[0].enacted, 15, 1e-9);
+    CU_ASSERT_EQUAL(b->dims[0].voice_counts[ART_VOICE_LIVED], 1);
+    CU_ASSERT_EQUAL(b->dims[0].nev, 1);
+    CU_ASSERT_STRING_EQUAL(b->dims[0].ev[0].quote, "We trust P01.");
+    CU_ASSERT_EQUAL(b->dims[0].ev[0].facet, ART_FACET_ENACTED);
+    CU_ASSERT_EQUAL(b->dims[0].ev[0].level, ART_LEVEL_ESPOUSED);
+    CU_ASSERT_TRUE(isnan(b->dims[1].score));
+    CU_ASSERT_EQUAL(b->nplugins, 1);
+    CU_ASSERT_EQUAL(b->plugins[0].status, ART_ERR_LIMIT);
+    CU_ASSERT_STRING_EQUAL(b->plugins[0].error, "broken: instruction budget exceeded");
+    CU_ASSERT_EQUAL(b->counts.segments, 7);
+    art_assessment_free(b);
+    CU_ASSERT_EQUAL(art_store_load_assessment(s, "Testshire", "r2", &b, &err), ART_ERR_NOTFOUND);
+
+    art_assessment_free(a);
+    art_rubric_free(rb);
+    free(xml);
+    art_store_close(s);
+}
+
+void art_test_register(void)
+{
+    ART_SUITE("store",
+              {"open creates a 0600 WAL store", test_open_creates_private_file},
+              {"open rejects newer and foreign files", test_open_rejects_newer_and_foreign_files},
+              {"ingest counts; re-ingest changes nothing", test_ingest_counts_and_idempotence},
+              {"a bad file leaves the store as it was", test_ingest_is_one_transaction},
+              {"unknown and missing files", test_ingest_rejects_unknown_and_missing},
+              {"codes form a tree", test_codes_tree},
+              {"corpus is pseudonymised", test_corpus_pseudonymised},
+              {"runs are saved and loaded", test_save_and_load_assessment});
+}

@@ -1,0 +1,2 @@
+-- Test plugin: returns a number instead of a table
+return 42
