@@ -1,0 +1,32 @@
+#!/bin/sh
+# Install what artefact needs on Debian 12 (only what is missing), then
+# configure and build it.  Run as root on a fresh machine; safe to run again.
+#
+#   scripts/bootstrap.sh          build dependencies, then ./configure && make
+#   scripts/bootstrap.sh --test   also the tools the test suite uses
+set -eu
+
+cd "$(dirname "$0")/.."
+
+packages="build-essential autoconf automake libtool pkg-config
+          libxml2-dev liblua5.4-dev libsqlite3-dev libcunit1-dev"
+if [ "${1:-}" = "--test" ]; then
+    packages="$packages valgrind sqlite3"
+fi
+
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    echo "bootstrap: installing$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing
+fi
+
+[ -x configure ] || autoreconf -fi
+[ -f Makefile ] || ./configure
+make -j"$(nproc)"
