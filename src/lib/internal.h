@@ -63,7 +63,8 @@ struct _xmlDoc;
  * loader that refuses everything, no network.  Idempotent and thread-safe. */
 void art_xml_init(void);
 /* Parse XML with XML_PARSE_NONET, no entity substitution, no DTD loading;
- * a DOCTYPE with an internal subset is refused outright.  Errors name `name`
+ * a DOCTYPE that declares any entity is refused outright (an external DTD
+ * is never fetched).  Errors name `name`
  * and never quote document text. */
 struct _xmlDoc *art_xml_parse(const char *data, size_t len, const char *name, art_error *err);
 struct _xmlDoc *art_html_parse(const char *data, size_t len, const char *name, art_error *err);

@@ -1,8 +1,312 @@
-/* STUB: document builder and sentence segmentation (owned by the ingest helper). */
+/* The document builder: blocks of plain text in, sentences with code-point
+ * locators out.  Every parser (txt, md, html) goes through here, so the
+ * locator rules live in one place: plain_text is the blocks joined by "\n\n",
+ * and each segment's [start,end) in code points is exactly its text. */
 #include "internal.h"
-art_status art_doc_builder_init(art_doc_builder *b, const char *format) { (void)b; (void)format; return ART_ERR_UNSUPPORTED; }
-art_status art_doc_builder_add(art_doc_builder *b, art_block_kind kind, const char *text, size_t len) { (void)b; (void)kind; (void)text; (void)len; return ART_ERR_UNSUPPORTED; }
-void art_doc_builder_set_title(art_doc_builder *b, const char *title, size_t len) { (void)b; (void)title; (void)len; }
-art_status art_doc_builder_finish(art_doc_builder *b, art_document **out, art_error *err) { (void)b; *out = NULL; return art_error_set(err, ART_ERR_UNSUPPORTED, "not implemented"); }
-void art_doc_builder_abort(art_doc_builder *b) { (void)b; }
-void art_document_free(art_document *doc) { (void)doc; }
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One enormous line must not become one enormous segment. */
+#define SENTENCE_MAX_CP 2000
+
+art_status art_doc_builder_init(art_doc_builder *b, const char *format)
+{
+    memset(b, 0, sizeof *b);
+    art_buf_init(&b->text);
+    b->doc = calloc(1, sizeof *b->doc);
+    if (!b->doc || !(b->doc->format = art_strdup(format))) {
+        free(b->doc);
+        b->doc = NULL;
+        b->failed = true;
+        return ART_ERR_NOMEM;
+    }
+    return ART_OK;
+}
+
+void art_document_free(art_document *doc)
+{
+    if (!doc)
+        return;
+    for (size_t i = 0; i < doc->nsegs; i++)
+        free(doc->segs[i].text);
+    free(doc->segs);
+    free(doc->format);
+    free(doc->title);
+    free(doc->plain_text);
+    free(doc);
+}
+
+void art_doc_builder_abort(art_doc_builder *b)
+{
+    art_document_free(b->doc);
+    art_buf_free(&b->text);
+    memset(b, 0, sizeof *b);
+}
+
+/* Copy of s[0..n) with NO-BREAK SPACE turned into a space and white space
+ * squashed, so blocks compare and segment the same whatever the source. */
+static char *normalised_copy(const char *s, size_t n)
+{
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+            out[w++] = ' ';
+            i++;
+        } else {
+            out[w++] = s[i];
+        }
+    }
+    out[w] = '\0';
+    art_str_squash_space(out);
+    return out;
+}
+
+void art_doc_builder_set_title(art_doc_builder *b, const char *title, size_t len)
+{
+    if (!b->doc || !title)
+        return;
+    char *t = normalised_copy(title, len);
+    if (!t) {
+        b->failed = true;
+        return;
+    }
+    if (!t[0]) {
+        free(t);
+        return;
+    }
+    free(b->doc->title);
+    b->doc->title = t;
+}
+
+/* ---- sentence boundaries ------------------------------------------- */
+
+static bool is_terminator(unsigned cp) { return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026; }
+
+static bool is_closer(unsigned cp)
+{
+    return cp == '"' || cp == '\'' || cp == ')' || cp == ']' || cp == 0x2019 || cp == 0x201D;
+}
+
+static bool is_opener(unsigned cp)
+{
+    return cp == '"' || cp == '\'' || cp == '(' || cp == '[' || cp == 0x2018 || cp == 0x201C;
+}
+
+static bool is_upper(unsigned cp)
+{
+    if (cp < 0x80)
+        return isupper((int)cp) != 0;
+    return art_utf8_fold(cp) != cp && cp != 0x2018 && cp != 0x2019;
+}
+
+static bool starts_sentence(unsigned cp)
+{
+    return is_upper(cp) || (cp >= '0' && cp <= '9') || is_opener(cp);
+}
+
+static const char *const abbreviations[] = {
+    "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "no", "vs", "approx", "cf",
+    "prof", "eg", "ie", "fig", "nb", "jr", "sr", "inc", "ltd", "co", "dept", "cllr",
+};
+
+/* The word ending just before the '.' at dot: an abbreviation, an initial
+ * ("J."), or a dotted form ("U.K.") does not end a sentence. */
+static bool dot_is_abbreviation(const char *s, size_t dot)
+{
+    size_t start = dot;
+    while (start > 0 && s[start - 1] != ' ')
+        start--;
+    while (start < dot && (s[start] == '(' || s[start] == '"' || s[start] == '\'' ||
+                           s[start] == '['))
+        start++;
+    size_t n = dot - start;
+    if (n == 0)
+        return false;
+    if (n == 1 && isalpha((unsigned char)s[start]))
+        return true;
+    if (memchr(s + start, '.', n))
+        return true;
+    for (size_t i = 0; i < sizeof abbreviations / sizeof abbreviations[0]; i++) {
+        if (strlen(abbreviations[i]) != n)
+            continue;
+        size_t k = 0;
+        while (k < n && tolower((unsigned char)s[start + k]) == abbreviations[i][k])
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+/* If a sentence ends at byte i (a terminator), return the byte just past its
+ * closing punctuation when the text goes on with " " and a sentence start;
+ * otherwise 0. */
+static size_t sentence_end_at(const char *s, size_t n, size_t i)
+{
+    unsigned cp;
+    size_t k = art_utf8_decode(s + i, n - i, &cp);
+    if (!is_terminator(cp))
+        return 0;
+    bool single_dot = (cp == '.');
+    size_t j = i + k;
+    while (j < n) {
+        size_t kk = art_utf8_decode(s + j, n - j, &cp);
+        if (!is_terminator(cp) && !is_closer(cp))
+            break;
+        if (is_terminator(cp))
+            single_dot = false;
+        j += kk;
+    }
+    if (j + 1 >= n || s[j] != ' ')
+        return 0;
+    art_utf8_decode(s + j + 1, n - j - 1, &cp);
+    if (!starts_sentence(cp))
+        return 0;
+    if (single_dot && dot_is_abbreviation(s, i))
+        return 0;
+    return j;
+}
+
+/* ---- segments -------------------------------------------------------- */
+
+static bool push_segment(art_doc_builder *b, const char *s, size_t n, long start_cp,
+                         long ncp, int sentence, art_block_kind kind)
+{
+    art_document *doc = b->doc;
+    if (doc->nsegs == b->segcap) {
+        size_t cap = b->segcap ? b->segcap * 2 : 32;
+        art_segment *p = realloc(doc->segs, cap * sizeof *p);
+        if (!p)
+            return false;
+        doc->segs = p;
+        b->segcap = cap;
+    }
+    art_segment *seg = &doc->segs[doc->nsegs];
+    if (!(seg->text = art_strndup(s, n)))
+        return false;
+    seg->paragraph = doc->nblocks;
+    seg->sentence = sentence;
+    seg->start = start_cp;
+    seg->end = start_cp + ncp;
+    seg->block = kind;
+    doc->nsegs++;
+    return true;
+}
+
+/* Emit s[0..n) (starting at code point start_cp of plain_text) as one or more
+ * segments of at most SENTENCE_MAX_CP code points, split at a space when one
+ * is available. */
+static bool emit_sentence(art_doc_builder *b, const char *s, size_t n, long start_cp,
+                          int *sentence, art_block_kind kind)
+{
+    while (n > 0) {
+        size_t cut = 0, last_space = 0;
+        long cps = 0, cps_at_space = 0;
+        while (cut < n && cps < SENTENCE_MAX_CP) {
+            unsigned cp;
+            if (s[cut] == ' ' && cut > 0) {
+                last_space = cut;
+                cps_at_space = cps;
+            }
+            cut += art_utf8_decode(s + cut, n - cut, &cp);
+            cps++;
+        }
+        if (cut < n && last_space > 0) {
+            /* Split before the space; the space itself belongs to no segment. */
+            if (!push_segment(b, s, last_space, start_cp, cps_at_space, (*sentence)++, kind))
+                return false;
+            s += last_space + 1;
+            n -= last_space + 1;
+            start_cp += cps_at_space + 1;
+            continue;
+        }
+        if (!push_segment(b, s, cut, start_cp, cps, (*sentence)++, kind))
+            return false;
+        s += cut;
+        n -= cut;
+        start_cp += cps;
+    }
+    return true;
+}
+
+static bool segment_block(art_doc_builder *b, const char *s, size_t n, long block_cp,
+                          art_block_kind kind)
+{
+    int sentence = 0;
+    size_t from = 0;
+    long from_cp = block_cp;
+    for (size_t i = 0; i < n;) {
+        unsigned cp;
+        size_t k = art_utf8_decode(s + i, n - i, &cp);
+        size_t end = is_terminator(cp) ? sentence_end_at(s, n, i) : 0;
+        if (!end) {
+            i += k;
+            continue;
+        }
+        long ncp = art_utf8_count(s + from, end - from);
+        if (!emit_sentence(b, s + from, end - from, from_cp, &sentence, kind))
+            return false;
+        from = end + 1;         /* past the single space between sentences */
+        from_cp += ncp + 1;
+        i = from;
+    }
+    if (from < n)
+        return emit_sentence(b, s + from, n - from, from_cp, &sentence, kind);
+    return true;
+}
+
+art_status art_doc_builder_add(art_doc_builder *b, art_block_kind kind, const char *text,
+                               size_t len)
+{
+    if (b->failed || !b->doc)
+        return ART_ERR_NOMEM;
+    char *block = normalised_copy(text, len);
+    if (!block) {
+        b->failed = true;
+        return ART_ERR_NOMEM;
+    }
+    size_t n = strlen(block);
+    if (n == 0) {
+        free(block);
+        return ART_OK;
+    }
+    if (b->doc->nblocks > 0) {
+        art_buf_append(&b->text, "\n\n", 2);
+        b->text_cp += 2;
+    }
+    long block_cp = b->text_cp;
+    art_buf_append(&b->text, block, n);
+    b->text_cp += art_utf8_count(block, n);
+    bool ok = !b->text.failed && segment_block(b, block, n, block_cp, kind);
+    free(block);
+    if (!ok) {
+        b->failed = true;
+        return ART_ERR_NOMEM;
+    }
+    b->doc->nblocks++;
+    return ART_OK;
+}
+
+art_status art_doc_builder_finish(art_doc_builder *b, art_document **out, art_error *err)
+{
+    *out = NULL;
+    if (b->failed || !b->doc || b->text.failed) {
+        art_doc_builder_abort(b);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory while segmenting a document");
+    }
+    art_buf_append(&b->text, "", 0);   /* plain_text is "" for an empty document */
+    if (b->text.failed) {
+        art_doc_builder_abort(b);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory while segmenting a document");
+    }
+    b->doc->plain_text = art_buf_steal(&b->text);
+    *out = b->doc;
+    b->doc = NULL;
+    art_doc_builder_abort(b);
+    return ART_OK;
+}

@@ -129,8 +129,11 @@ char *art_buf_steal(art_buf *b)
         art_buf_free(b);
         return NULL;
     }
-    if (!b->data && !art_buf_reserve(b, 0))
-        return NULL;
+    if (!b->data) {
+        if (!art_buf_reserve(b, 0))
+            return NULL;
+        b->data[0] = '\0';
+    }
     char *s = b->data;
     art_buf_init(b);
     return s;
