@@ -1,8 +1,708 @@
-/* STUB: rubric loading and validation (owned by the rubric helper). */
+/* Rubric files: parse (hardened libxml2), validate against the RelaxNG schema
+ * compiled into the library, check what RelaxNG cannot, and build the
+ * art_rubric the engine and plugins use.  The format is in docs/rubric.md. */
 #include "internal.h"
+
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A rubric is a small hand-written file; anything bigger is not a rubric. */
+#define RUBRIC_MAX_BYTES ((size_t)8 << 20)
+/* Longer phrases never match real sentences and slow the matcher down. */
+#define PHRASE_MAX_WORDS 16
+#define RUBRIC_NAMESPACE "urn:artefact:rubric:1"
+#define DEFAULT_TARGET 80.0
+#define DEFAULT_WEIGHT 1.0
+
+/* libxml2 2.12 made the structured error argument const. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *art_xml_error_ptr;
+#else
+typedef xmlErrorPtr art_xml_error_ptr;
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Schema validation                                                   */
+/* ------------------------------------------------------------------ */
+
+/* The first validation error, kept by our own handler so that nothing goes
+ * through libxml2's global error state and nothing is printed. */
+typedef struct schema_report {
+    bool have;
+    bool have_node;     /* the kept error points at an element */
+    long line;
+    char element[64];
+    char message[256];
+} schema_report;
+
+/* libxml2 messages may quote attribute values between single quotes; drop
+ * what is quoted so an error message never carries document text, and tidy
+ * the odd spacing of some messages ("an element , got"). */
+static void sanitise_message(const char *in, char *out, size_t cap)
+{
+    size_t w = 0;
+    bool quoted = false;
+    for (const char *p = in; *p && w + 4 < cap; p++) {
+        char c = *p;
+        if (c == '\'') {
+            if (!quoted && w + 6 < cap) {
+                memcpy(out + w, "'...'", 5);
+                w += 5;
+            }
+            quoted = !quoted;
+            continue;
+        }
+        if (quoted)
+            continue;
+        if (c == '\n' || c == '\r')
+            c = ' ';
+        if (c == ',' && w > 0 && out[w - 1] == ' ')
+            w--;
+        out[w++] = c;
+    }
+    while (w > 0 && out[w - 1] == ' ')
+        w--;
+    out[w] = '\0';
+}
+
+static void on_schema_error(void *ctx, art_xml_error_ptr e)
+{
+    schema_report *rep = ctx;
+    /* libxml2 sometimes reports a summary without a node first ("failed to
+     * validate attributes") and the precise error next: keep the first error
+     * that points at an element, or else the very first. */
+    if (!e || rep->have_node || (rep->have && !e->node))
+        return;
+    rep->have = true;
+    rep->line = e->line;
+    rep->element[0] = '\0';
+    const xmlNode *node = e->node;
+    if (node && node->type == XML_ELEMENT_NODE && node->name) {
+        long ln = xmlGetLineNo(node);
+        if (ln > 0)
+            rep->line = ln;
+        snprintf(rep->element, sizeof rep->element, "%s", (const char *)node->name);
+        rep->have_node = true;
+    }
+    sanitise_message(e->message ? e->message : "invalid", rep->message, sizeof rep->message);
+}
+
+static art_status report_schema_error(const schema_report *rep, const char *name,
+                                      art_error *err)
+{
+    if (rep->element[0])
+        return art_error_set(err, ART_ERR_FORMAT,
+                             "%s: line %ld: <%s>: does not match the rubric schema: %s", name,
+                             rep->line, rep->element, rep->message);
+    return art_error_set(err, ART_ERR_FORMAT,
+                         "%s: line %ld: does not match the rubric schema: %s", name, rep->line,
+                         rep->message);
+}
+
+static bool explain_missing_part(xmlDoc *doc, const char *name, art_error *err);
+
+static art_status validate_schema(xmlDoc *doc, const char *name, art_error *err)
+{
+    schema_report rep = {0};
+    xmlRelaxNGParserCtxtPtr pctx = xmlRelaxNGNewMemParserCtxt(
+        (const char *)art_rubric_schema_rng, (int)art_rubric_schema_rng_len);
+    if (!pctx)
+        return art_error_set(err, ART_ERR_NOMEM, "%s: out of memory loading the rubric schema",
+                             name);
+    xmlRelaxNGSetParserStructuredErrors(pctx, on_schema_error, &rep);
+    xmlRelaxNGPtr schema = xmlRelaxNGParse(pctx);
+    xmlRelaxNGFreeParserCtxt(pctx);
+    if (!schema)
+        return art_error_set(err, ART_ERR_FORMAT,
+                             "%s: the rubric schema compiled into artefact does not load: %s",
+                             name, rep.have ? rep.message : "unknown error");
+
+    art_status st = ART_OK;
+    xmlRelaxNGValidCtxtPtr vctx = xmlRelaxNGNewValidCtxt(schema);
+    if (!vctx) {
+        st = art_error_set(err, ART_ERR_NOMEM, "%s: out of memory validating", name);
+    } else {
+        xmlRelaxNGSetValidStructuredErrors(vctx, on_schema_error, &rep);
+        int rc = xmlRelaxNGValidateDoc(vctx, doc);
+        if (rc != 0) {
+            if (!rep.have)
+                snprintf(rep.message, sizeof rep.message, "%s",
+                         rc < 0 ? "validation failed internally" : "invalid");
+            st = explain_missing_part(doc, name, err) ? ART_ERR_FORMAT
+                                                      : report_schema_error(&rep, name, err);
+        }
+        xmlRelaxNGFreeValidCtxt(vctx);
+    }
+    xmlRelaxNGFree(schema);
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tree helpers (the tree has passed the schema when these run)        */
+/* ------------------------------------------------------------------ */
+
+static bool is_element(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
+}
+
+static xmlNode *first_child(const xmlNode *parent, const char *name)
+{
+    for (xmlNode *c = parent->children; c; c = c->next)
+        if (is_element(c, name))
+            return c;
+    return NULL;
+}
+
+static xmlNode *next_sibling(const xmlNode *n, const char *name)
+{
+    for (xmlNode *c = n->next; c; c = c->next)
+        if (is_element(c, name))
+            return c;
+    return NULL;
+}
+
+/* Text content with white space squashed, malloc'd; NULL only on no memory. */
+static char *node_text(const xmlNode *n)
+{
+    xmlChar *raw = xmlNodeGetContent(n);
+    char *s = art_strdup(raw ? (const char *)raw : "");
+    xmlFree(raw);
+    if (s)
+        art_str_squash_space(s);
+    return s;
+}
+
+/* Attribute value squashed, malloc'd, or NULL when absent.  *nomem tells the
+ * two NULLs apart. */
+static char *node_attr(const xmlNode *n, const char *name, bool *nomem)
+{
+    xmlChar *raw = xmlGetProp(n, BAD_CAST name);
+    if (!raw)
+        return NULL;
+    char *s = art_strdup((const char *)raw);
+    xmlFree(raw);
+    if (!s)
+        *nomem = true;
+    else
+        art_str_squash_space(s);
+    return s;
+}
+
+/* libxml2 reports a missing required element as an unexpected next one
+ * ("Did not expect element indicators there"); when a dimension or the root
+ * lacks one of its required parts, name the missing part instead. */
+static bool explain_missing_part(xmlDoc *doc, const char *name, art_error *err)
+{
+    static const char *const root_parts[] = {"title", "description", "provenance", "dimension"};
+    static const char *const dim_parts[] = {"name",      "description", "low-pole",
+                                            "cls-value", "levels",      "indicators"};
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    if (!is_element(root, "rubric") || !root->ns ||
+        !xmlStrEqual(root->ns->href, BAD_CAST RUBRIC_NAMESPACE))
+        return false;
+    for (size_t i = 0; i < sizeof root_parts / sizeof root_parts[0]; i++)
+        if (!first_child(root, root_parts[i])) {
+            art_error_set(err, ART_ERR_FORMAT, "%s: line %ld: <rubric> has no <%s>", name,
+                          (long)xmlGetLineNo(root), root_parts[i]);
+            return true;
+        }
+    for (const xmlNode *d = first_child(root, "dimension"); d; d = next_sibling(d, "dimension"))
+        for (size_t i = 0; i < sizeof dim_parts / sizeof dim_parts[0]; i++)
+            if (!first_child(d, dim_parts[i])) {
+                xmlChar *id = xmlGetProp(d, BAD_CAST "id");
+                art_error_set(err, ART_ERR_FORMAT, "%s: line %ld: dimension '%s' has no <%s>",
+                              name, (long)xmlGetLineNo(d), id ? (const char *)id : "?",
+                              dim_parts[i]);
+                xmlFree(id);
+                return true;
+            }
+    return false;
+}
+
+/* Parse an xsd:decimal ("80", "-1.5", ".5", "+2.") without strtod, whose
+ * decimal point depends on the locale. */
+static bool parse_decimal(const char *s, double *out)
+{
+    double sign = 1.0, v = 0.0, scale = 1.0;
+    bool digits = false;
+    if (*s == '+' || *s == '-')
+        sign = (*s++ == '-') ? -1.0 : 1.0;
+    for (; *s >= '0' && *s <= '9'; s++, digits = true)
+        v = v * 10.0 + (*s - '0');
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++, digits = true)
+            v += (*s - '0') * (scale /= 10.0);
+    *out = sign * v;
+    return digits && *s == '\0';
+}
+
+static long line_of(const xmlNode *n)
+{
+    long ln = xmlGetLineNo(n);
+    return ln > 0 ? ln : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building the rubric, with the checks RelaxNG cannot make            */
+/* ------------------------------------------------------------------ */
+
+typedef struct loader {
+    const char *name;       /* file name for messages */
+    art_error *err;
+    art_rubric *r;
+} loader;
+
+static art_status nomem(loader *ld)
+{
+    return art_error_set(ld->err, ART_ERR_NOMEM, "%s: out of memory", ld->name);
+}
+
+/* Words as the matcher sees them: runs of letters, digits and '*'; any other
+ * ASCII character separates words.  Bytes >= 0x80 count as letters. */
+static bool is_word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z') || c == '*';
+}
+
+static void count_words(const char *s, size_t *words, size_t *wild_only)
+{
+    *words = *wild_only = 0;
+    while (*s) {
+        if (!is_word_byte((unsigned char)*s)) {
+            s++;
+            continue;
+        }
+        const char *start = s;
+        while (*s && is_word_byte((unsigned char)*s))
+            s++;
+        (*words)++;
+        if (s - start == 1 && *start == '*')
+            (*wild_only)++;
+    }
+}
+
+static art_status check_phrase(loader *ld, const art_dimension *d, const xmlNode *n,
+                               const char *phrase)
+{
+    size_t words, wild;
+    count_words(phrase, &words, &wild);
+    if (words == 0)
+        return art_error_set(ld->err, ART_ERR_FORMAT,
+                             "%s: line %ld: dimension '%s': indicator phrase has no words",
+                             ld->name, line_of(n), d->id);
+    if (words > PHRASE_MAX_WORDS)
+        return art_error_set(ld->err, ART_ERR_FORMAT,
+                             "%s: line %ld: dimension '%s': indicator phrase has %zu words "
+                             "(at most %d)",
+                             ld->name, line_of(n), d->id, words, PHRASE_MAX_WORDS);
+    if (wild == words)
+        return art_error_set(ld->err, ART_ERR_FORMAT,
+                             "%s: line %ld: dimension '%s': indicator phrase is only wildcards",
+                             ld->name, line_of(n), d->id);
+    return ART_OK;
+}
+
+static int parse_direction(const char *s)
+{
+    return (s && strcmp(s, "low") == 0) ? -1 : +1;
+}
+
+static art_status load_indicator(loader *ld, art_dimension *d, const xmlNode *n)
+{
+    art_indicator *ind = &d->indicators[d->nindicators];
+    bool oom = false;
+    char *dir = node_attr(n, "direction", &oom);
+    char *weight = node_attr(n, "weight", &oom);
+    char *level = node_attr(n, "level", &oom);
+    ind->provenance = node_attr(n, "source", &oom);
+    ind->phrase = node_text(n);
+    ind->direction = parse_direction(dir);
+    ind->level = art_level_from_id(level);
+    ind->weight = DEFAULT_WEIGHT;
+    d->nindicators++;   /* owned by d from here, so art_rubric_free releases it */
+
+    art_status st = ART_OK;
+    if (oom || !ind->phrase)
+        st = nomem(ld);
+    else if (weight && (!parse_decimal(weight, &ind->weight) || !(ind->weight > 0.0)))
+        st = art_error_set(ld->err, ART_ERR_FORMAT,
+                           "%s: line %ld: dimension '%s': indicator weight must be a number "
+                           "greater than 0",
+                           ld->name, line_of(n), d->id);
+    else
+        st = check_phrase(ld, d, n, ind->phrase);
+    free(dir);
+    free(weight);
+    free(level);
+    return st;
+}
+
+/* The same phrase twice in one dimension is a slip (and, with opposite
+ * directions, a contradiction); phrases compare case-insensitively. */
+static art_status check_repeated_phrases(loader *ld, const art_dimension *d,
+                                         const xmlNode *indicators)
+{
+    const xmlNode *n = first_child(indicators, "indicator");
+    for (size_t i = 0; i < d->nindicators && n; i++, n = next_sibling(n, "indicator"))
+        for (size_t j = 0; j < i; j++)
+            if (art_strcasecmp_ascii(d->indicators[i].phrase, d->indicators[j].phrase) == 0)
+                return art_error_set(ld->err, ART_ERR_FORMAT,
+                                     "%s: line %ld: dimension '%s': indicator phrase repeats "
+                                     "an earlier one",
+                                     ld->name, line_of(n), d->id);
+    return ART_OK;
+}
+
+static art_status load_indicators(loader *ld, art_dimension *d, const xmlNode *dim_node)
+{
+    const xmlNode *list = first_child(dim_node, "indicators");
+    size_t n = 0;
+    for (const xmlNode *c = first_child(list, "indicator"); c; c = next_sibling(c, "indicator"))
+        n++;
+    d->indicators = calloc(n ? n : 1, sizeof *d->indicators);
+    if (!d->indicators)
+        return nomem(ld);
+    int toward_cls = 0, toward_low = 0;
+    for (const xmlNode *c = first_child(list, "indicator"); c; c = next_sibling(c, "indicator")) {
+        art_status st = load_indicator(ld, d, c);
+        if (st != ART_OK)
+            return st;
+        if (d->indicators[d->nindicators - 1].direction > 0)
+            toward_cls++;
+        else
+            toward_low++;
+    }
+    /* A scale needs evidence both ways, or every score sits at one end. */
+    if (toward_cls == 0 || toward_low == 0)
+        return art_error_set(ld->err, ART_ERR_FORMAT,
+                             "%s: line %ld: dimension '%s' has no indicator toward the %s",
+                             ld->name, line_of(list), d->id,
+                             toward_cls == 0 ? "CLS value (direction=\"cls\")"
+                                             : "low pole (direction=\"low\")");
+    return check_repeated_phrases(ld, d, list);
+}
+
+static art_status load_codes(loader *ld, art_dimension *d, const xmlNode *dim_node)
+{
+    const xmlNode *list = first_child(dim_node, "codes");
+    if (!list)
+        return ART_OK;
+    size_t n = 0;
+    for (const xmlNode *c = first_child(list, "code"); c; c = next_sibling(c, "code"))
+        n++;
+    d->codes = calloc(n ? n : 1, sizeof *d->codes);
+    if (!d->codes)
+        return nomem(ld);
+    for (const xmlNode *c = first_child(list, "code"); c; c = next_sibling(c, "code")) {
+        bool oom = false;
+        art_code_map *cm = &d->codes[d->ncodes++];
+        char *dir = node_attr(c, "direction", &oom);
+        cm->pattern = node_attr(c, "pattern", &oom);
+        cm->direction = parse_direction(dir);
+        free(dir);
+        if (oom || !cm->pattern)
+            return nomem(ld);
+    }
+    return ART_OK;
+}
+
+static art_status load_levels(loader *ld, art_dimension *d, const xmlNode *dim_node)
+{
+    const xmlNode *list = first_child(dim_node, "levels");
+    for (const xmlNode *c = first_child(list, "level"); c; c = next_sibling(c, "level")) {
+        bool oom = false;
+        char *nstr = node_attr(c, "n", &oom);
+        int n = (nstr && nstr[0] >= '1' && nstr[0] <= '5' && !nstr[1]) ? nstr[0] - '0' : 0;
+        free(nstr);
+        if (oom)
+            return nomem(ld);
+        if (n == 0)
+            return art_error_set(ld->err, ART_ERR_FORMAT,
+                                 "%s: line %ld: dimension '%s': level number must be 1 to 5",
+                                 ld->name, line_of(c), d->id);
+        if (d->levels[n - 1])
+            return art_error_set(ld->err, ART_ERR_FORMAT,
+                                 "%s: line %ld: dimension '%s': level %d appears twice",
+                                 ld->name, line_of(c), d->id, n);
+        d->levels[n - 1] = node_text(c);
+        if (!d->levels[n - 1])
+            return nomem(ld);
+    }
+    for (int i = 0; i < ART_LEVELS; i++)
+        if (!d->levels[i])
+            return art_error_set(ld->err, ART_ERR_FORMAT,
+                                 "%s: line %ld: dimension '%s': level %d is missing", ld->name,
+                                 line_of(list), d->id, i + 1);
+    return ART_OK;
+}
+
+static art_status load_target(loader *ld, art_dimension *d, const xmlNode *dim_node)
+{
+    bool oom = false;
+    char *t = node_attr(dim_node, "target", &oom);
+    if (oom)
+        return nomem(ld);
+    d->target = DEFAULT_TARGET;
+    bool ok = !t || parse_decimal(t, &d->target);
+    free(t);
+    if (!ok || d->target < 0.0 || d->target > 100.0)
+        return art_error_set(ld->err, ART_ERR_FORMAT,
+                             "%s: line %ld: dimension '%s': target %g is outside 0..100",
+                             ld->name, line_of(dim_node), d->id, d->target);
+    return ART_OK;
+}
+
+static art_status load_dimension(loader *ld, art_dimension *d, const xmlNode *n)
+{
+    bool oom = false;
+    d->id = node_attr(n, "id", &oom);
+    d->name = node_text(first_child(n, "name"));
+    d->description = node_text(first_child(n, "description"));
+    d->low_pole = node_text(first_child(n, "low-pole"));
+    d->cls_value = node_text(first_child(n, "cls-value"));
+    if (oom || !d->id || !d->name || !d->description || !d->low_pole || !d->cls_value)
+        return nomem(ld);
+    art_status st = load_target(ld, d, n);
+    if (st == ART_OK)
+        st = load_levels(ld, d, n);
+    if (st == ART_OK)
+        st = load_indicators(ld, d, n);
+    if (st == ART_OK)
+        st = load_codes(ld, d, n);
+    return st;
+}
+
+static const art_dimension *find_dimension(const art_rubric *r, const char *id, size_t upto)
+{
+    for (size_t i = 0; i < upto && id; i++)
+        if (r->dims[i].id && strcmp(r->dims[i].id, id) == 0)
+            return &r->dims[i];
+    return NULL;
+}
+
+static art_status load_dimensions(loader *ld, const xmlNode *root)
+{
+    art_rubric *r = ld->r;
+    size_t n = 0;
+    for (const xmlNode *c = first_child(root, "dimension"); c; c = next_sibling(c, "dimension"))
+        n++;
+    r->dims = calloc(n ? n : 1, sizeof *r->dims);
+    if (!r->dims)
+        return nomem(ld);
+    for (const xmlNode *c = first_child(root, "dimension"); c;
+         c = next_sibling(c, "dimension")) {
+        art_dimension *d = &r->dims[r->ndims++];
+        art_status st = load_dimension(ld, d, c);
+        if (st != ART_OK)
+            return st;
+        if (find_dimension(r, d->id, r->ndims - 1))
+            return art_error_set(ld->err, ART_ERR_FORMAT,
+                                 "%s: line %ld: dimension id '%s' is used twice", ld->name,
+                                 line_of(c), d->id);
+    }
+    return ART_OK;
+}
+
+/* <related ref="..."/> must name another dimension of the same rubric; the
+ * check runs after all dimensions are known, so forward references work. */
+static art_status check_references(loader *ld, const xmlNode *root)
+{
+    for (const xmlNode *dn = first_child(root, "dimension"); dn;
+         dn = next_sibling(dn, "dimension")) {
+        bool oom = false;
+        char *self = node_attr(dn, "id", &oom);
+        for (const xmlNode *rel = first_child(dn, "related"); rel && !oom;
+             rel = next_sibling(rel, "related")) {
+            char *ref = node_attr(rel, "ref", &oom);
+            art_status st = ART_OK;
+            if (!oom && !find_dimension(ld->r, ref, ld->r->ndims))
+                st = art_error_set(ld->err, ART_ERR_FORMAT,
+                                   "%s: line %ld: dimension '%s' refers to unknown dimension "
+                                   "'%s'",
+                                   ld->name, line_of(rel), self ? self : "?", ref ? ref : "");
+            else if (!oom && self && ref && strcmp(self, ref) == 0)
+                st = art_error_set(ld->err, ART_ERR_FORMAT,
+                                   "%s: line %ld: dimension '%s' refers to itself", ld->name,
+                                   line_of(rel), self);
+            free(ref);
+            if (st != ART_OK) {
+                free(self);
+                return st;
+            }
+        }
+        free(self);
+        if (oom)
+            return nomem(ld);
+    }
+    return ART_OK;
+}
+
+static art_status check_provenance(loader *ld, const xmlNode *root)
+{
+    const xmlNode *prov = first_child(root, "provenance");
+    for (const xmlNode *a = first_child(prov, "source"); a; a = next_sibling(a, "source"))
+        for (const xmlNode *b = first_child(prov, "source"); b != a;
+             b = next_sibling(b, "source")) {
+            xmlChar *ida = xmlGetProp(a, BAD_CAST "id");
+            xmlChar *idb = xmlGetProp(b, BAD_CAST "id");
+            bool same = ida && idb && xmlStrEqual(ida, idb);
+            xmlFree(ida);
+            xmlFree(idb);
+            if (same)
+                return art_error_set(ld->err, ART_ERR_FORMAT,
+                                     "%s: line %ld: provenance source id is used twice",
+                                     ld->name, line_of(a));
+        }
+    return ART_OK;
+}
+
+static art_status build_rubric(loader *ld, const xmlNode *root)
+{
+    bool oom = false;
+    art_rubric *r = ld->r;
+    r->id = node_attr(root, "id", &oom);
+    r->version = node_attr(root, "version", &oom);
+    r->title = node_text(first_child(root, "title"));
+    if (oom || !r->id || !r->version || !r->title)
+        return nomem(ld);
+    art_status st = check_provenance(ld, root);
+    if (st == ART_OK)
+        st = load_dimensions(ld, root);
+    if (st == ART_OK)
+        st = check_references(ld, root);
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public API                                                          */
+/* ------------------------------------------------------------------ */
+
+static bool only_white_space(const char *data, size_t len)
+{
+    for (size_t i = art_utf8_bom_len(data, len); i < len; i++)
+        if (data[i] != ' ' && data[i] != '\t' && data[i] != '\n' && data[i] != '\r')
+            return false;
+    return true;
+}
+
+/* Whatever the XML parser reports, a file that does not parse is malformed
+ * input; only running out of memory stays what it is. */
+static art_status parse_xml(const char *data, size_t len, const char *name, xmlDoc **doc,
+                            art_error *err)
+{
+    art_error perr;
+    art_error_clear(&perr);
+    *doc = art_xml_parse(data, len, name, &perr);
+    if (*doc)
+        return ART_OK;
+    art_status st = perr.status == ART_ERR_NOMEM ? ART_ERR_NOMEM : ART_ERR_FORMAT;
+    if (perr.message[0])
+        return art_error_set(err, st, "%s", perr.message);
+    return art_error_set(err, st, "%s: not well-formed XML", name);
+}
+
+art_status art_rubric_load_memory(const char *data, size_t len, const char *name,
+                                  art_rubric **out, art_error *err)
+{
+    if (!out)
+        return art_error_set(err, ART_ERR_USAGE, "art_rubric_load_memory: no output pointer");
+    *out = NULL;
+    if (!name)
+        name = "rubric";
+    if (!data && len > 0)
+        return art_error_set(err, ART_ERR_USAGE, "%s: no data", name);
+    if (len > RUBRIC_MAX_BYTES)
+        return art_error_set(err, ART_ERR_LIMIT, "%s: rubric is larger than %zu bytes", name,
+                             RUBRIC_MAX_BYTES);
+    if (!data || only_white_space(data, len))
+        return art_error_set(err, ART_ERR_FORMAT, "%s: empty file, not a rubric", name);
+
+    xmlDoc *doc = NULL;
+    art_status st = parse_xml(data, len, name, &doc, err);
+    if (st != ART_OK)
+        return st;
+    st = validate_schema(doc, name, err);
+    art_rubric *r = NULL;
+    if (st == ART_OK) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            st = art_error_set(err, ART_ERR_NOMEM, "%s: out of memory", name);
+    }
+    if (st == ART_OK) {
+        loader ld = {name, err, r};
+        st = build_rubric(&ld, xmlDocGetRootElement(doc));
+    }
+    xmlFreeDoc(doc);
+    if (st != ART_OK) {
+        art_rubric_free(r);
+        return st;
+    }
+    art_sha256_hex(data, len, r->sha256);
+    *out = r;
+    return ART_OK;
+}
+
 art_status art_rubric_load(const char *path, art_rubric **out, art_error *err)
-{ *out = NULL; return art_error_set(err, ART_ERR_UNSUPPORTED, "%s: not implemented", path); }
-art_status art_rubric_load_memory(const char *data, size_t len, const char *name, art_rubric **out, art_error *err)
-{ (void)data; (void)len; *out = NULL; return art_error_set(err, ART_ERR_UNSUPPORTED, "%s: not implemented", name); }
-void art_rubric_free(art_rubric *r) { (void)r; }
-const art_dimension *art_rubric_dimension(const art_rubric *r, const char *id) { (void)r; (void)id; return NULL; }
+{
+    if (!out)
+        return art_error_set(err, ART_ERR_USAGE, "art_rubric_load: no output pointer");
+    *out = NULL;
+    if (!path)
+        return art_error_set(err, ART_ERR_USAGE, "art_rubric_load: no path");
+    char *data = NULL;
+    size_t len = 0;
+    art_status st = art_read_file(path, RUBRIC_MAX_BYTES, &data, &len, err);
+    if (st != ART_OK)
+        return st;
+    st = art_rubric_load_memory(data, len, path, out, err);
+    free(data);
+    return st;
+}
+
+static void dimension_clear(art_dimension *d)
+{
+    free(d->id);
+    free(d->name);
+    free(d->description);
+    free(d->low_pole);
+    free(d->cls_value);
+    for (int i = 0; i < ART_LEVELS; i++)
+        free(d->levels[i]);
+    for (size_t i = 0; i < d->nindicators; i++) {
+        free(d->indicators[i].phrase);
+        free(d->indicators[i].provenance);
+    }
+    free(d->indicators);
+    for (size_t i = 0; i < d->ncodes; i++)
+        free(d->codes[i].pattern);
+    free(d->codes);
+}
+
+void art_rubric_free(art_rubric *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->ndims; i++)
+        dimension_clear(&r->dims[i]);
+    free(r->dims);
+    free(r->id);
+    free(r->version);
+    free(r->title);
+    free(r);
+}
+
+const art_dimension *art_rubric_dimension(const art_rubric *r, const char *id)
+{
+    if (!r || !id)
+        return NULL;
+    return find_dimension(r, id, r->ndims);
+}
