@@ -1,1 +1,73 @@
--- stub
+-- lexical.lua: scores each rubric dimension from the indicator phrases found
+-- in the text of every segment.
+--
+-- For each match: contribution = direction * (negated and -1 or 1) * weight.
+-- Positive contributions add to `pos`, negative ones (as a magnitude) to
+-- `neg`, separately for the espoused facet (documents) and the enacted facet
+-- (interviews).  The score is Laplace-smoothed so one phrase is not a 100:
+--     score = 100 * (pos + 1) / (pos + neg + 2)
+-- This is the plugin to copy when writing your own: see docs/plugin-api.md.
+
+local FACET = { document = "espoused", interview = "enacted" }
+
+-- A tally per facet: running sums and the evidence behind them.
+local function new_tally()
+  return { pos = 0, neg = 0, evidence = {} }
+end
+
+local function run(art)
+  local rubric = art.rubric()
+  local limit = 500          -- keep within the host's default evidence cap
+
+  for _, dim in ipairs(rubric.dimensions) do
+    local tallies = {}       -- facet -> tally
+    for seg in art.segments() do
+      local facet = FACET[seg.kind]
+      for _, m in ipairs(art.match(dim.id, seg.text)) do
+        local dir = m.direction * (m.negated and -1 or 1)
+        local t = tallies[facet]
+        if not t then
+          t = new_tally()
+          tallies[facet] = t
+        end
+        if dir > 0 then t.pos = t.pos + m.weight else t.neg = t.neg + m.weight end
+        t.evidence[#t.evidence + 1] = {
+          segment = seg.id,
+          indicator = m.phrase,
+          direction = dir,
+          level = m.level or seg.level,
+          weight = m.weight,
+        }
+      end
+    end
+
+    -- Emit in a fixed facet order so runs are deterministic.
+    for _, facet in ipairs({ "espoused", "enacted" }) do
+      local t = tallies[facet]
+      if t then
+        -- Strongest evidence first; ties keep segment order (stable by id).
+        table.sort(t.evidence, function(a, b)
+          if a.weight ~= b.weight then return a.weight > b.weight end
+          if a.segment ~= b.segment then return a.segment < b.segment end
+          return a.indicator < b.indicator
+        end)
+        while #t.evidence > limit do t.evidence[#t.evidence] = nil end
+        art.emit {
+          dimension = dim.id,
+          facet = facet,
+          score = 100 * (t.pos + 1) / (t.pos + t.neg + 2),
+          weight = t.pos + t.neg,
+          evidence = t.evidence,
+        }
+      end
+    end
+  end
+end
+
+return {
+  name = "lexical",
+  version = "0.1.0",
+  description = "Scores dimensions from rubric indicator phrases in documents and interviews",
+  dimensions = { "*" },
+  run = run,
+}

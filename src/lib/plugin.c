@@ -1,12 +1,1424 @@
-/* STUB: Lua plugin host (owned by the plugin helper). */
+/* Sandboxed Lua 5.4 plugin host.
+ *
+ * Every plugin run gets a fresh lua_State whose allocator enforces a memory
+ * budget, whose count hook enforces instruction and wall-clock budgets, and
+ * whose global table holds only an allow-list of safe functions plus the
+ * `art` API.  Everything that can raise a Lua error runs inside lua_pcall,
+ * so a misbehaving plugin is reported in its art_plugin_result and never
+ * takes the host down.  See docs/plugin-api.md for the Lua side. */
 #include "internal.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#define HOOK_EVERY 1000
+#define ERROR_LINE_MAX 300
+#define MAX_MATCH_PHRASES 1000
+#define MAX_PLUGIN_BYTES ((size_t)4 << 20)
+#define MAX_NAME_LEN 64
+#define GUARD_MT "artefact.guard"
+/* Rough step count above which a Lua pattern is refused for its subject. */
+#define PATTERN_COST_MAX 1e10
+
+typedef enum { BUDGET_OK = 0, BUDGET_INSTRUCTIONS, BUDGET_TIME, BUDGET_CLOSING } budget_state;
+
+typedef struct host {
+    const art_rubric *rubric;       /* NULL while describing */
+    const art_corpus *corpus;       /* NULL while describing */
+    art_plugin_limits lim;
+    art_plugin_result *res;
+    size_t mem_used, mem_peak;
+    bool mem_refused;
+    long long instructions;
+    struct timespec t0;
+    budget_state budget;
+    bool all_dims;                  /* declared dimensions = {"*"} */
+    art_matcher **dim_matchers;     /* one per rubric dimension, compiled lazily */
+    art_emit *emits;
+    size_t nemits, emit_cap;
+    art_status fail_status;         /* sticky failure raised by the host API */
+    char fail_msg[ERROR_LINE_MAX + 1];
+    int art_ref;                    /* registry reference of the `art` table */
+} host;
+
+/* C memory that must be freed even if a Lua error unwinds past it: held by a
+ * userdata whose __gc releases whatever is still set. */
+typedef struct guard {
+    art_matcher *matcher;
+    art_match *matches;
+    art_emit *emit;
+} guard;
+
+static void emit_free(art_emit *e);
+
+/* ---- budgets ----------------------------------------------------------- */
+
+static host *host_of(lua_State *L)
+{
+    void *ud = NULL;
+    lua_getallocf(L, &ud);
+    return ud;
+}
+
+static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    host *h = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        h->mem_used -= old;
+        return NULL;
+    }
+    /* Only growth can be refused: Lua relies on shrinking never failing. */
+    if (nsize > old && (nsize > h->lim.max_memory || h->mem_used - old + nsize > h->lim.max_memory)) {
+        h->mem_refused = true;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (!p)
+        return NULL;
+    h->mem_used = h->mem_used - old + nsize;
+    if (h->mem_used > h->mem_peak)
+        h->mem_peak = h->mem_used;
+    return p;
+}
+
+static double elapsed_seconds(const host *h)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - h->t0.tv_sec) + (double)(now.tv_nsec - h->t0.tv_nsec) / 1e9;
+}
+
+static void budget_update(host *h)
+{
+    if (h->budget != BUDGET_OK)
+        return;
+    if (h->instructions > h->lim.max_instructions)
+        h->budget = BUDGET_INSTRUCTIONS;
+    else if (elapsed_seconds(h) > h->lim.max_seconds)
+        h->budget = BUDGET_TIME;
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar);
+
+/* Once a budget is gone every instruction raises, so a plugin that catches
+ * the error with pcall cannot run on: the next instruction outside its pcall
+ * raises again, until control is back in the host. */
+static int budget_raise(lua_State *L, host *h)
+{
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    if (h->budget == BUDGET_TIME)
+        return luaL_error(L, "time budget exceeded");
+    return luaL_error(L, "instruction budget exceeded");
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    host *h = host_of(L);
+    h->instructions += h->budget == BUDGET_OK ? HOOK_EVERY : 1;
+    budget_update(h);
+    if (h->budget != BUDGET_OK)
+        budget_raise(L, h);
+}
+
+/* Called at the top of every API function: C calls count against the clock. */
+static host *api_enter(lua_State *L)
+{
+    host *h = host_of(L);
+    budget_update(h);
+    if (h->budget != BUDGET_OK)
+        budget_raise(L, h);
+    return h;
+}
+
+/* luaL_error without its limited format set (no precision, no %zu). */
+static int raise(lua_State *L, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static int raise(lua_State *L, const char *fmt, ...)
+{
+    char msg[ERROR_LINE_MAX + 1];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return luaL_error(L, "%s", msg);
+}
+
+/* Record a sticky failure (the first one wins) and raise it in Lua. */
+static int host_fail(lua_State *L, art_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static int host_fail(lua_State *L, art_status st, const char *fmt, ...)
+{
+    host *h = host_of(L);
+    char msg[ERROR_LINE_MAX + 1];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (h->fail_status == ART_OK) {
+        h->fail_status = st;
+        memcpy(h->fail_msg, msg, sizeof msg);
+    }
+    return luaL_error(L, "%s", msg);
+}
+
+/* ---- guard userdata ------------------------------------------------------ */
+
+static int guard_gc(lua_State *L)
+{
+    guard *g = lua_touserdata(L, 1);
+    if (g) {
+        art_matcher_free(g->matcher);
+        free(g->matches);
+        if (g->emit) {
+            emit_free(g->emit);
+            free(g->emit);
+        }
+        memset(g, 0, sizeof *g);
+    }
+    return 0;
+}
+
+static guard *guard_push(lua_State *L)
+{
+    guard *g = lua_newuserdatauv(L, sizeof *g, 0);
+    memset(g, 0, sizeof *g);
+    luaL_setmetatable(L, GUARD_MT);
+    return g;
+}
+
+/* ---- sandbox --------------------------------------------------------------- */
+
+static const char *const ALLOWED_GLOBALS[] = {
+    "assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal", "rawlen", "rawget",
+    "rawset", "select", "tonumber", "tostring", "type", "xpcall", "setmetatable",
+    "getmetatable", "print", "_G", "_VERSION", "string", "table", "math", "utf8", NULL};
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(list[i], s) == 0)
+            return true;
+    return false;
+}
+
+static int sandbox_print(lua_State *L)
+{
+    /* Plugins must not write to the host's stdout; output is dropped. */
+    api_enter(L);
+    return 0;
+}
+
+static int call_original(lua_State *L)
+{
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Finalizers run with debug hooks disabled, so a __gc loop could never be
+ * stopped: metatables with a __gc field (even false, which marks the object
+ * for finalization) are refused. */
+static int safe_setmetatable(lua_State *L)
+{
+    api_enter(L);
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        int t = lua_rawget(L, 2);
+        lua_pop(L, 1);
+        if (t != LUA_TNIL)
+            return luaL_error(L, "setmetatable: __gc metamethods are not allowed in plugins");
+    }
+    return call_original(L);
+}
+
+static void remove_unlisted_globals(lua_State *L)
+{
+    lua_pushglobaltable(L);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        bool keep = lua_type(L, -1) == LUA_TSTRING && in_list(ALLOWED_GLOBALS, lua_tostring(L, -1));
+        if (!keep) {
+            /* Setting an existing field to nil is allowed during traversal. */
+            lua_pushvalue(L, -1);
+            lua_pushnil(L);
+            lua_rawset(L, -4);
+        }
+    }
+    lua_pushcfunction(L, sandbox_print);
+    lua_setfield(L, -2, "print");
+    lua_getfield(L, -1, "setmetatable");
+    lua_pushcclosure(L, safe_setmetatable, 1);
+    lua_setfield(L, -2, "setmetatable");
+    lua_pop(L, 1);
+}
+
+static void remove_field(lua_State *L, const char *lib, const char *field)
+{
+    lua_getglobal(L, lib);
+    lua_pushnil(L);
+    lua_setfield(L, -2, field);
+    lua_pop(L, 1);
+}
+
+/* string.rep refuses up front results that cannot fit in the memory budget. */
+static int safe_rep(lua_State *L)
+{
+    host *h = api_enter(L);
+    size_t l = 0, lsep = 0;
+    luaL_checklstring(L, 1, &l);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &lsep);
+    if (n > 0) {
+        double total = (double)l * (double)n + (double)lsep * (double)(n - 1);
+        double room = (double)h->lim.max_memory - (double)h->mem_used;
+        if (total > room)
+            return host_fail(L, ART_ERR_LIMIT,
+                             "string.rep: a result of %.0f bytes exceeds the memory budget", total);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Count items like ".*", ".-", ".+" in a Lua pattern: each one can make the
+ * backtracking matcher try every position again. */
+static int pattern_wild_items(const char *p, size_t n)
+{
+    int q = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '%') {
+            i++;
+        } else if (p[i] == '[') {
+            i++;
+            if (i < n && p[i] == '^')
+                i++;
+            if (i < n && p[i] == ']')
+                i++;
+            while (i < n && p[i] != ']') {
+                if (p[i] == '%')
+                    i++;
+                i++;
+            }
+        } else if (p[i] == '.' && i + 1 < n && (p[i + 1] == '*' || p[i + 1] == '-' || p[i + 1] == '+')) {
+            q++;
+        }
+    }
+    return q;
+}
+
+/* The C pattern matcher runs without the instruction hook, so a pattern whose
+ * worst case on this subject is out of proportion is refused before it runs. */
+static void check_pattern(lua_State *L, const char *fname, bool plain)
+{
+    size_t ls = 0, lp = 0;
+    luaL_checklstring(L, 1, &ls);
+    const char *p = luaL_checklstring(L, 2, &lp);
+    if (plain)
+        return;
+    int q = pattern_wild_items(p, lp);
+    bool anchored = lp > 0 && p[0] == '^';
+    double cost = pow((double)ls + 1.0, (double)(q + (anchored ? 0 : 1)));
+    if (q > 0 && cost > PATTERN_COST_MAX)
+        host_fail(L, ART_ERR_LIMIT, "string.%s: pattern too costly for a subject of %zu bytes",
+                  fname, ls);
+}
+
+static int safe_find(lua_State *L)
+{
+    api_enter(L);
+    check_pattern(L, "find", lua_toboolean(L, 4));
+    return call_original(L);
+}
+static int safe_match(lua_State *L)
+{
+    api_enter(L);
+    check_pattern(L, "match", false);
+    return call_original(L);
+}
+static int safe_gmatch(lua_State *L)
+{
+    api_enter(L);
+    check_pattern(L, "gmatch", false);
+    return call_original(L);
+}
+static int safe_gsub(lua_State *L)
+{
+    api_enter(L);
+    check_pattern(L, "gsub", false);
+    return call_original(L);
+}
+
+static void wrap_string_function(lua_State *L, const char *name, lua_CFunction fn)
+{
+    lua_getglobal(L, "string");
+    lua_getfield(L, -1, name);
+    lua_pushcclosure(L, fn, 1);
+    lua_setfield(L, -2, name);
+    lua_pop(L, 1);
+}
+
+static void lock_string_metatable(lua_State *L)
+{
+    /* getmetatable("") then returns false, so the shared string metatable
+     * (whose __index is the string table) cannot be reached or changed. */
+    lua_pushliteral(L, "");
+    if (lua_getmetatable(L, -1)) {
+        lua_pushboolean(L, 0);
+        lua_setfield(L, -2, "__metatable");
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static const luaL_Reg SAFE_LIBS[] = {
+    {LUA_GNAME, luaopen_base},
+    {LUA_STRLIBNAME, luaopen_string},
+    {LUA_TABLIBNAME, luaopen_table},
+    {LUA_MATHLIBNAME, luaopen_math},
+    {LUA_UTF8LIBNAME, luaopen_utf8},
+    {NULL, NULL}};
+
+static void register_art(lua_State *L);
+
+/* Protected: build the sandboxed environment and the `art` table. */
+static int open_sandbox(lua_State *L)
+{
+    for (const luaL_Reg *lib = SAFE_LIBS; lib->func; lib++) {
+        luaL_requiref(L, lib->name, lib->func, 1);
+        lua_pop(L, 1);
+    }
+    remove_unlisted_globals(L);
+    remove_field(L, "string", "dump");
+    remove_field(L, "math", "random");
+    remove_field(L, "math", "randomseed");
+    wrap_string_function(L, "rep", safe_rep);
+    wrap_string_function(L, "find", safe_find);
+    wrap_string_function(L, "match", safe_match);
+    wrap_string_function(L, "gmatch", safe_gmatch);
+    wrap_string_function(L, "gsub", safe_gsub);
+    lock_string_metatable(L);
+    luaL_newmetatable(L, GUARD_MT);
+    lua_pushcfunction(L, guard_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    register_art(L);
+    return 0;
+}
+
+/* ---- corpus and rubric helpers --------------------------------------------- */
+
+static const art_seg_view *find_segment(const art_corpus *c, int64_t id)
+{
+    size_t lo = 0, hi = c ? c->nsegs : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->segs[mid].id == id)
+            return &c->segs[mid];
+        if (c->segs[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static size_t find_dimension(const art_rubric *r, const char *id)
+{
+    for (size_t i = 0; i < r->ndims; i++)
+        if (strcmp(r->dims[i].id, id) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+static void need_corpus(lua_State *L, const host *h, const char *fname)
+{
+    if (!h->rubric || !h->corpus)
+        luaL_error(L, "art.%s is not available while a plugin is being described", fname);
+}
+
+/* Resolve a dimension id argument or raise. */
+static const art_dimension *check_dimension(lua_State *L, host *h, int arg, const char *fname,
+                                            size_t *index)
+{
+    const char *id = luaL_checkstring(L, arg);
+    size_t i = find_dimension(h->rubric, id);
+    if (i == (size_t)-1)
+        raise(L, "art.%s: unknown dimension '%.64s'", fname, id);
+    if (index)
+        *index = i;
+    return &h->rubric->dims[i];
+}
+
+static void set_str(lua_State *L, const char *key, const char *val)
+{
+    if (val) {
+        lua_pushstring(L, val);
+        lua_setfield(L, -2, key);
+    }
+}
+
+static void set_int(lua_State *L, const char *key, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void set_num(lua_State *L, const char *key, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, key);
+}
+
+static void set_level(lua_State *L, const char *key, art_level lv)
+{
+    if (lv != ART_LEVEL_NONE)
+        set_str(L, key, art_level_id(lv));
+}
+
+/* Case-insensitive glob over code points: '*' matches any run, '/' included. */
+static bool glob_match(const char *pat, const char *s)
+{
+    const char *star = NULL, *resume = NULL;
+    while (*s) {
+        unsigned pc = 0, sc = 0;
+        size_t pk = *pat ? art_utf8_decode(pat, strlen(pat), &pc) : 0;
+        size_t sk = art_utf8_decode(s, strlen(s), &sc);
+        if (pk && pc == '*') {
+            star = pat += pk;
+            resume = s;
+        } else if (pk && art_utf8_fold(pc) == art_utf8_fold(sc)) {
+            pat += pk;
+            s += sk;
+        } else if (star) {
+            unsigned rc;
+            resume += art_utf8_decode(resume, strlen(resume), &rc);
+            s = resume;
+            pat = star;
+        } else {
+            return false;
+        }
+    }
+    while (*pat == '*')
+        pat++;
+    return *pat == '\0';
+}
+
+/* Raw field read: a metatable on a plugin's table cannot run code here. */
+static int rawfield(lua_State *L, int idx, const char *key)
+{
+    idx = lua_absindex(L, idx);
+    lua_pushstring(L, key);
+    return lua_rawget(L, idx);
+}
+
+/* ---- the art API ------------------------------------------------------------- */
+
+static int api_rubric(lua_State *L)
+{
+    host *h = api_enter(L);
+    need_corpus(L, h, "rubric");
+    const art_rubric *r = h->rubric;
+    lua_createtable(L, 0, 4);
+    set_str(L, "id", r->id);
+    set_str(L, "version", r->version);
+    set_str(L, "title", r->title);
+    lua_createtable(L, (int)r->ndims, 0);
+    for (size_t d = 0; d < r->ndims; d++) {
+        const art_dimension *dim = &r->dims[d];
+        lua_createtable(L, 0, 5);
+        set_str(L, "id", dim->id);
+        set_str(L, "name", dim->name);
+        set_num(L, "target", dim->target);
+        lua_createtable(L, (int)dim->nindicators, 0);
+        for (size_t i = 0; i < dim->nindicators; i++) {
+            const art_indicator *ind = &dim->indicators[i];
+            lua_createtable(L, 0, 4);
+            set_str(L, "phrase", ind->phrase);
+            set_int(L, "direction", ind->direction);
+            set_num(L, "weight", ind->weight);
+            set_level(L, "level", ind->level);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        lua_setfield(L, -2, "indicators");
+        lua_createtable(L, (int)dim->ncodes, 0);
+        for (size_t i = 0; i < dim->ncodes; i++) {
+            lua_createtable(L, 0, 2);
+            set_str(L, "pattern", dim->codes[i].pattern);
+            set_int(L, "direction", dim->codes[i].direction);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        lua_setfield(L, -2, "codes");
+        lua_rawseti(L, -2, (lua_Integer)d + 1);
+    }
+    lua_setfield(L, -2, "dimensions");
+    return 1;
+}
+
+static void push_string_array(lua_State *L, const char *const *v, size_t n)
+{
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        /* false keeps the array parallel where an entry is missing */
+        if (v && v[i])
+            lua_pushstring(L, v[i]);
+        else
+            lua_pushboolean(L, 0);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+static void push_segment(lua_State *L, const art_seg_view *s)
+{
+    lua_createtable(L, 0, 18);
+    set_int(L, "id", (lua_Integer)s->id);
+    set_str(L, "kind", s->kind == ART_SRC_INTERVIEW ? "interview" : "document");
+    set_str(L, "source", s->source);
+    set_str(L, "document", s->document);
+    set_str(L, "locator", s->locator);
+    set_int(L, "paragraph", s->paragraph);
+    set_int(L, "sentence", s->sentence);
+    set_int(L, "start", s->start);
+    set_int(L, "end", s->end);
+    set_str(L, "text", s->text ? s->text : "");
+    set_str(L, "participant", s->participant);
+    set_str(L, "voice", art_voice_id(s->voice));
+    set_level(L, "level", s->level);
+    push_string_array(L, s->codes, s->ncodes);
+    lua_setfield(L, -2, "codes");
+    push_string_array(L, s->coders, s->ncodes);
+    lua_setfield(L, -2, "coders");
+}
+
+static int segments_next(lua_State *L)
+{
+    host *h = api_enter(L);
+    lua_Integer i = lua_tointeger(L, lua_upvalueindex(1));
+    if (i < 0 || (size_t)i >= h->corpus->nsegs)
+        return 0;
+    lua_pushinteger(L, i + 1);
+    lua_replace(L, lua_upvalueindex(1));
+    push_segment(L, &h->corpus->segs[i]);
+    return 1;
+}
+
+static int api_segments(lua_State *L)
+{
+    host *h = api_enter(L);
+    need_corpus(L, h, "segments");
+    lua_pushinteger(L, 0);
+    lua_pushcclosure(L, segments_next, 1);
+    return 1;
+}
+
+static int api_segment_count(lua_State *L)
+{
+    host *h = api_enter(L);
+    need_corpus(L, h, "segment_count");
+    lua_pushinteger(L, (lua_Integer)h->corpus->nsegs);
+    return 1;
+}
+
+/* Push the array of match tables; `ind` gives indicator details or NULL. */
+static void push_matches(lua_State *L, const art_match *v, size_t n, const art_dimension *dim,
+                         int phrases_idx)
+{
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_createtable(L, 0, 8);
+        set_int(L, "indicator", (lua_Integer)v[i].indicator + 1);
+        if (dim) {
+            const art_indicator *ind = &dim->indicators[v[i].indicator];
+            set_str(L, "phrase", ind->phrase);
+            set_int(L, "direction", ind->direction);
+            set_num(L, "weight", ind->weight);
+            set_level(L, "level", ind->level);
+        } else {
+            lua_rawgeti(L, phrases_idx, (lua_Integer)v[i].indicator + 1);
+            lua_setfield(L, -2, "phrase");
+        }
+        lua_pushboolean(L, v[i].negated);
+        lua_setfield(L, -2, "negated");
+        set_int(L, "start", v[i].start);
+        set_int(L, "end", v[i].end);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+static art_matcher *dimension_matcher(lua_State *L, host *h, size_t d)
+{
+    if (h->dim_matchers[d])
+        return h->dim_matchers[d];
+    const art_dimension *dim = &h->rubric->dims[d];
+    const char **phrases = malloc(dim->nindicators * sizeof *phrases);
+    if (!phrases)
+        luaL_error(L, "art.match: out of memory");
+    for (size_t i = 0; i < dim->nindicators; i++)
+        phrases[i] = dim->indicators[i].phrase;
+    art_error err;
+    art_error_clear(&err);
+    art_status st = art_matcher_new(phrases, dim->nindicators, &h->dim_matchers[d], &err);
+    free(phrases);
+    if (st != ART_OK)
+        luaL_error(L, "art.match: dimension '%s': %s", dim->id, err.message);
+    return h->dim_matchers[d];
+}
+
+static int api_match(lua_State *L)
+{
+    host *h = api_enter(L);
+    need_corpus(L, h, "match");
+    size_t d;
+    const art_dimension *dim = check_dimension(L, h, 1, "match", &d);
+    size_t len;
+    const char *text = luaL_checklstring(L, 2, &len);
+    if (dim->nindicators == 0) {
+        lua_newtable(L);
+        return 1;
+    }
+    art_matcher *m = dimension_matcher(L, h, d);
+    guard *g = guard_push(L);
+    size_t n = 0;
+    art_error err;
+    art_error_clear(&err);
+    if (art_matcher_run(m, text, len, &g->matches, &n, &err) != ART_OK)
+        return luaL_error(L, "art.match: %s", err.message);
+    push_matches(L, g->matches, n, dim, 0);
+    free(g->matches);
+    g->matches = NULL;
+    return 1;
+}
+
+static int api_match_phrases(lua_State *L)
+{
+    api_enter(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    size_t len;
+    const char *text = luaL_checklstring(L, 2, &len);
+    lua_Unsigned n = lua_rawlen(L, 1);
+    if (n == 0 || n > MAX_MATCH_PHRASES)
+        return luaL_error(L, "art.match_phrases: needs 1 to %d phrases", MAX_MATCH_PHRASES);
+    const char **phrases = lua_newuserdatauv(L, (size_t)n * sizeof *phrases, 0);
+    for (lua_Unsigned i = 0; i < n; i++) {
+        if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TSTRING)
+            return luaL_error(L, "art.match_phrases: phrase %d is not a string", (int)i + 1);
+        /* The string stays alive: the phrases table (argument 1) holds it. */
+        phrases[i] = lua_tostring(L, -1);
+        lua_pop(L, 1);
+    }
+    guard *g = guard_push(L);
+    art_error err;
+    art_error_clear(&err);
+    if (art_matcher_new(phrases, (size_t)n, &g->matcher, &err) != ART_OK)
+        return luaL_error(L, "art.match_phrases: %s", err.message);
+    size_t nm = 0;
+    if (art_matcher_run(g->matcher, text, len, &g->matches, &nm, &err) != ART_OK)
+        return luaL_error(L, "art.match_phrases: %s", err.message);
+    push_matches(L, g->matches, nm, NULL, 1);
+    art_matcher_free(g->matcher);
+    free(g->matches);
+    g->matcher = NULL;
+    g->matches = NULL;
+    return 1;
+}
+
+static int api_code_direction(lua_State *L)
+{
+    host *h = api_enter(L);
+    need_corpus(L, h, "code_direction");
+    const art_dimension *dim = check_dimension(L, h, 1, "code_direction", NULL);
+    const char *code = luaL_checkstring(L, 2);
+    for (size_t i = 0; i < dim->ncodes; i++) {
+        if (dim->codes[i].pattern && glob_match(dim->codes[i].pattern, code)) {
+            lua_pushinteger(L, dim->codes[i].direction);
+            return 1;
+        }
+    }
+    lua_pushnil(L);
+    return 1;
+}
+
+static int api_log(lua_State *L)
+{
+    /* Accepted for plugin authors' convenience; nothing is written anywhere. */
+    api_enter(L);
+    luaL_checkstring(L, 1);
+    return 0;
+}
+
+/* ---- art.emit -------------------------------------------------------------- */
+
+static void emit_free(art_emit *e)
+{
+    if (!e)
+        return;
+    free(e->dimension);
+    for (size_t i = 0; i < e->nev; i++) {
+        art_evidence *v = &e->ev[i];
+        free(v->source);
+        free(v->locator);
+        free(v->quote);
+        free(v->participant);
+        free(v->indicator);
+    }
+    free(e->ev);
+    memset(e, 0, sizeof *e);
+}
+
+static const char *const EMIT_KEYS[] = {"dimension", "facet", "score", "weight", "evidence", NULL};
+static const char *const EVIDENCE_KEYS[] = {"segment", "indicator", "direction", "level",
+                                            "weight", NULL};
+
+/* Strict tables: every key must be one of `allowed`. */
+static void check_keys(lua_State *L, int idx, const char *const *allowed, const char *what)
+{
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            host_fail(L, ART_ERR_PLUGIN, "art.emit: %s has a key of type %s", what,
+                      luaL_typename(L, -1));
+        if (!in_list(allowed, lua_tostring(L, -1)))
+            host_fail(L, ART_ERR_PLUGIN, "art.emit: %s has unknown key '%.40s'", what,
+                      lua_tostring(L, -1));
+    }
+}
+
+static double field_number(lua_State *L, int idx, const char *key, bool required, double dflt,
+                           const char *what)
+{
+    int t = rawfield(L, idx, key);
+    double v = dflt;
+    if (t == LUA_TNUMBER)
+        v = lua_tonumber(L, -1);
+    else if (t != LUA_TNIL || required)
+        host_fail(L, ART_ERR_PLUGIN, "art.emit: %s field '%s' must be a number", what, key);
+    lua_pop(L, 1);
+    return v;
+}
+
+static char *dup_or_fail(lua_State *L, const char *s)
+{
+    char *d = art_strdup(s);
+    if (s && !d)
+        host_fail(L, ART_ERR_NOMEM, "art.emit: out of memory");
+    return d;
+}
+
+static art_facet segment_facet(const art_seg_view *s)
+{
+    return s->kind == ART_SRC_INTERVIEW ? ART_FACET_ENACTED : ART_FACET_ESPOUSED;
+}
+
+/* Read evidence item at the top of the stack into ev, filling the quote and
+ * its context from the corpus, never from the plugin. */
+static void read_evidence(lua_State *L, host *h, art_evidence *ev, size_t i)
+{
+    int idx = lua_gettop(L);
+    char what[48];
+    snprintf(what, sizeof what, "evidence %zu", i + 1);
+    if (!lua_istable(L, idx))
+        host_fail(L, ART_ERR_PLUGIN, "art.emit: %s is not a table", what);
+    check_keys(L, idx, EVIDENCE_KEYS, what);
+    rawfield(L, idx, "segment");
+    int isint = 0;
+    lua_Integer id = lua_tointegerx(L, -1, &isint);
+    lua_pop(L, 1);
+    if (!isint)
+        host_fail(L, ART_ERR_PLUGIN, "art.emit: %s field 'segment' must be an integer id", what);
+    const art_seg_view *seg = find_segment(h->corpus, (int64_t)id);
+    if (!seg)
+        host_fail(L, ART_ERR_PLUGIN, "art.emit: %s names unknown segment %lld", what,
+                  (long long)id);
+    if (rawfield(L, idx, "indicator") != LUA_TSTRING)
+        host_fail(L, ART_ERR_PLUGIN, "art.emit: %s field 'indicator' must be a string", what);
+    ev->indicator = dup_or_fail(L, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    double dir = field_number(L, idx, "direction", true, 0, what);
+    if (dir != 1 && dir != -1)
+        host_fail(L, ART_ERR_PLUGIN, "art.emit: %s field 'direction' must be 1 or -1", what);
+    ev->direction = (int)dir;
+    ev->weight = field_number(L, idx, "weight", false, 1, what);
+    if (!isfinite(ev->weight) || ev->weight <= 0)
+        host_fail(L, ART_ERR_PLUGIN, "art.emit: %s field 'weight' must be > 0", what);
+    ev->level = seg->level;
+    int t = rawfield(L, idx, "level");
+    if (t == LUA_TSTRING) {
+        ev->level = art_level_from_id(lua_tostring(L, -1));
+        if (ev->level == ART_LEVEL_NONE)
+            host_fail(L, ART_ERR_PLUGIN, "art.emit: %s has unknown level '%.32s'", what,
+                      lua_tostring(L, -1));
+    } else if (t != LUA_TNIL) {
+        host_fail(L, ART_ERR_PLUGIN, "art.emit: %s field 'level' must be a string", what);
+    }
+    lua_pop(L, 1);
+    ev->segment_id = seg->id;
+    ev->source = dup_or_fail(L, seg->source);
+    ev->locator = dup_or_fail(L, seg->locator);
+    ev->quote = dup_or_fail(L, seg->text ? seg->text : "");
+    ev->participant = dup_or_fail(L, seg->participant);
+    ev->voice = seg->voice;
+    ev->facet = segment_facet(seg);
+}
+
+static void check_emit_dimension(lua_State *L, host *h, const char *dim)
+{
+    if (find_dimension(h->rubric, dim) == (size_t)-1)
+        host_fail(L, ART_ERR_PLUGIN, "art.emit: unknown dimension '%.64s'", dim);
+    if (h->all_dims)
+        return;
+    for (size_t i = 0; i < h->res->ndimensions; i++)
+        if (strcmp(h->res->dimensions[i], dim) == 0)
+            return;
+    host_fail(L, ART_ERR_PLUGIN, "art.emit: dimension '%.64s' is not declared by the plugin", dim);
+}
+
+static void read_evidence_list(lua_State *L, host *h, art_emit *e)
+{
+    int t = rawfield(L, 1, "evidence");
+    if (t == LUA_TNIL) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (t != LUA_TTABLE)
+        host_fail(L, ART_ERR_PLUGIN, "art.emit: field 'evidence' must be an array");
+    int idx = lua_gettop(L);
+    size_t n = (size_t)lua_rawlen(L, idx);
+    if (n > h->lim.max_evidence)
+        host_fail(L, ART_ERR_LIMIT, "art.emit: %zu evidence items, at most %zu allowed", n,
+                  h->lim.max_evidence);
+    if (n > 0) {
+        e->ev = calloc(n, sizeof *e->ev);
+        if (!e->ev)
+            host_fail(L, ART_ERR_NOMEM, "art.emit: out of memory");
+        e->nev = n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, idx, (lua_Integer)i + 1);
+        read_evidence(L, h, &e->ev[i], i);
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+static void keep_emit(lua_State *L, host *h, guard *g)
+{
+    if (h->nemits == h->emit_cap) {
+        size_t cap = h->emit_cap ? h->emit_cap * 2 : 8;
+        art_emit *p = realloc(h->emits, cap * sizeof *p);
+        if (!p)
+            host_fail(L, ART_ERR_NOMEM, "art.emit: out of memory");
+        h->emits = p;
+        h->emit_cap = cap;
+    }
+    h->emits[h->nemits++] = *g->emit;
+    free(g->emit);
+    g->emit = NULL;
+}
+
+static int api_emit(lua_State *L)
+{
+    host *h = api_enter(L);
+    need_corpus(L, h, "emit");
+    if (!lua_istable(L, 1))
+        return host_fail(L, ART_ERR_PLUGIN, "art.emit: expects a table");
+    lua_settop(L, 1);
+    if (h->nemits >= h->lim.max_emits)
+        return host_fail(L, ART_ERR_LIMIT, "art.emit: more than %zu emits", h->lim.max_emits);
+    check_keys(L, 1, EMIT_KEYS, "emit");
+    guard *g = guard_push(L);
+    g->emit = calloc(1, sizeof *g->emit);
+    if (!g->emit)
+        return host_fail(L, ART_ERR_NOMEM, "art.emit: out of memory");
+    art_emit *e = g->emit;
+    if (rawfield(L, 1, "dimension") != LUA_TSTRING)
+        return host_fail(L, ART_ERR_PLUGIN, "art.emit: field 'dimension' must be a string");
+    check_emit_dimension(L, h, lua_tostring(L, -1));
+    e->dimension = dup_or_fail(L, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    const char *facet = rawfield(L, 1, "facet") == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    if (strcmp(facet, "espoused") == 0)
+        e->facet = ART_FACET_ESPOUSED;
+    else if (strcmp(facet, "enacted") == 0)
+        e->facet = ART_FACET_ENACTED;
+    else
+        return host_fail(L, ART_ERR_PLUGIN, "art.emit: field 'facet' must be \"espoused\" or \"enacted\"");
+    lua_pop(L, 1);
+    e->score = field_number(L, 1, "score", true, 0, "emit");
+    if (!isfinite(e->score) || e->score < 0 || e->score > 100)
+        return host_fail(L, ART_ERR_PLUGIN, "art.emit: score %g is outside 0..100", e->score);
+    e->weight = field_number(L, 1, "weight", true, 0, "emit");
+    if (!isfinite(e->weight) || e->weight <= 0)
+        return host_fail(L, ART_ERR_PLUGIN, "art.emit: weight must be a finite number > 0");
+    read_evidence_list(L, h, e);
+    keep_emit(L, h, g);
+    return 0;
+}
+
+static const luaL_Reg ART_FUNCS[] = {
+    {"rubric", api_rubric},
+    {"segments", api_segments},
+    {"segment_count", api_segment_count},
+    {"match", api_match},
+    {"match_phrases", api_match_phrases},
+    {"code_direction", api_code_direction},
+    {"emit", api_emit},
+    {"log", api_log},
+    {NULL, NULL}};
+
+static void register_art(lua_State *L)
+{
+    host *h = host_of(L);
+    lua_createtable(L, 0, 10);
+    luaL_setfuncs(L, ART_FUNCS, 0);
+    lua_pushliteral(L, ART_VERSION);
+    lua_setfield(L, -2, "version");
+    lua_pushvalue(L, -1);
+    lua_setglobal(L, "art");
+    h->art_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* ---- metadata ----------------------------------------------------------- */
+
+static const char *const META_KEYS[] = {"name", "version", "description", "dimensions", "run",
+                                        NULL};
+
+static bool valid_name(const char *s, size_t n)
+{
+    if (n == 0 || n > MAX_NAME_LEN)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+static const char *meta_string(lua_State *L, const char *key)
+{
+    if (rawfield(L, 1, key) != LUA_TSTRING)
+        luaL_error(L, "metadata '%s' must be a string", key);
+    const char *s = lua_tostring(L, -1);
+    lua_pop(L, 1);   /* still referenced by the plugin table */
+    return s;
+}
+
+static char *meta_dup(lua_State *L, const char *s)
+{
+    char *d = art_strdup(s);
+    if (!d)
+        luaL_error(L, "out of memory reading metadata");
+    return d;
+}
+
+static void read_meta_dimensions(lua_State *L, host *h)
+{
+    art_plugin_result *res = h->res;
+    if (rawfield(L, 1, "dimensions") != LUA_TTABLE)
+        luaL_error(L, "metadata 'dimensions' must be an array of dimension ids");
+    size_t n = (size_t)lua_rawlen(L, -1);
+    if (n == 0 || n > 1000)
+        luaL_error(L, "metadata 'dimensions' must list 1 to 1000 dimension ids");
+    res->dimensions = calloc(n, sizeof *res->dimensions);
+    if (!res->dimensions)
+        luaL_error(L, "out of memory reading metadata");
+    for (size_t i = 0; i < n; i++) {
+        if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING)
+            luaL_error(L, "metadata 'dimensions' entry %d is not a string", (int)i + 1);
+        size_t len;
+        const char *id = lua_tolstring(L, -1, &len);
+        bool star = strcmp(id, "*") == 0;
+        if (!star && !valid_name(id, len))
+            luaL_error(L, "metadata 'dimensions' entry %d is not a dimension id", (int)i + 1);
+        if (star && n != 1)
+            luaL_error(L, "metadata 'dimensions': \"*\" must be the only entry");
+        h->all_dims = star;
+        res->dimensions[i] = meta_dup(L, id);
+        res->ndimensions = i + 1;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+/* Protected: validate the table the chunk returned (argument 1).  Raw access
+ * only, so a metatable on the plugin's table cannot run code here. */
+static int read_metadata(lua_State *L)
+{
+    host *h = host_of(L);
+    art_plugin_result *res = h->res;
+    if (!lua_istable(L, 1))
+        return luaL_error(L, "plugin must return a table, not a %s", luaL_typename(L, 1));
+    if (lua_getmetatable(L, 1))
+        return luaL_error(L, "plugin table must not have a metatable");
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            return luaL_error(L, "metadata key of type %s", luaL_typename(L, -1));
+        if (!in_list(META_KEYS, lua_tostring(L, -1)))
+            return raise(L, "unknown metadata key '%.40s'", lua_tostring(L, -1));
+    }
+    const char *name = meta_string(L, "name");
+    if (!valid_name(name, strlen(name)))
+        return luaL_error(L, "metadata 'name' must be 1-%d characters of a-z 0-9 _ -",
+                          MAX_NAME_LEN);
+    char *nm = meta_dup(L, name);
+    free(res->name);
+    res->name = nm;
+    res->version = meta_dup(L, meta_string(L, "version"));
+    res->description = meta_dup(L, meta_string(L, "description"));
+    read_meta_dimensions(L, h);
+    if (rawfield(L, 1, "run") != LUA_TFUNCTION)
+        return luaL_error(L, "metadata 'run' must be a function");
+    return 0;
+}
+
+/* Protected: call plugin.run(art). */
+static int call_run(lua_State *L)
+{
+    host *h = host_of(L);
+    rawfield(L, 1, "run");   /* the table has no metatable: checked */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, h->art_ref);
+    lua_call(L, 1, 0);
+    return 0;
+}
+
+/* ---- running ----------------------------------------------------------- */
+
+static int message_handler(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            msg = lua_tostring(L, -1);
+        else
+            msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* "label: first line of msg", cut to ERROR_LINE_MAX on a UTF-8 boundary. */
+static char *error_line(const char *label, const char *msg)
+{
+    char line[ERROR_LINE_MAX + 1];
+    int k = snprintf(line, sizeof line, "%s: ", label);
+    size_t used = k > 0 ? (size_t)k : 0;
+    if (used >= sizeof line)
+        used = sizeof line - 1;
+    size_t room = sizeof line - 1 - used;
+    size_t n = strcspn(msg ? msg : "", "\r\n");
+    if (n > room) {
+        n = room;
+        while (n > 0 && ((unsigned char)msg[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n > 0)
+        memcpy(line + used, msg, n);
+    line[used + n] = '\0';
+    return art_strdup(line);
+}
+
+static const char *label_of(const host *h)
+{
+    return h->res->name ? h->res->name : "plugin";
+}
+
+/* Decide the status and message of a failed (or budget-breaking) run. */
+static void record_failure(host *h, int lua_status, const char *msg)
+{
+    art_plugin_result *res = h->res;
+    char buf[128];
+    art_status st = ART_ERR_PLUGIN;
+    if (h->budget == BUDGET_INSTRUCTIONS) {
+        st = ART_ERR_LIMIT;
+        snprintf(buf, sizeof buf, "instruction budget of %lld exceeded", h->lim.max_instructions);
+        msg = buf;
+    } else if (h->budget == BUDGET_TIME) {
+        st = ART_ERR_LIMIT;
+        snprintf(buf, sizeof buf, "time budget of %g s exceeded", h->lim.max_seconds);
+        msg = buf;
+    } else if (h->fail_status != ART_OK) {
+        st = h->fail_status;
+        msg = h->fail_msg;
+    } else if (lua_status == LUA_ERRMEM ||
+               (h->mem_refused && msg && strstr(msg, "not enough memory"))) {
+        st = ART_ERR_LIMIT;
+        snprintf(buf, sizeof buf, "memory budget of %zu bytes exceeded", h->lim.max_memory);
+        msg = buf;
+    }
+    res->status = st;
+    free(res->error);
+    res->error = error_line(label_of(h), msg ? msg : "unknown error");
+}
+
+/* Call fn(arg at stack index argidx or none) protected; on error record it. */
+static bool protected_call(lua_State *L, host *h, lua_CFunction fn, int argidx)
+{
+    lua_pushcfunction(L, fn);
+    int nargs = 0;
+    if (argidx) {
+        lua_pushvalue(L, argidx);
+        nargs = 1;
+    }
+    int rc = lua_pcall(L, nargs, 0, 1);
+    if (rc != LUA_OK) {
+        record_failure(h, rc, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        return false;
+    }
+    return true;
+}
+
+static bool load_chunk(lua_State *L, host *h, const char *code, size_t len, const char *chunkname)
+{
+    if (len > 0 && code[0] == LUA_SIGNATURE[0]) {
+        record_failure(h, LUA_ERRSYNTAX, "precompiled (bytecode) plugins are refused: ship Lua source");
+        return false;
+    }
+    char name[128];
+    const char *base = strrchr(chunkname, '/');
+    snprintf(name, sizeof name, "=%s", base ? base + 1 : chunkname);
+    int rc = luaL_loadbufferx(L, code, len, name, "t");
+    if (rc == LUA_OK)
+        rc = lua_pcall(L, 0, 1, 1);
+    if (rc != LUA_OK) {
+        record_failure(h, rc, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        return false;
+    }
+    return true;
+}
+
+/* Did the plugin break a budget or the API rules yet carry on? */
+static bool caught_failure(host *h)
+{
+    if (h->budget != BUDGET_OK || h->fail_status != ART_OK) {
+        record_failure(h, LUA_OK, NULL);
+        return true;
+    }
+    return false;
+}
+
+static void host_release(host *h)
+{
+    for (size_t i = 0; i < h->nemits; i++)
+        emit_free(&h->emits[i]);
+    free(h->emits);
+    h->emits = NULL;
+    h->nemits = 0;
+    if (h->dim_matchers) {
+        for (size_t i = 0; i < h->rubric->ndims; i++)
+            art_matcher_free(h->dim_matchers[i]);
+        free(h->dim_matchers);
+    }
+}
+
+static void close_state(lua_State *L, host *h)
+{
+    /* Finalizers run on close: make sure none of them can loop. */
+    h->budget = h->budget == BUDGET_OK ? BUDGET_CLOSING : h->budget;
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    lua_close(L);
+}
+
+static art_status execute(const char *code, size_t len, const char *chunkname, bool call,
+                          host *h, art_error *err)
+{
+    art_plugin_result *res = h->res;
+    clock_gettime(CLOCK_MONOTONIC, &h->t0);
+    if (h->rubric) {
+        h->dim_matchers = calloc(h->rubric->ndims ? h->rubric->ndims : 1, sizeof *h->dim_matchers);
+        if (!h->dim_matchers)
+            return art_error_set(err, ART_ERR_NOMEM, "%s: out of memory", chunkname);
+    }
+    lua_State *L = lua_newstate(host_alloc, h);
+    if (!L) {
+        host_release(h);
+        return art_error_set(err, ART_ERR_NOMEM, "%s: cannot create a Lua state", chunkname);
+    }
+    lua_pushcfunction(L, message_handler);      /* stack index 1 */
+    bool ok = protected_call(L, h, open_sandbox, 0);
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    ok = ok && load_chunk(L, h, code, len, chunkname);   /* plugin table at index 2 */
+    ok = ok && protected_call(L, h, read_metadata, 2);
+    if (ok && call)
+        ok = protected_call(L, h, call_run, 2);
+    if (ok)
+        ok = !caught_failure(h);
+    if (ok && h->nemits > 0) {
+        res->emits = h->emits;
+        res->nemits = h->nemits;
+        h->emits = NULL;
+        h->nemits = 0;
+    }
+    res->instructions = h->instructions;
+    close_state(L, h);
+    res->peak_memory = h->mem_peak;
+    host_release(h);
+    if (ok)
+        res->status = ART_OK;
+    return ART_OK;
+}
+
+/* File name without directory and ".lua": the name until metadata says. */
+static char *fallback_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (art_str_ends_with_ci(base, ".lua") && n > 4)
+        n -= 4;
+    return art_strndup(base, n);
+}
+
+static art_status result_init(art_plugin_result *out, const char *path, art_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->path = art_strdup(path);
+    out->name = fallback_name(path);
+    if (!out->path || !out->name) {
+        art_plugin_result_clear(out);
+        return art_error_set(err, ART_ERR_NOMEM, "%s: out of memory", path);
+    }
+    out->status = ART_ERR_PLUGIN;
+    return ART_OK;
+}
+
+static void host_init(host *h, const art_rubric *rubric, const art_corpus *corpus,
+                      const art_plugin_limits *lim, art_plugin_result *out)
+{
+    memset(h, 0, sizeof *h);
+    h->rubric = rubric;
+    h->corpus = corpus;
+    if (lim)
+        h->lim = *lim;
+    else
+        art_plugin_limits_default(&h->lim);
+    h->res = out;
+    h->art_ref = LUA_NOREF;
+}
+
+art_status art_plugin_run_buffer(const char *code, size_t len, const char *chunkname,
+                                 const art_rubric *rubric, const art_corpus *corpus,
+                                 const art_plugin_limits *lim, art_plugin_result *out,
+                                 art_error *err)
+{
+    if (!out)
+        return art_error_set(err, ART_ERR_USAGE, "plugin run without a result");
+    memset(out, 0, sizeof *out);
+    if (!code || !chunkname || !rubric || !corpus)
+        return art_error_set(err, ART_ERR_USAGE, "plugin run needs code, a name, a rubric and a corpus");
+    art_status st = result_init(out, chunkname, err);
+    if (st != ART_OK)
+        return st;
+    art_sha256_hex(code, len, out->sha256);
+    host h;
+    host_init(&h, rubric, corpus, lim, out);
+    return execute(code, len, chunkname, true, &h, err);
+}
+
+/* Read the plugin file; a missing file is the plugin's failure, not the host's. */
+static bool read_plugin_file(const char *path, art_plugin_result *out, char **data, size_t *len)
+{
+    art_error ferr;
+    art_error_clear(&ferr);
+    art_status st = art_read_file(path, MAX_PLUGIN_BYTES, data, len, &ferr);
+    if (st == ART_OK)
+        return true;
+    out->status = st;
+    out->error = art_strdup(ferr.message);
+    return false;
+}
+
+art_status art_plugin_run(const char *path, const art_rubric *rubric, const art_corpus *corpus,
+                          const art_plugin_limits *lim, art_plugin_result *out, art_error *err)
+{
+    if (!out)
+        return art_error_set(err, ART_ERR_USAGE, "plugin run without a result");
+    memset(out, 0, sizeof *out);
+    if (!path || !rubric || !corpus)
+        return art_error_set(err, ART_ERR_USAGE, "plugin run needs a path, a rubric and a corpus");
+    art_status st = result_init(out, path, err);
+    if (st != ART_OK)
+        return st;
+    char *code = NULL;
+    size_t len = 0;
+    if (!read_plugin_file(path, out, &code, &len))
+        return ART_OK;
+    art_sha256_hex(code, len, out->sha256);
+    host h;
+    host_init(&h, rubric, corpus, lim, out);
+    st = execute(code, len, path, true, &h, err);
+    free(code);
+    return st;
+}
+
+art_status art_plugin_describe(const char *path, const art_plugin_limits *lim,
+                               art_plugin_result *out, art_error *err)
+{
+    if (!out)
+        return art_error_set(err, ART_ERR_USAGE, "plugin describe without a result");
+    memset(out, 0, sizeof *out);
+    if (!path)
+        return art_error_set(err, ART_ERR_USAGE, "plugin describe needs a path");
+    art_status st = result_init(out, path, err);
+    if (st != ART_OK)
+        return st;
+    char *code = NULL;
+    size_t len = 0;
+    if (!read_plugin_file(path, out, &code, &len))
+        return ART_OK;
+    art_sha256_hex(code, len, out->sha256);
+    host h;
+    host_init(&h, NULL, NULL, lim, out);
+    st = execute(code, len, path, false, &h, err);
+    free(code);
+    return st;
+}
+
 void art_plugin_limits_default(art_plugin_limits *lim)
-{ lim->max_instructions = 200000000LL; lim->max_memory = 64u << 20; lim->max_seconds = 20; lim->max_emits = 1000; lim->max_evidence = 500; }
-art_status art_plugin_run(const char *path, const art_rubric *rubric, const art_corpus *corpus, const art_plugin_limits *lim, art_plugin_result *out, art_error *err)
-{ (void)rubric; (void)corpus; (void)lim; memset(out, 0, sizeof *out); return art_error_set(err, ART_ERR_UNSUPPORTED, "%s: not implemented", path); }
-art_status art_plugin_run_buffer(const char *code, size_t len, const char *chunkname, const art_rubric *rubric, const art_corpus *corpus, const art_plugin_limits *lim, art_plugin_result *out, art_error *err)
-{ (void)code; (void)len; (void)rubric; (void)corpus; (void)lim; memset(out, 0, sizeof *out); return art_error_set(err, ART_ERR_UNSUPPORTED, "%s: not implemented", chunkname); }
-art_status art_plugin_describe(const char *path, const art_plugin_limits *lim, art_plugin_result *out, art_error *err)
-{ (void)lim; memset(out, 0, sizeof *out); return art_error_set(err, ART_ERR_UNSUPPORTED, "%s: not implemented", path); }
-void art_plugin_result_clear(art_plugin_result *r) { (void)r; }
+{
+    lim->max_instructions = 200000000LL;
+    lim->max_memory = (size_t)64 << 20;
+    lim->max_seconds = 20;
+    lim->max_emits = 1000;
+    lim->max_evidence = 500;
+}
+
+void art_plugin_result_clear(art_plugin_result *r)
+{
+    if (!r)
+        return;
+    free(r->path);
+    free(r->name);
+    free(r->version);
+    free(r->description);
+    for (size_t i = 0; i < r->ndimensions; i++)
+        free(r->dimensions[i]);
+    free(r->dimensions);
+    free(r->error);
+    for (size_t i = 0; i < r->nemits; i++)
+        emit_free(&r->emits[i]);
+    free(r->emits);
+    memset(r, 0, sizeof *r);
+}

@@ -3,7 +3,7 @@ return {
   name = "evil_recurse",
   version = "1",
   description = "recurses forever",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     local function f(n) return f(n + 1) + 1 end
     f(1)

@@ -3,7 +3,7 @@ return {
   name = "evil_dofile",
   version = "1",
   description = "runs another file",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     dofile("/etc/passwd")
   end,

@@ -3,7 +3,7 @@ return {
   name = "evil_caught",
   version = "1",
   description = "catches an emit error",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     pcall(art.emit, { dimension = "trust", facet = "enacted", score = 0/0, weight = 1 })
   end,

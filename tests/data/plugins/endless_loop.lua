@@ -3,7 +3,7 @@ return {
   name = "evil_loop",
   version = "1",
   description = "never ends",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     local i = 0
     while true do i = i + 1 end

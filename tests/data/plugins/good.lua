@@ -3,7 +3,7 @@ return {
   name = "good",
   version = "1",
   description = "a well-behaved plugin",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     print("printing goes nowhere")
     art.log("logged")

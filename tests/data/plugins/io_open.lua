@@ -3,7 +3,7 @@ return {
   name = "evil_io",
   version = "1",
   description = "opens a file",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     local f = io.open("/etc/passwd")
   end,

@@ -3,7 +3,7 @@ return {
   name = "evil_os",
   version = "1",
   description = "runs a command",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     os.execute("touch /tmp/artefact-pwned")
   end,

@@ -3,7 +3,7 @@ return {
   name = "evil_pcall",
   version = "1",
   description = "catches the budget error and loops again",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     while true do
       pcall(function() while true do end end)

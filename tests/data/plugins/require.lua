@@ -3,7 +3,7 @@ return {
   name = "evil_require",
   version = "1",
   description = "requires a module",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     local m = require("os")
   end,

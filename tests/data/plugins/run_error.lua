@@ -3,7 +3,7 @@ return {
   name = "evil_error",
   version = "1",
   description = "fails in run",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     error("deliberate failure")
   end,

@@ -3,7 +3,7 @@ return {
   name = "evil_score",
   version = "1",
   description = "emits an impossible score",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     art.emit { dimension = "trust", facet = "enacted", score = 150, weight = 1 }
   end,

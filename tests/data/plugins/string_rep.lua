@@ -3,7 +3,7 @@ return {
   name = "evil_rep",
   version = "1",
   description = "asks for a gigabyte",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     local s = string.rep("x", 1024 * 1024 * 1024)
   end,

@@ -3,7 +3,7 @@ return {
   name = "evil_rep_method",
   version = "1",
   description = "asks for a gigabyte via a method",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     local s = ("xy"):rep(512 * 1024 * 1024)
   end,

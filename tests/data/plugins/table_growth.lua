@@ -3,7 +3,7 @@ return {
   name = "evil_grow",
   version = "1",
   description = "grows a table forever",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     local t = {}
     local i = 0

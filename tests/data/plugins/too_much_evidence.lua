@@ -3,7 +3,7 @@ return {
   name = "evil_evidence",
   version = "1",
   description = "emits too much evidence",
-  dimensions = { trust },
+  dimensions = { "trust" },
   run = function(art)
     local ev = {}
     for i = 1, 21 do ev[i] = { segment = 10, indicator = "x", direction = 1 } end
