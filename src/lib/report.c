@@ -1,4 +1,842 @@
-/* STUB: text, Markdown and JSON reports (owned by the report helper). */
-#include "internal.h"
-art_status art_report_write(const art_assessment *a, const art_report_opts *opts, FILE *out, art_error *err)
-{ (void)a; (void)opts; (void)out; return art_error_set(err, ART_ERR_UNSUPPORTED, "report not implemented"); }
+/* Reports: dispatch by format, the text, Markdown and JSON writers, and the
+ * helpers the HTML writer (report_html.c) shares.  Everything here renders an
+ * assessment that is already computed; nothing is looked up or recalculated,
+ * and the output depends on the input only (no clock, no addresses). */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_EVIDENCE_DEFAULT 5
+#define QUOTE_MAX_CP 240        /* longest quote in text and Markdown */
+#define NAME_COL_MAX 32         /* widest dimension name in the text table */
+#define DASH "\xE2\x80\x94"     /* em dash: "no score" in human formats */
+#define MINUS "\xE2\x88\x92"    /* minus sign: evidence toward the low pole */
+#define ELLIPSIS "\xE2\x80\xA6"
+#define LQUO "\xE2\x80\x9C"
+#define RQUO "\xE2\x80\x9D"
+
+/* ------------------------------------------------------------------ */
+/* Output stream                                                       */
+/* ------------------------------------------------------------------ */
+
+void art_out_write(art_out *o, const char *s, size_t n)
+{
+    if (o->failed || n == 0)
+        return;
+    if (fwrite(s, 1, n, o->f) != n)
+        o->failed = true;
+}
+
+void art_out_puts(art_out *o, const char *s)
+{
+    art_out_write(o, s, strlen(s));
+}
+
+void art_out_printf(art_out *o, const char *fmt, ...)
+{
+    if (o->failed)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vfprintf(o->f, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        o->failed = true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sanitised, escaped free text                                        */
+/* ------------------------------------------------------------------ */
+
+static bool is_space_cp(unsigned cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
+           cp == '\v' || cp == 0xA0;
+}
+
+/* C0, DEL and C1 controls: a quote must never move a terminal's cursor or
+ * change its colours, and HTML forbids most of them. */
+static bool is_control_cp(unsigned cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+/* Markdown characters that act wherever they stand in inline text.  & and <
+ * would start entities and raw HTML; | ends a table cell; # would end or
+ * start a heading.  Line-start markers (-, +, >, "1.") need no escape: text
+ * is squashed to one line and always follows a prefix of ours. */
+static bool md_inline_special(unsigned cp)
+{
+    return cp != 0 && cp < 0x80 && strchr("\\`*_[]<>&|~#", (int)cp) != NULL;
+}
+
+static void put_escaped_cp(art_out *o, unsigned cp, const char *bytes, size_t n, art_esc esc)
+{
+    if (esc == ART_ESC_HTML) {
+        switch (cp) {
+        case '&': art_out_puts(o, "&amp;"); return;
+        case '<': art_out_puts(o, "&lt;"); return;
+        case '>': art_out_puts(o, "&gt;"); return;
+        case '"': art_out_puts(o, "&quot;"); return;
+        case '\'': art_out_puts(o, "&#39;"); return;
+        default: break;
+        }
+    } else if (esc == ART_ESC_MD && md_inline_special(cp)) {
+        art_out_puts(o, "\\");
+    }
+    art_out_write(o, bytes, n);
+}
+
+/* Walks s as a human reader will see it (see art_report_put_text) and
+ * writes at most `limit` code points to o, or only counts them when o is
+ * NULL.  Returns the number of code points walked. */
+static size_t walk_clean_text(art_out *o, const char *s, size_t limit, art_esc esc)
+{
+    size_t n = strlen(s), i = 0;
+    while (i < n) {             /* leading white space and controls */
+        unsigned cp;
+        size_t k = art_utf8_decode(s + i, n - i, &cp);
+        if (!is_space_cp(cp) && !is_control_cp(cp))
+            break;
+        i += k;
+    }
+    size_t written = 0;
+    bool pending_space = false;
+    while (i < n) {
+        unsigned cp;
+        size_t k = art_utf8_decode(s + i, n - i, &cp);
+        if (is_space_cp(cp) || is_control_cp(cp)) {
+            pending_space = true;
+            i += k;
+            continue;
+        }
+        if (written + (pending_space ? 2 : 1) > limit)
+            break;
+        if (pending_space) {
+            if (o)
+                art_out_puts(o, " ");
+            written++;
+            pending_space = false;
+        }
+        if (o)
+            put_escaped_cp(o, cp, cp == 0xFFFD ? "\xEF\xBF\xBD" : s + i, cp == 0xFFFD ? 3 : k,
+                           esc);
+        written++;
+        i += k;
+    }
+    return written;
+}
+
+void art_report_put_text(art_out *o, const char *s, size_t max_cp, art_esc esc,
+                         const char *null_text)
+{
+    if (!s) {
+        if (null_text)
+            walk_clean_text(o, null_text, ART_REPORT_NO_LIMIT, esc);
+        return;
+    }
+    if (max_cp == ART_REPORT_NO_LIMIT || walk_clean_text(NULL, s, max_cp + 1, esc) <= max_cp) {
+        walk_clean_text(o, s, ART_REPORT_NO_LIMIT, esc);
+        return;
+    }
+    /* Too long: keep room for the ellipsis within max_cp. */
+    walk_clean_text(o, s, max_cp > 0 ? max_cp - 1 : 0, esc);
+    art_out_puts(o, ELLIPSIS);
+}
+
+/* ------------------------------------------------------------------ */
+/* Shared helpers                                                      */
+/* ------------------------------------------------------------------ */
+
+bool art_report_has(double x)
+{
+    return isfinite(x);
+}
+
+long art_report_round(double x)
+{
+    if (!isfinite(x))
+        return 0;
+    if (x > 1e9) x = 1e9;      /* keep lround defined for absurd values, even */
+    if (x < -1e9) x = -1e9;    /* where long has 32 bits */
+    return lround(x);
+}
+
+const char *art_report_confidence_word(double c)
+{
+    if (!isfinite(c))
+        return NULL;
+    if (c < 0.34) return "low";
+    if (c < 0.67) return "medium";
+    return "high";
+}
+
+const char *art_report_next_level(const art_dim_score *d)
+{
+    if (d->level < 1 || d->level >= ART_LEVELS)
+        return NULL;
+    return d->levels[d->level];   /* levels[L] describes level L+1 */
+}
+
+size_t art_report_evidence_shown(const art_dim_score *d, int max_evidence, size_t dflt)
+{
+    size_t limit = max_evidence > 0 ? (size_t)max_evidence : dflt;
+    return d->nev < limit ? d->nev : limit;
+}
+
+typedef struct order_key {
+    double gap;
+    size_t idx;
+} order_key;
+
+static int cmp_order_key(const void *pa, const void *pb)
+{
+    const order_key *a = pa, *b = pb;
+    bool ha = isfinite(a->gap), hb = isfinite(b->gap);
+    if (ha != hb)
+        return ha ? -1 : 1;            /* dimensions without a gap go last */
+    if (ha && a->gap != b->gap)
+        return a->gap > b->gap ? -1 : 1;
+    return a->idx < b->idx ? -1 : (a->idx > b->idx);
+}
+
+size_t *art_report_order(const art_assessment *a)
+{
+    if (a->ndims == 0)
+        return NULL;
+    order_key *keys = calloc(a->ndims, sizeof *keys);
+    size_t *order = calloc(a->ndims, sizeof *order);
+    if (!keys || !order) {
+        free(keys);
+        free(order);
+        return NULL;
+    }
+    for (size_t i = 0; i < a->ndims; i++) {
+        keys[i].gap = a->dims[i].gap;
+        keys[i].idx = i;
+    }
+    qsort(keys, a->ndims, sizeof *keys, cmp_order_key);
+    for (size_t i = 0; i < a->ndims; i++)
+        order[i] = keys[i].idx;
+    free(keys);
+    return order;
+}
+
+/* ------------------------------------------------------------------ */
+/* Text                                                                */
+/* ------------------------------------------------------------------ */
+
+static void text_number(art_out *o, double x, int width)
+{
+    if (isfinite(x))
+        art_out_printf(o, "%*ld", width, art_report_round(x));
+    else
+        art_out_printf(o, "%*s" DASH, width > 1 ? width - 1 : 0, "");
+}
+
+/* Code points of s as the reader sees it, capped at cap+1 (enough to know
+ * it is too long).  Pads table columns by what is on screen, not bytes. */
+static size_t display_width(const char *s, size_t cap)
+{
+    return s ? walk_clean_text(NULL, s, cap + 1, ART_ESC_NONE) : 0;
+}
+
+static void put_padded_name(art_out *o, const char *name, size_t width)
+{
+    size_t w = display_width(name, width);
+    art_report_put_text(o, name ? name : "", width, ART_ESC_NONE, NULL);
+    for (size_t i = w < width ? w : width; i < width; i++)
+        art_out_puts(o, " ");
+}
+
+static const char *confidence_label(const art_dim_score *d)
+{
+    if (!isfinite(d->score))
+        return "no evidence";
+    const char *w = art_report_confidence_word(d->confidence);
+    return w ? w : DASH;
+}
+
+static void text_header(const art_assessment *a, art_out *o)
+{
+    art_out_puts(o, "artefact culture report\n");
+    art_out_puts(o, "Site: ");
+    art_report_put_text(o, a->site, ART_REPORT_NO_LIMIT, ART_ESC_NONE, DASH);
+    art_out_puts(o, "    Round: ");
+    art_report_put_text(o, a->round, ART_REPORT_NO_LIMIT, ART_ESC_NONE, DASH);
+    art_out_puts(o, "\nRubric: ");
+    art_report_put_text(o, a->rubric_id, ART_REPORT_NO_LIMIT, ART_ESC_NONE, DASH);
+    art_out_puts(o, " version ");
+    art_report_put_text(o, a->rubric_version, ART_REPORT_NO_LIMIT, ART_ESC_NONE, DASH);
+    if (a->rubric_title) {
+        art_out_puts(o, " (");
+        art_report_put_text(o, a->rubric_title, ART_REPORT_NO_LIMIT, ART_ESC_NONE, NULL);
+        art_out_puts(o, ")");
+    }
+    const art_counts *c = &a->counts;
+    art_out_printf(o,
+                   "\nEvidence base: %lld sources (%lld documents, %lld interviews), "
+                   "%lld segments, %lld codes, %lld codings, %lld participants\n",
+                   c->sources, c->documents, c->interviews, c->segments, c->codes,
+                   c->codings, c->participants);
+}
+
+static size_t name_column_width(const art_assessment *a)
+{
+    size_t w = strlen("Dimension");
+    for (size_t i = 0; i < a->ndims; i++) {
+        size_t dw = display_width(a->dims[i].name, NAME_COL_MAX);
+        if (dw > w)
+            w = dw;
+    }
+    return w > NAME_COL_MAX ? NAME_COL_MAX : w;
+}
+
+static void text_table(const art_assessment *a, const size_t *order, art_out *o)
+{
+    size_t w = name_column_width(a);
+    art_out_puts(o, "\nDimensions, biggest gap first\n  ");
+    put_padded_name(o, "Dimension", w);
+    art_out_puts(o, "  score  target   gap  espoused  enacted  confidence\n");
+    for (size_t k = 0; k < a->ndims; k++) {
+        const art_dim_score *d = &a->dims[order[k]];
+        art_out_puts(o, "  ");
+        put_padded_name(o, d->name ? d->name : d->id, w);
+        text_number(o, d->score, 7);
+        text_number(o, d->target, 8);
+        text_number(o, d->gap, 6);
+        text_number(o, d->espoused, 10);
+        text_number(o, d->enacted, 9);
+        art_out_printf(o, "  %s\n", confidence_label(d));
+    }
+}
+
+/* "(Lived experience, P03)"; nothing at all when neither is known. */
+static void put_who(art_out *o, const art_evidence *e, art_esc esc)
+{
+    bool voice = e->voice != ART_VOICE_UNKNOWN;
+    if (!voice && !e->participant)
+        return;
+    art_out_puts(o, " (");
+    if (voice)
+        art_out_puts(o, art_voice_name(e->voice));
+    if (voice && e->participant)
+        art_out_puts(o, ", ");
+    if (e->participant)
+        art_report_put_text(o, e->participant, ART_REPORT_NO_LIMIT, esc, NULL);
+    art_out_puts(o, ")");
+}
+
+static void text_evidence(const art_evidence *e, art_out *o)
+{
+    art_out_puts(o, e->direction > 0 ? "  + \"" : "  " MINUS " \"");
+    art_report_put_text(o, e->quote, QUOTE_MAX_CP, ART_ESC_NONE, NULL);
+    art_out_puts(o, "\" " DASH " ");
+    art_report_put_text(o, e->source, ART_REPORT_NO_LIMIT, ART_ESC_NONE, "unknown source");
+    if (e->locator) {
+        art_out_puts(o, ", ");
+        art_report_put_text(o, e->locator, ART_REPORT_NO_LIMIT, ART_ESC_NONE, NULL);
+    }
+    put_who(o, e, ART_ESC_NONE);
+    art_out_puts(o, "\n");
+}
+
+/* "2 sources, 1 voice" */
+static void put_source_voice_counts(art_out *o, const art_dim_score *d)
+{
+    art_out_printf(o, "%zu source%s, %zu voice%s", d->nsources, d->nsources == 1 ? "" : "s",
+                   d->nvoices, d->nvoices == 1 ? "" : "s");
+}
+
+static void text_number_inline(art_out *o, const char *label, double x)
+{
+    art_out_printf(o, "%s ", label);
+    if (isfinite(x))
+        art_out_printf(o, "%ld", art_report_round(x));
+    else
+        art_out_puts(o, DASH);
+}
+
+static void text_dimension(const art_dim_score *d, size_t rank, int max_ev, art_out *o)
+{
+    art_out_printf(o, "\n%zu. ", rank);
+    art_report_put_text(o, d->name ? d->name : d->id, ART_REPORT_NO_LIMIT, ART_ESC_NONE, NULL);
+    art_out_puts(o, "\n   ");
+    text_number_inline(o, "score", d->score);
+    text_number_inline(o, ", target", d->target);
+    text_number_inline(o, ", gap", d->gap);
+    text_number_inline(o, "; espoused", d->espoused);
+    text_number_inline(o, ", enacted", d->enacted);
+    if (d->level > 0)
+        art_out_printf(o, "; level %d of %d", d->level, ART_LEVELS);
+    art_out_printf(o, "; confidence %s; ", confidence_label(d));
+    put_source_voice_counts(o, d);
+    art_out_puts(o, "\n   From: ");
+    art_report_put_text(o, d->low_pole, ART_REPORT_NO_LIMIT, ART_ESC_NONE, DASH);
+    art_out_puts(o, "\n   To:   ");
+    art_report_put_text(o, d->cls_value, ART_REPORT_NO_LIMIT, ART_ESC_NONE, DASH);
+    art_out_puts(o, "\n");
+    const char *next = art_report_next_level(d);
+    if (next) {
+        art_out_puts(o, "   Next level: ");
+        art_report_put_text(o, next, ART_REPORT_NO_LIMIT, ART_ESC_NONE, NULL);
+        art_out_puts(o, "\n");
+    }
+    size_t shown = art_report_evidence_shown(d, max_ev, TEXT_EVIDENCE_DEFAULT);
+    if (d->nev == 0) {
+        art_out_puts(o, "   No evidence.\n");
+        return;
+    }
+    art_out_printf(o, "   Evidence (%zu of %zu, strongest first):\n", shown, d->nev);
+    for (size_t i = 0; i < shown; i++)
+        text_evidence(&d->ev[i], o);
+}
+
+static const char *plugin_status_word(const art_plugin_result *p)
+{
+    return p->status == ART_OK ? "ok" : art_status_name(p->status);
+}
+
+static void text_plugins(const art_assessment *a, art_out *o)
+{
+    art_out_printf(o, "\nPlugins (%zu)\n", a->nplugins);
+    if (a->nplugins == 0)
+        art_out_puts(o, "  none\n");
+    for (size_t i = 0; i < a->nplugins; i++) {
+        const art_plugin_result *p = &a->plugins[i];
+        art_out_puts(o, "  ");
+        art_report_put_text(o, p->name, ART_REPORT_NO_LIMIT, ART_ESC_NONE, "unnamed");
+        art_out_puts(o, " ");
+        art_report_put_text(o, p->version, ART_REPORT_NO_LIMIT, ART_ESC_NONE, DASH);
+        if (p->status == ART_OK)
+            art_out_puts(o, "  ok\n");
+        else
+            art_out_printf(o, "  FAILED (%s)\n", plugin_status_word(p));
+    }
+    for (size_t i = 0; i < a->nplugins; i++) {
+        const art_plugin_result *p = &a->plugins[i];
+        if (p->status == ART_OK)
+            continue;
+        art_out_puts(o, "  error in ");
+        art_report_put_text(o, p->name, ART_REPORT_NO_LIMIT, ART_ESC_NONE, "unnamed");
+        art_out_puts(o, ": ");
+        art_report_put_text(o, p->error, ART_REPORT_NO_LIMIT, ART_ESC_NONE, "no message");
+        art_out_puts(o, "\n");
+    }
+}
+
+static void write_text(const art_assessment *a, const size_t *order, int max_ev, art_out *o)
+{
+    text_header(a, o);
+    text_table(a, order, o);
+    for (size_t k = 0; k < a->ndims; k++)
+        text_dimension(&a->dims[order[k]], k + 1, max_ev, o);
+    text_plugins(a, o);
+}
+
+/* ------------------------------------------------------------------ */
+/* Markdown                                                            */
+/* ------------------------------------------------------------------ */
+
+static void md_text(art_out *o, const char *s, const char *null_text)
+{
+    art_report_put_text(o, s, ART_REPORT_NO_LIMIT, ART_ESC_MD, null_text);
+}
+
+static void md_number(art_out *o, double x)
+{
+    if (isfinite(x))
+        art_out_printf(o, "%ld", art_report_round(x));
+    else
+        art_out_puts(o, DASH);
+}
+
+static void md_header(const art_assessment *a, art_out *o)
+{
+    art_out_puts(o, "# Culture report: ");
+    md_text(o, a->site, DASH);
+    art_out_puts(o, ", ");
+    md_text(o, a->round, DASH);
+    art_out_puts(o, "\n\nRubric **");
+    md_text(o, a->rubric_id, DASH);
+    art_out_puts(o, "** version ");
+    md_text(o, a->rubric_version, DASH);
+    if (a->rubric_title) {
+        art_out_puts(o, " (");
+        md_text(o, a->rubric_title, NULL);
+        art_out_puts(o, ")");
+    }
+    if (a->rubric_sha256[0]) {
+        art_out_puts(o, ", sha256 `");
+        art_report_put_text(o, a->rubric_sha256, 64, ART_ESC_NONE, NULL);
+        art_out_puts(o, "`");
+    }
+    const art_counts *c = &a->counts;
+    art_out_printf(o,
+                   ".\n\n**Evidence base:** %lld sources (%lld documents, %lld interviews), "
+                   "%lld segments, %lld codes, %lld codings, %lld participants.\n",
+                   c->sources, c->documents, c->interviews, c->segments, c->codes,
+                   c->codings, c->participants);
+}
+
+static void md_table(const art_assessment *a, const size_t *order, art_out *o)
+{
+    art_out_puts(o, "\n## Dimensions, biggest gap first\n\n"
+                    "| Dimension | Score | Target | Gap | Espoused | Enacted | Confidence |\n"
+                    "|---|---:|---:|---:|---:|---:|---|\n");
+    for (size_t k = 0; k < a->ndims; k++) {
+        const art_dim_score *d = &a->dims[order[k]];
+        art_out_puts(o, "| ");
+        md_text(o, d->name ? d->name : d->id, NULL);
+        const double cells[] = {d->score, d->target, d->gap, d->espoused, d->enacted};
+        for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+            art_out_puts(o, " | ");
+            md_number(o, cells[i]);
+        }
+        art_out_printf(o, " | %s |\n", confidence_label(d));
+    }
+}
+
+static void md_evidence(const art_evidence *e, art_out *o)
+{
+    art_out_puts(o, e->direction > 0 ? "\n> **+ toward CLS:** " LQUO
+                                     : "\n> **" MINUS " toward low pole:** " LQUO);
+    art_report_put_text(o, e->quote, QUOTE_MAX_CP, ART_ESC_MD, NULL);
+    art_out_puts(o, RQUO "  \n> " DASH " ");
+    md_text(o, e->source, "unknown source");
+    if (e->locator) {
+        art_out_puts(o, ", ");
+        md_text(o, e->locator, NULL);
+    }
+    put_who(o, e, ART_ESC_MD);
+    art_out_puts(o, "\n");
+}
+
+static void md_bullet(art_out *o, const char *label, const char *s)
+{
+    art_out_printf(o, "- **%s:** ", label);
+    md_text(o, s, DASH);
+    art_out_puts(o, "\n");
+}
+
+static void md_dimension(const art_dim_score *d, size_t rank, int max_ev, art_out *o)
+{
+    art_out_printf(o, "\n## %zu. ", rank);
+    md_text(o, d->name ? d->name : d->id, NULL);
+    art_out_puts(o, "\n\nScore **");
+    md_number(o, d->score);
+    art_out_puts(o, "** against a target of **");
+    md_number(o, d->target);
+    art_out_puts(o, "** (gap ");
+    md_number(o, d->gap);
+    art_out_puts(o, "); espoused ");
+    md_number(o, d->espoused);
+    art_out_puts(o, ", enacted ");
+    md_number(o, d->enacted);
+    if (d->level > 0)
+        art_out_printf(o, "; level %d of %d", d->level, ART_LEVELS);
+    art_out_printf(o, "; confidence %s; ", confidence_label(d));
+    put_source_voice_counts(o, d);
+    art_out_puts(o, ".\n\n");
+    md_bullet(o, "Low pole", d->low_pole);
+    md_bullet(o, "CLS value", d->cls_value);
+    const char *next = art_report_next_level(d);
+    if (next)
+        md_bullet(o, "Next level", next);
+    if (d->nev == 0) {
+        art_out_puts(o, "\nNo evidence.\n");
+        return;
+    }
+    size_t shown = art_report_evidence_shown(d, max_ev, TEXT_EVIDENCE_DEFAULT);
+    art_out_printf(o, "\n### Evidence (%zu of %zu, strongest first)\n", shown, d->nev);
+    for (size_t i = 0; i < shown; i++)
+        md_evidence(&d->ev[i], o);
+}
+
+static void md_plugins(const art_assessment *a, art_out *o)
+{
+    art_out_puts(o, "\n## Plugins\n\n");
+    if (a->nplugins == 0) {
+        art_out_puts(o, "No plugins ran.\n");
+        return;
+    }
+    art_out_puts(o, "| Plugin | Version | Status | Error |\n|---|---|---|---|\n");
+    for (size_t i = 0; i < a->nplugins; i++) {
+        const art_plugin_result *p = &a->plugins[i];
+        art_out_puts(o, "| ");
+        md_text(o, p->name, "unnamed");
+        art_out_puts(o, " | ");
+        md_text(o, p->version, DASH);
+        if (p->status == ART_OK) {
+            art_out_puts(o, " | ok | " DASH " |\n");
+        } else {
+            art_out_printf(o, " | **FAILED (%s)** | ", plugin_status_word(p));
+            md_text(o, p->error, "no message");
+            art_out_puts(o, " |\n");
+        }
+    }
+}
+
+static void write_markdown(const art_assessment *a, const size_t *order, int max_ev,
+                           art_out *o)
+{
+    md_header(a, o);
+    md_table(a, order, o);
+    for (size_t k = 0; k < a->ndims; k++)
+        md_dimension(&a->dims[order[k]], k + 1, max_ev, o);
+    md_plugins(a, o);
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+/* ------------------------------------------------------------------ */
+
+/* A JSON string: valid UTF-8 passes through, invalid bytes become U+FFFD,
+ * control characters are \u00XX (or their short escapes). */
+static void json_string(art_out *o, const char *s)
+{
+    if (!s) {
+        art_out_puts(o, "null");
+        return;
+    }
+    size_t n = strlen(s);
+    art_out_puts(o, "\"");
+    for (size_t i = 0; i < n;) {
+        unsigned cp;
+        size_t k = art_utf8_decode(s + i, n - i, &cp);
+        switch (cp) {
+        case '"': art_out_puts(o, "\\\""); break;
+        case '\\': art_out_puts(o, "\\\\"); break;
+        case '\n': art_out_puts(o, "\\n"); break;
+        case '\r': art_out_puts(o, "\\r"); break;
+        case '\t': art_out_puts(o, "\\t"); break;
+        default:
+            if (cp < 0x20 || cp == 0x7F)
+                art_out_printf(o, "\\u%04x", cp);
+            else if (cp == 0xFFFD)
+                art_out_puts(o, "\xEF\xBF\xBD");
+            else
+                art_out_write(o, s + i, k);
+        }
+        i += k;
+    }
+    art_out_puts(o, "\"");
+}
+
+/* Fixed precision; -0.0 prints as 0.0 so equal reports stay byte-equal. */
+static void json_number(art_out *o, double x, int decimals)
+{
+    if (!isfinite(x)) {
+        art_out_puts(o, "null");
+        return;
+    }
+    double scale = decimals == 1 ? 10.0 : 100.0;
+    double r = round(x * scale) / scale;
+    if (r == 0)
+        r = 0;
+    art_out_printf(o, "%.*f", decimals, r);
+}
+
+static void json_indent(art_out *o, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        art_out_puts(o, "  ");
+}
+
+/* `"key": ` on a new line at depth; `first` says whether a comma is due. */
+static void json_key(art_out *o, int depth, const char *key, bool first)
+{
+    art_out_puts(o, first ? "\n" : ",\n");
+    json_indent(o, depth);
+    art_out_printf(o, "\"%s\": ", key);
+}
+
+static void json_str_field(art_out *o, int depth, const char *key, const char *v, bool first)
+{
+    json_key(o, depth, key, first);
+    json_string(o, v);
+}
+
+static void json_num_field(art_out *o, int depth, const char *key, double v, int decimals)
+{
+    json_key(o, depth, key, false);
+    json_number(o, v, decimals);
+}
+
+static void json_int_field(art_out *o, int depth, const char *key, long long v, bool first)
+{
+    json_key(o, depth, key, first);
+    art_out_printf(o, "%lld", v);
+}
+
+static void json_close(art_out *o, int depth, char c, bool empty)
+{
+    if (!empty) {
+        art_out_puts(o, "\n");
+        json_indent(o, depth);
+    }
+    art_out_write(o, &c, 1);
+}
+
+static void json_evidence(const art_evidence *e, int depth, art_out *o)
+{
+    json_indent(o, depth);
+    art_out_puts(o, "{");
+    json_str_field(o, depth + 1, "source", e->source, true);
+    json_str_field(o, depth + 1, "locator", e->locator, false);
+    json_str_field(o, depth + 1, "quote", e->quote, false);
+    json_str_field(o, depth + 1, "direction", e->direction > 0 ? "cls" : "low", false);
+    json_str_field(o, depth + 1, "level", art_level_id(e->level), false);
+    json_str_field(o, depth + 1, "facet", art_facet_id(e->facet), false);
+    json_str_field(o, depth + 1, "voice", art_voice_id(e->voice), false);
+    json_str_field(o, depth + 1, "participant", e->participant, false);
+    json_str_field(o, depth + 1, "indicator", e->indicator, false);
+    json_num_field(o, depth + 1, "weight", e->weight, 2);
+    json_close(o, depth, '}', false);
+}
+
+static void json_voice_counts(const art_dim_score *d, int depth, art_out *o)
+{
+    json_key(o, depth, "voice_counts", false);
+    art_out_puts(o, "{");
+    for (int v = 0; v < ART_VOICE_COUNT; v++)
+        json_int_field(o, depth + 1, art_voice_id((art_voice)v), (long long)d->voice_counts[v],
+                       v == 0);
+    json_close(o, depth, '}', false);
+}
+
+static void json_dimension(const art_dim_score *d, int max_ev, int depth, art_out *o)
+{
+    int in = depth + 1;
+    json_indent(o, depth);
+    art_out_puts(o, "{");
+    json_str_field(o, in, "id", d->id, true);
+    json_str_field(o, in, "name", d->name, false);
+    json_num_field(o, in, "score", d->score, 1);
+    json_num_field(o, in, "espoused", d->espoused, 1);
+    json_num_field(o, in, "enacted", d->enacted, 1);
+    json_num_field(o, in, "target", d->target, 1);
+    json_num_field(o, in, "gap", d->gap, 1);
+    json_key(o, in, "level", false);
+    if (d->level > 0)
+        art_out_printf(o, "%d", d->level);
+    else
+        art_out_puts(o, "null");
+    json_num_field(o, in, "confidence", d->confidence, 2);
+    json_int_field(o, in, "sources", (long long)d->nsources, false);
+    json_int_field(o, in, "voices", (long long)d->nvoices, false);
+    json_voice_counts(d, in, o);
+    json_str_field(o, in, "low_pole", d->low_pole, false);
+    json_str_field(o, in, "cls_value", d->cls_value, false);
+    json_str_field(o, in, "next_level", art_report_next_level(d), false);
+    json_key(o, in, "evidence", false);
+    size_t shown = art_report_evidence_shown(d, max_ev, d->nev);
+    art_out_puts(o, "[");
+    for (size_t i = 0; i < shown; i++) {
+        art_out_puts(o, i ? ",\n" : "\n");
+        json_evidence(&d->ev[i], in + 1, o);
+    }
+    json_close(o, in, ']', shown == 0);
+    json_close(o, depth, '}', false);
+}
+
+static void json_plugin(const art_plugin_result *p, int depth, art_out *o)
+{
+    json_indent(o, depth);
+    art_out_puts(o, "{");
+    json_str_field(o, depth + 1, "name", p->name, true);
+    json_str_field(o, depth + 1, "version", p->version, false);
+    json_str_field(o, depth + 1, "status", p->status == ART_OK ? "ok" : art_status_name(p->status),
+                   false);
+    json_str_field(o, depth + 1, "error", p->status == ART_OK ? NULL : p->error, false);
+    json_str_field(o, depth + 1, "sha256", p->sha256[0] ? p->sha256 : NULL, false);
+    json_close(o, depth, '}', false);
+}
+
+static void json_head(const art_assessment *a, art_out *o)
+{
+    json_str_field(o, 1, "site", a->site, true);
+    json_str_field(o, 1, "round", a->round, false);
+    json_key(o, 1, "generated_by", false);
+    art_out_puts(o, "{");
+    json_str_field(o, 2, "name", "artefact", true);
+    json_str_field(o, 2, "version", ART_VERSION, false);
+    json_close(o, 1, '}', false);
+    json_key(o, 1, "rubric", false);
+    art_out_puts(o, "{");
+    json_str_field(o, 2, "id", a->rubric_id, true);
+    json_str_field(o, 2, "version", a->rubric_version, false);
+    json_str_field(o, 2, "sha256", a->rubric_sha256[0] ? a->rubric_sha256 : NULL, false);
+    json_str_field(o, 2, "title", a->rubric_title, false);
+    json_close(o, 1, '}', false);
+    const art_counts *c = &a->counts;
+    json_key(o, 1, "counts", false);
+    art_out_puts(o, "{");
+    json_int_field(o, 2, "sources", c->sources, true);
+    json_int_field(o, 2, "documents", c->documents, false);
+    json_int_field(o, 2, "interviews", c->interviews, false);
+    json_int_field(o, 2, "segments", c->segments, false);
+    json_int_field(o, 2, "codes", c->codes, false);
+    json_int_field(o, 2, "codings", c->codings, false);
+    json_int_field(o, 2, "participants", c->participants, false);
+    json_close(o, 1, '}', false);
+}
+
+static void write_json(const art_assessment *a, int max_ev, art_out *o)
+{
+    art_out_puts(o, "{");
+    json_head(a, o);
+    json_key(o, 1, "dimensions", false);
+    art_out_puts(o, "[");
+    for (size_t i = 0; i < a->ndims; i++) {     /* rubric order: stable for tools */
+        art_out_puts(o, i ? ",\n" : "\n");
+        json_dimension(&a->dims[i], max_ev, 2, o);
+    }
+    json_close(o, 1, ']', a->ndims == 0);
+    json_key(o, 1, "plugins", false);
+    art_out_puts(o, "[");
+    for (size_t i = 0; i < a->nplugins; i++) {
+        art_out_puts(o, i ? ",\n" : "\n");
+        json_plugin(&a->plugins[i], 2, o);
+    }
+    json_close(o, 1, ']', a->nplugins == 0);
+    json_close(o, 0, '}', false);
+    art_out_puts(o, "\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* Dispatch                                                            */
+/* ------------------------------------------------------------------ */
+
+art_status art_report_write(const art_assessment *a, const art_report_opts *opts, FILE *out,
+                            art_error *err)
+{
+    if (!a || !out)
+        return art_error_set(err, ART_ERR_USAGE, "report: no assessment or no output stream");
+    if ((a->ndims > 0 && !a->dims) || (a->nplugins > 0 && !a->plugins))
+        return art_error_set(err, ART_ERR_USAGE, "report: assessment arrays are missing");
+    art_report_opts defaults = {ART_FORMAT_TEXT, 0};
+    if (!opts)
+        opts = &defaults;
+    if (opts->max_evidence < 0)
+        return art_error_set(err, ART_ERR_USAGE, "report: max_evidence must not be negative");
+    size_t *order = art_report_order(a);
+    if (a->ndims > 0 && !order)
+        return art_error_set(err, ART_ERR_NOMEM, "report: out of memory");
+    art_out o = {out, false};
+    switch (opts->format) {
+    case ART_FORMAT_TEXT: write_text(a, order, opts->max_evidence, &o); break;
+    case ART_FORMAT_MARKDOWN: write_markdown(a, order, opts->max_evidence, &o); break;
+    case ART_FORMAT_JSON: write_json(a, opts->max_evidence, &o); break;
+    case ART_FORMAT_HTML: art_report_html(a, opts->max_evidence, order, &o); break;
+    default:
+        free(order);
+        return art_error_set(err, ART_ERR_USAGE, "report: unknown format %d", (int)opts->format);
+    }
+    free(order);
+    if (fflush(out) != 0 || ferror(out) || o.failed)
+        return art_error_set(err, ART_ERR_IO, "cannot write report");
+    return ART_OK;
+}

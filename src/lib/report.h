@@ -1,0 +1,63 @@
+/* Internal to the report writers (report.c, report_html.c).  Not installed. */
+#ifndef ART_REPORT_H
+#define ART_REPORT_H
+
+#include "internal.h"
+
+/* An output stream that remembers its first failure, so writers can emit
+ * freely and check once at the end (a failed stream swallows later writes). */
+typedef struct art_out {
+    FILE *f;
+    bool failed;
+} art_out;
+
+void art_out_write(art_out *o, const char *s, size_t n);
+void art_out_puts(art_out *o, const char *s);
+void art_out_printf(art_out *o, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* How free text (names, quotes, errors) is escaped on its way out. */
+typedef enum art_esc {
+    ART_ESC_NONE = 0,   /* plain text: only sanitised */
+    ART_ESC_MD,         /* Markdown inline text, also safe in a GFM table cell */
+    ART_ESC_HTML        /* HTML text or attribute value */
+} art_esc;
+
+/* No limit on code points for art_report_put_text. */
+#define ART_REPORT_NO_LIMIT ((size_t)-1)
+
+/* Write s sanitised for a human reader: invalid UTF-8 becomes U+FFFD, control
+ * characters become spaces, runs of white space one space, both ends trimmed.
+ * At most max_cp code points are written; a longer text is cut on a code point
+ * boundary and ends with an ellipsis.  NULL writes `null_text`. */
+void art_report_put_text(art_out *o, const char *s, size_t max_cp, art_esc esc,
+                         const char *null_text);
+
+/* Indices of a->dims in report order: gap descending, NAN gaps last, ties
+ * in rubric order.  malloc'd (NULL with ndims > 0 means no memory). */
+size_t *art_report_order(const art_assessment *a);
+
+/* How many evidence items of d to show given the per-format default. */
+size_t art_report_evidence_shown(const art_dim_score *d, int max_evidence, size_t dflt);
+
+/* True when x is a number (not NAN, not infinite). */
+bool art_report_has(double x);
+/* x rounded half away from zero, as an integer for human formats. */
+long art_report_round(double x);
+/* "low", "medium", "high" from a 0..1 confidence; NULL if it is not a number. */
+const char *art_report_confidence_word(double c);
+/* Descriptor of the level above d's current one; NULL at level 5 or no score. */
+const char *art_report_next_level(const art_dim_score *d);
+
+/* Default evidence per dimension in the HTML report. */
+#define ART_REPORT_HTML_EVIDENCE 10
+
+/* The HTML report (report_html.c).  `order` is art_report_order(a).  Errors
+ * are left in o->failed; the caller checks the stream. */
+void art_report_html(const art_assessment *a, int max_evidence, const size_t *order,
+                     art_out *o);
+
+#endif
