@@ -188,7 +188,7 @@ static void test_same_inputs_same_report(void)
 
 static void test_html_report_file(void)
 {
-    char args[8192], *out, *err;
+    char args[16384], *out, *err;
     snprintf(args, sizeof args,
              "assess examples/riverside --db '%s/h.db' --site Riverside --round 2026-q4 "
              "--format html -o '%s/report.html'", tmp, tmp);

@@ -144,9 +144,14 @@ static int cmp_interleave(const void *pa, const void *pb)
     return a->group - b->group;
 }
 
+/* One passage is shown once per direction, however many indicators or
+ * plugins found it; evidence not tied to a segment is told apart by its
+ * indicator. */
 static bool same_evidence(const art_evidence *a, const art_evidence *b)
 {
-    return a->segment_id == b->segment_id && a->direction == b->direction &&
+    if (a->segment_id != b->segment_id || a->direction != b->direction)
+        return false;
+    return a->segment_id > 0 ||
            strcmp(a->indicator ? a->indicator : "", b->indicator ? b->indicator : "") == 0;
 }
 
@@ -188,15 +193,21 @@ static art_status gather_evidence(art_assessment *a, art_dim_score *d, art_error
                 continue;
             for (size_t k = 0; k < pr->emits[i].nev; k++) {
                 const art_evidence *e = &pr->emits[i].ev[k];
-                bool dup = false;
-                for (size_t j = 0; j < n && !dup; j++)
-                    dup = same_evidence(r[j].e, e);
-                if (!dup)
-                    r[n++] = (ranked_ev){e, evidence_group(e), 0};
+                r[n++] = (ranked_ev){e, evidence_group(e), 0};
             }
         }
     }
+    /* Strongest first, then drop the weaker copies of a passage. */
     qsort(r, n, sizeof *r, cmp_strength);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < kept && !dup; j++)
+            dup = same_evidence(r[j].e, r[i].e);
+        if (!dup)
+            r[kept++] = r[i];
+    }
+    n = kept;
     for (size_t i = 0; i < n; i++)
         r[i].rank = (i > 0 && r[i - 1].group == r[i].group) ? r[i - 1].rank + 1 : 0;
     qsort(r, n, sizeof *r, cmp_interleave);

@@ -1,0 +1,466 @@
+/* Ingest: files and folders into a round of a site, in one transaction. */
+#include "store_internal.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define ART_MAX_INPUT_BYTES ((size_t)64 << 20)
+
+/* ------------------------------------------------------------------ */
+/* Ingest                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct ingest_ctx {
+    art_store *s;
+    long long site_id, round_id;
+    art_ingest_stats *stats;
+    sqlite3_stmt *ins_segment;
+    sqlite3_stmt *ins_coding;
+} ingest_ctx;
+
+typedef enum { FMT_UNKNOWN, FMT_TXT, FMT_MD, FMT_HTML, FMT_CSV } file_format;
+
+static file_format format_of(const char *path)
+{
+    static const struct { const char *ext; file_format f; } tab[] = {
+        {".txt", FMT_TXT}, {".text", FMT_TXT}, {".md", FMT_MD}, {".markdown", FMT_MD},
+        {".html", FMT_HTML}, {".htm", FMT_HTML}, {".csv", FMT_CSV}};
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+        if (art_str_ends_with_ci(path, tab[i].ext))
+            return tab[i].f;
+    return FMT_UNKNOWN;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Does the site already hold a source with these bytes?  Then link it to the
+ * round (if it is not yet) and report whether anything changed. */
+static art_status link_existing_source(ingest_ctx *c, const char *sha, bool *found,
+                                       art_error *err)
+{
+    long long src_id = 0;
+    *found = false;
+    sqlite3_stmt *st;
+    art_status r;
+    if ((r = db_prepare(c->s, "SELECT id FROM sources WHERE site_id = ? AND sha256 = ?", &st,
+                        err)) != ART_OK)
+        return r;
+    db_bind(st, "it", c->site_id, sha);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        src_id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return ART_OK;
+    if (rc != SQLITE_ROW)
+        return db_error(c->s, err, "lookup source");
+    *found = true;
+    if ((r = db_prepare(c->s, "INSERT OR IGNORE INTO round_sources(round_id, source_id) VALUES (?, ?)",
+                        &st, err)) != ART_OK)
+        return r;
+    db_bind(st, "ii", c->round_id, src_id);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_error(c->s, err, "link source");
+    if (sqlite3_changes(c->s->db) > 0)
+        c->stats->files_new++;
+    else
+        c->stats->files_unchanged++;
+    return ART_OK;
+}
+
+static art_status insert_source(ingest_ctx *c, const char *path, const char *sha, const char *kind,
+                                const char *format, const char *title, const char *plain,
+                                size_t bytes, long long *id, art_error *err)
+{
+    art_status r = insert_returning_id(
+        c->s,
+        "INSERT INTO sources(site_id, sha256, kind, format, path, name, title, plain_text, bytes) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "ittttttti", id, err, c->site_id, sha, kind, format, path, base_name(path), title, plain,
+        (long long)bytes);
+    if (r != ART_OK)
+        return r;
+    sqlite3_stmt *st;
+    if ((r = db_prepare(c->s, "INSERT INTO round_sources(round_id, source_id) VALUES (?, ?)", &st,
+                        err)) != ART_OK)
+        return r;
+    db_bind(st, "ii", c->round_id, *id);
+    r = db_step_done(c->s, st, err);
+    sqlite3_finalize(st);
+    if (r == ART_OK)
+        c->stats->files_new++;
+    return r;
+}
+
+static art_status insert_segment(ingest_ctx *c, long long source_id, long ordinal, int paragraph,
+                                 int sentence, long start, long end, const char *block,
+                                 const char *document, long long participant_id,
+                                 const char *text, long long *seg_id, art_error *err)
+{
+    sqlite3_stmt *st = c->ins_segment;
+    if (!db_bind(st, "iiiiiittit", source_id, (long long)ordinal, (long long)paragraph,
+                 (long long)sentence, (long long)start, (long long)end, block, document,
+                 participant_id, text))
+        return db_error(c->s, err, "bind segment");
+    if (participant_id <= 0)
+        sqlite3_bind_null(st, 9);
+    art_status r = db_step_done(c->s, st, err);
+    if (r == ART_OK) {
+        *seg_id = sqlite3_last_insert_rowid(c->s->db);
+        c->stats->segments++;
+    }
+    return r;
+}
+
+static art_status ingest_document(ingest_ctx *c, const char *path, const char *sha,
+                                  const char *data, size_t len, file_format fmt, art_error *err)
+{
+    art_document *doc = NULL;
+    const char *name = path;
+    art_status r;
+    switch (fmt) {
+    case FMT_TXT: r = art_doc_parse_text(data, len, name, &doc, err); break;
+    case FMT_MD: r = art_doc_parse_markdown(data, len, name, &doc, err); break;
+    default: r = art_doc_parse_html(data, len, name, &doc, err); break;
+    }
+    if (r != ART_OK)
+        return r;
+    long long src_id, seg_id;
+    r = insert_source(c, path, sha, "document", doc->format, doc->title, doc->plain_text, len,
+                      &src_id, err);
+    for (size_t i = 0; r == ART_OK && i < doc->nsegs; i++) {
+        const art_segment *sg = &doc->segs[i];
+        r = insert_segment(c, src_id, (long)i, sg->paragraph, sg->sentence, sg->start, sg->end,
+                           art_block_kind_id(sg->block), NULL, 0, sg->text, &seg_id, err);
+    }
+    art_document_free(doc);
+    return r;
+}
+
+/* Participants get P01, P02... in order of first appearance in the site. */
+static art_status ensure_participant(ingest_ctx *c, const art_participant_info *p,
+                                     long long *id, art_error *err)
+{
+    art_status r = ART_OK;
+    sqlite3_stmt *st;
+    if ((r = db_prepare(c->s, "SELECT id FROM participants WHERE site_id = ? AND name = ?", &st,
+                        err)) != ART_OK)
+        return r;
+    db_bind(st, "it", c->site_id, p->name);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return ART_OK;
+    if (rc != SQLITE_DONE)
+        return db_error(c->s, err, "lookup participant");
+
+    long long n = 0;
+    if ((r = db_prepare(c->s, "SELECT count(*) FROM participants WHERE site_id = ?", &st, err)) !=
+        ART_OK)
+        return r;
+    db_bind(st, "i", c->site_id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    char pseudo[32];
+    snprintf(pseudo, sizeof pseudo, "P%02lld", n + 1);
+
+    const char *role = art_participant_attr(p, "role");
+    const char *sector = art_participant_attr(p, "sector");
+    art_voice v = art_voice_classify(role, sector);
+    if (v == ART_VOICE_UNKNOWN) {
+        /* No role/sector columns: try every attribute value (CaseVar_*). */
+        for (size_t i = 0; i < p->nattrs && (v == ART_VOICE_UNKNOWN || v == ART_VOICE_OTHER); i++)
+            v = art_voice_classify(p->attrs[i].value, NULL);
+    }
+    if ((r = insert_returning_id(
+             c->s, "INSERT INTO participants(site_id, name, pseudonym, voice) VALUES (?, ?, ?, ?)",
+             "ittt", id, err, c->site_id, p->name, pseudo, art_voice_id(v))) != ART_OK)
+        return r;
+    if ((r = db_prepare(c->s,
+                        "INSERT OR IGNORE INTO participant_attrs(participant_id, name, value) "
+                        "VALUES (?, ?, ?)",
+                        &st, err)) != ART_OK)
+        return r;
+    for (size_t i = 0; r == ART_OK && i < p->nattrs; i++) {
+        if (!p->attrs[i].value || !*p->attrs[i].value)
+            continue;
+        db_bind(st, "itt", *id, p->attrs[i].name, p->attrs[i].value);
+        r = db_step_done(c->s, st, err);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* Codes are a tree: "A/B/C" makes A, A/B and A/B/C. */
+static art_status ensure_code(ingest_ctx *c, const char *path, long long *id, art_error *err)
+{
+    art_status r = ART_OK;
+    long long parent = 0;
+    size_t n = strlen(path);
+    for (size_t i = 0; i <= n && r == ART_OK; i++) {
+        if (i < n && path[i] != '/')
+            continue;
+        if (i == 0 || (i < n && path[i - 1] == '/'))
+            continue;
+        char *prefix = art_strndup(path, i);
+        if (!prefix)
+            return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+        const char *leaf = strrchr(prefix, '/');
+        leaf = leaf ? leaf + 1 : prefix;
+        sqlite3_stmt *st;
+        if ((r = db_prepare(c->s, "SELECT id FROM codes WHERE site_id = ? AND path = ?", &st, err)) ==
+            ART_OK) {
+            db_bind(st, "it", c->site_id, prefix);
+            int rc = sqlite3_step(st);
+            long long got = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+            sqlite3_finalize(st);
+            if (rc == SQLITE_ROW) {
+                parent = got;
+            } else if (rc != SQLITE_DONE) {
+                r = db_error(c->s, err, "lookup code");
+            } else if (parent) {
+                r = insert_returning_id(
+                    c->s, "INSERT INTO codes(site_id, parent_id, name, path) VALUES (?, ?, ?, ?)",
+                    "iitt", &parent, err, c->site_id, parent, leaf, prefix);
+            } else {
+                r = insert_returning_id(
+                    c->s, "INSERT INTO codes(site_id, name, path) VALUES (?, ?, ?)", "itt",
+                    &parent, err, c->site_id, leaf, prefix);
+            }
+        }
+        free(prefix);
+    }
+    *id = parent;
+    if (r == ART_OK && parent == 0)
+        return art_error_set(err, ART_ERR_FORMAT, "empty code path");
+    return r;
+}
+
+/* One coded excerpt may be coded several times (several codes, several
+ * coders): it becomes one segment with several codings. */
+static art_status find_coded_segment(ingest_ctx *c, long long src_id, const art_coded_segment *it,
+                                     long long participant_id, long long *seg_id, art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(c->s,
+                              "SELECT id FROM segments WHERE source_id = ? AND text = ? AND "
+                              "document IS ? AND participant_id IS ?",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "itti", src_id, it->text, it->document, participant_id);
+    if (participant_id <= 0)
+        sqlite3_bind_null(st, 4);
+    int rc = sqlite3_step(st);
+    *seg_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(c->s, err, "lookup segment");
+    return ART_OK;
+}
+
+static const art_participant_info *participant_info(const art_coded_set *set, const char *name)
+{
+    for (size_t i = 0; name && i < set->nparticipants; i++)
+        if (set->participants[i].name && strcmp(set->participants[i].name, name) == 0)
+            return &set->participants[i];
+    return NULL;
+}
+
+static art_status ingest_coded(ingest_ctx *c, const char *path, const char *sha, const char *data,
+                               size_t len, art_error *err)
+{
+    art_coded_set *set = NULL;
+    art_status r = art_coded_parse_csv(data, len, path, &set, err);
+    if (r != ART_OK)
+        return r;
+    long long src_id;
+    r = insert_source(c, path, sha, "interview", set->format, NULL, NULL, len, &src_id, err);
+    long ordinal = 0;
+    for (size_t i = 0; r == ART_OK && i < set->nitems; i++) {
+        const art_coded_segment *it = &set->items[i];
+        long long pid = 0, seg_id = 0, code_id = 0;
+        if (it->participant && *it->participant) {
+            const art_participant_info *pi = participant_info(set, it->participant);
+            art_participant_info bare = {(char *)it->participant, NULL, 0};
+            r = ensure_participant(c, pi ? pi : &bare, &pid, err);
+        }
+        if (r == ART_OK)
+            r = find_coded_segment(c, src_id, it, pid, &seg_id, err);
+        if (r == ART_OK && seg_id == 0) {
+            long cps = art_utf8_count(it->text, strlen(it->text));
+            r = insert_segment(c, src_id, ordinal++, (int)(it->row - 1), 0, 0, cps, "excerpt",
+                               it->document, pid, it->text, &seg_id, err);
+        }
+        if (r == ART_OK && it->code_path && *it->code_path)
+            r = ensure_code(c, it->code_path, &code_id, err);
+        if (r == ART_OK && code_id) {
+            sqlite3_stmt *st = c->ins_coding;
+            db_bind(st, "iitit", seg_id, code_id, it->coder, pid, it->memo);
+            if (pid <= 0)
+                sqlite3_bind_null(st, 4);
+            if ((r = db_step_done(c->s, st, err)) == ART_OK)
+                c->stats->codings++;
+        }
+        if (r != ART_OK && err && !strstr(err->message, path)) {
+            char msg[ART_ERROR_MAX];
+            snprintf(msg, sizeof msg, "%s", err->message);
+            art_error_set(err, r, "%s: row %ld: %s", path, it->row, msg);
+        }
+    }
+    art_coded_set_free(set);
+    return r;
+}
+
+static art_status ingest_file(ingest_ctx *c, const char *path, art_error *err)
+{
+    file_format fmt = format_of(path);
+    if (fmt == FMT_UNKNOWN) {
+        const char *dot = strrchr(base_name(path), '.');
+        return art_error_set(err, ART_ERR_UNSUPPORTED,
+                             "%s: unsupported file type '%s' (artefact reads .txt, .md, .html, "
+                             ".htm and coded-interview .csv)",
+                             path, dot ? dot : "(none)");
+    }
+    char *data;
+    size_t len;
+    art_status r = art_read_file(path, ART_MAX_INPUT_BYTES, &data, &len, err);
+    if (r != ART_OK)
+        return r;
+    c->stats->files_seen++;
+    char sha[65];
+    art_sha256_hex(data, len, sha);
+    bool found;
+    r = link_existing_source(c, sha, &found, err);
+    if (r == ART_OK && !found)
+        r = fmt == FMT_CSV ? ingest_coded(c, path, sha, data, len, err)
+                           : ingest_document(c, path, sha, data, len, fmt, err);
+    free(data);
+    return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files a directory walk leaves alone: hidden files, the site's README. */
+static bool skip_in_walk(const char *name)
+{
+    if (name[0] == '.')
+        return true;
+    return strncasecmp(name, "readme", 6) == 0;
+}
+
+static art_status ingest_path(ingest_ctx *c, const char *path, int depth, art_error *err);
+
+static art_status ingest_dir(ingest_ctx *c, const char *path, int depth, art_error *err)
+{
+    if (depth > 16)
+        return art_error_set(err, ART_ERR_LIMIT, "%s: folders nested too deeply", path);
+    DIR *d = opendir(path);
+    if (!d)
+        return art_error_set(err, ART_ERR_IO, "%s: cannot open folder: %s", path, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    art_status r = ART_OK;
+    struct dirent *e;
+    while (r == ART_OK && (e = readdir(d)) != NULL) {
+        if (skip_in_walk(e->d_name))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **p = realloc(names, cap * sizeof *names);
+            if (!p) {
+                r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+                break;
+            }
+            names = p;
+        }
+        art_buf b;
+        art_buf_init(&b);
+        art_buf_printf(&b, "%s/%s", path, e->d_name);
+        if (!(names[n] = art_buf_steal(&b)))
+            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+        else
+            n++;
+    }
+    closedir(d);
+    /* Sorted, so ids and pseudonyms come out the same on every machine. */
+    if (r == ART_OK)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; r == ART_OK && i < n; i++)
+        r = ingest_path(c, names[i], depth + 1, err);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return r;
+}
+
+static art_status ingest_path(ingest_ctx *c, const char *path, int depth, art_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return art_error_set(err, ART_ERR_IO, "%s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return ingest_dir(c, path, depth, err);
+    if (!S_ISREG(st.st_mode))
+        return art_error_set(err, ART_ERR_IO, "%s: not a regular file", path);
+    return ingest_file(c, path, err);
+}
+
+art_status art_store_ingest(art_store *s, const char *site, const char *round,
+                            const char *const *paths, size_t npaths, art_ingest_stats *stats,
+                            art_error *err)
+{
+    art_ingest_stats local;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    if (!site || !*site || !round || !*round)
+        return art_error_set(err, ART_ERR_USAGE, "a site name and a round label are required");
+    art_status r = db_exec(s, "BEGIN IMMEDIATE", err);
+    if (r != ART_OK)
+        return r;
+    ingest_ctx c = {.s = s, .stats = stats};
+    if ((r = ensure_site(s, site, &c.site_id, err)) == ART_OK &&
+        (r = ensure_round(s, c.site_id, round, &c.round_id, err)) == ART_OK &&
+        (r = db_prepare(s,
+                        "INSERT INTO segments(source_id, ordinal, paragraph, sentence, start_cp, "
+                        "end_cp, block, document, participant_id, text) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        &c.ins_segment, err)) == ART_OK &&
+        (r = db_prepare(s,
+                        "INSERT INTO codings(segment_id, code_id, coder, participant_id, memo) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        &c.ins_coding, err)) == ART_OK) {
+        for (size_t i = 0; r == ART_OK && i < npaths; i++)
+            r = ingest_path(&c, paths[i], 0, err);
+    }
+    sqlite3_finalize(c.ins_segment);
+    sqlite3_finalize(c.ins_coding);
+    if (r == ART_OK)
+        r = db_exec(s, "COMMIT", err);
+    if (r != ART_OK) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        art_ingest_stats zero = {0};
+        *stats = zero;
+    }
+    return r;
+}
+

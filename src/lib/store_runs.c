@@ -1,0 +1,371 @@
+/* Scored runs: saving and loading assessments, with the rubric text. */
+#include "store_internal.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+/* ------------------------------------------------------------------ */
+/* Assessments                                                          */
+/* ------------------------------------------------------------------ */
+
+static art_status save_rubric(art_store *s, const art_assessment *a, const char *xml, size_t len,
+                              art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s,
+                              "INSERT OR IGNORE INTO rubrics(sha256, rubric_id, version, title, xml) "
+                              "VALUES (?, ?, ?, ?, ?)",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    char *text = art_strndup(xml, len);
+    if (!text)
+        r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    else if (!db_bind(st, "ttttt", a->rubric_sha256, a->rubric_id, a->rubric_version,
+                      a->rubric_title, text))
+        r = db_error(s, err, "bind rubric");
+    else
+        r = db_step_done(s, st, err);
+    free(text);
+    sqlite3_finalize(st);
+    return r;
+}
+
+static art_status save_plugins(art_store *s, long long run_id, const art_assessment *a,
+                               art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s,
+                              "INSERT INTO run_plugins(run_id, ordinal, path, name, version, sha256, "
+                              "status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              &st, err);
+    for (size_t i = 0; r == ART_OK && i < a->nplugins; i++) {
+        const art_plugin_result *p = &a->plugins[i];
+        db_bind(st, "iitttttt", run_id, (long long)i, p->path, p->name ? p->name : "?",
+                p->version, p->sha256[0] ? p->sha256 : NULL, art_status_name(p->status), p->error);
+        r = db_step_done(s, st, err);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+static void voice_counts_text(const art_dim_score *d, char *out, size_t n)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int v = 0; v < ART_VOICE_COUNT && used < n; v++)
+        used += (size_t)snprintf(out + used, n - used, "%s%zu", v ? "," : "", d->voice_counts[v]);
+}
+
+static art_status save_scores(art_store *s, long long run_id, const art_assessment *a,
+                              art_error *err)
+{
+    sqlite3_stmt *sc, *ev = NULL;
+    art_status r = db_prepare(s,
+                              "INSERT INTO scores(run_id, dimension, ordinal, score, espoused, "
+                              "enacted, target, gap, confidence, level, nsources, nvoices, "
+                              "voice_counts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                              &sc, err);
+    if (r != ART_OK)
+        return r;
+    if ((r = db_prepare(s,
+                        "INSERT INTO evidence(run_id, dimension, ordinal, segment_id, source, "
+                        "locator, quote, participant, indicator, direction, level, voice, facet, "
+                        "weight) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        &ev, err)) != ART_OK) {
+        sqlite3_finalize(sc);
+        return r;
+    }
+    for (size_t i = 0; r == ART_OK && i < a->ndims; i++) {
+        const art_dim_score *d = &a->dims[i];
+        char vc[128];
+        voice_counts_text(d, vc, sizeof vc);
+        db_bind(sc, "itiddddddiiit", run_id, d->id, (long long)i, d->score, d->espoused,
+                d->enacted, d->target, d->gap, d->confidence, (long long)d->level,
+                (long long)d->nsources, (long long)d->nvoices, vc);
+        r = db_step_done(s, sc, err);
+        for (size_t k = 0; r == ART_OK && k < d->nev; k++) {
+            const art_evidence *e = &d->ev[k];
+            if (!db_bind(ev, "itiitttttitttd", run_id, d->id, (long long)k,
+                         (long long)e->segment_id, e->source, e->locator, e->quote,
+                         e->participant, e->indicator, (long long)(e->direction < 0 ? -1 : 1),
+                         art_level_id(e->level), art_voice_id(e->voice), art_facet_id(e->facet),
+                         e->weight)) {
+                r = db_error(s, err, "bind evidence");
+                break;
+            }
+            if (e->segment_id <= 0)
+                sqlite3_bind_null(ev, 4);
+            r = db_step_done(s, ev, err);
+        }
+    }
+    sqlite3_finalize(sc);
+    sqlite3_finalize(ev);
+    return r;
+}
+
+art_status art_store_save_assessment(art_store *s, const art_assessment *a,
+                                     const char *rubric_xml, size_t rubric_len, art_error *err)
+{
+    long long site_id, round_id, run_id;
+    art_status r = db_exec(s, "BEGIN IMMEDIATE", err);
+    if (r != ART_OK)
+        return r;
+    if ((r = ensure_site(s, a->site, &site_id, err)) == ART_OK &&
+        (r = ensure_round(s, site_id, a->round, &round_id, err)) == ART_OK &&
+        (r = save_rubric(s, a, rubric_xml, rubric_len, err)) == ART_OK &&
+        (r = insert_returning_id(s,
+                                 "INSERT INTO rubric_runs(round_id, rubric_sha256, artefact_version) "
+                                 "VALUES (?, ?, ?)",
+                                 "itt", &run_id, err, round_id, a->rubric_sha256, ART_VERSION)) ==
+            ART_OK &&
+        (r = save_plugins(s, run_id, a, err)) == ART_OK)
+        r = save_scores(s, run_id, a, err);
+    if (r == ART_OK)
+        r = db_exec(s, "COMMIT", err);
+    if (r != ART_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return r;
+}
+
+static art_status load_run_header(art_store *s, long long round_id, long long *run_id,
+                                  art_rubric **rubric, art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s,
+                              "SELECT r.id, b.xml, b.sha256 FROM rubric_runs r "
+                              "JOIN rubrics b ON b.sha256 = r.rubric_sha256 "
+                              "WHERE r.round_id = ? ORDER BY r.id DESC LIMIT 1",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "i", round_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *run_id = sqlite3_column_int64(st, 0);
+        const char *xml = (const char *)sqlite3_column_blob(st, 1);
+        int len = sqlite3_column_bytes(st, 1);
+        r = art_rubric_load_memory(xml ? xml : "", (size_t)len, "stored rubric", rubric, err);
+    } else if (rc == SQLITE_DONE) {
+        r = art_error_set(err, ART_ERR_NOTFOUND,
+                          "%s: this round has not been scored yet (run 'artefact score')", s->path);
+    } else {
+        r = db_error(s, err, "load run");
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+static art_dim_score *dim_by_id(art_assessment *a, const char *id)
+{
+    for (size_t i = 0; i < a->ndims; i++)
+        if (strcmp(a->dims[i].id, id) == 0)
+            return &a->dims[i];
+    return NULL;
+}
+
+static art_status load_scores(art_store *s, long long run_id, art_assessment *a, art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s,
+                              "SELECT dimension, score, espoused, enacted, target, gap, "
+                              "confidence, level, nsources, nvoices, voice_counts "
+                              "FROM scores WHERE run_id = ? ORDER BY ordinal",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "i", run_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        art_dim_score *d = dim_by_id(a, col_text(st, 0));
+        if (!d)
+            continue;
+        d->score = col_double_or_nan(st, 1);
+        d->espoused = col_double_or_nan(st, 2);
+        d->enacted = col_double_or_nan(st, 3);
+        d->target = sqlite3_column_double(st, 4);
+        d->gap = col_double_or_nan(st, 5);
+        d->confidence = sqlite3_column_double(st, 6);
+        d->level = sqlite3_column_int(st, 7);
+        d->nsources = (size_t)sqlite3_column_int64(st, 8);
+        d->nvoices = (size_t)sqlite3_column_int64(st, 9);
+        const char *vc = col_text(st, 10);
+        for (int v = 0; v < ART_VOICE_COUNT && vc && *vc; v++) {
+            d->voice_counts[v] = (size_t)strtoull(vc, (char **)&vc, 10);
+            if (*vc == ',')
+                vc++;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        r = db_error(s, err, "load scores");
+    sqlite3_finalize(st);
+    return r;
+}
+
+static art_status load_evidence(art_store *s, long long run_id, art_assessment *a, art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s,
+                              "SELECT dimension, segment_id, source, locator, quote, participant, "
+                              "indicator, direction, level, voice, facet, weight "
+                              "FROM evidence WHERE run_id = ? ORDER BY dimension, ordinal",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "i", run_id);
+    int rc;
+    art_dim_score *d = NULL;
+    size_t cap = 0;
+    while (r == ART_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        art_dim_score *nd = dim_by_id(a, col_text(st, 0));
+        if (!nd)
+            continue;
+        if (nd != d) {
+            d = nd;
+            cap = d->nev;
+        }
+        if (d->nev == cap) {
+            cap = cap ? cap * 2 : 16;
+            art_evidence *p = realloc(d->ev, cap * sizeof *p);
+            if (!p) {
+                r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+                break;
+            }
+            d->ev = p;
+        }
+        art_evidence *e = &d->ev[d->nev];
+        memset(e, 0, sizeof *e);
+        e->segment_id = sqlite3_column_int64(st, 1);
+        e->source = art_strdup(col_text(st, 2));
+        e->locator = art_strdup(col_text(st, 3));
+        e->quote = art_strdup(col_text(st, 4));
+        e->participant = art_strdup(col_text(st, 5));
+        e->indicator = art_strdup(col_text(st, 6));
+        e->direction = sqlite3_column_int(st, 7);
+        e->level = art_level_from_id(col_text(st, 8));
+        e->voice = art_voice_from_id(col_text(st, 9));
+        e->facet = strcmp(col_text(st, 10), "enacted") == 0 ? ART_FACET_ENACTED : ART_FACET_ESPOUSED;
+        e->weight = sqlite3_column_double(st, 11);
+        d->nev++;
+    }
+    if (r == ART_OK && rc != SQLITE_DONE)
+        r = db_error(s, err, "load evidence");
+    sqlite3_finalize(st);
+    return r;
+}
+
+static art_status load_plugins(art_store *s, long long run_id, art_assessment *a, art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s,
+                              "SELECT path, name, version, sha256, status, error FROM run_plugins "
+                              "WHERE run_id = ? ORDER BY ordinal",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "i", run_id);
+    int rc;
+    while (r == ART_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        art_plugin_result *p = realloc(a->plugins, (a->nplugins + 1) * sizeof *p);
+        if (!p) {
+            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+            break;
+        }
+        a->plugins = p;
+        p = &a->plugins[a->nplugins++];
+        memset(p, 0, sizeof *p);
+        p->path = art_strdup(col_text(st, 0));
+        p->name = art_strdup(col_text(st, 1));
+        p->version = art_strdup(col_text(st, 2));
+        snprintf(p->sha256, sizeof p->sha256, "%s", col_text(st, 3) ? col_text(st, 3) : "");
+        const char *status = col_text(st, 4);
+        p->status = ART_OK;
+        for (int k = ART_OK; k <= ART_ERR_NOTFOUND; k++)
+            if (strcmp(status, art_status_name((art_status)k)) == 0)
+                p->status = (art_status)k;
+        p->error = art_strdup(col_text(st, 5));
+    }
+    if (r == ART_OK && rc != SQLITE_DONE)
+        r = db_error(s, err, "load plugins");
+    sqlite3_finalize(st);
+    return r;
+}
+
+art_status art_store_load_assessment(art_store *s, const char *site, const char *round,
+                                     art_assessment **out, art_error *err)
+{
+    *out = NULL;
+    long long site_id = 0, round_id = 0, run_id = 0;
+    art_rubric *rb = NULL;
+    art_status r = find_site(s, site, &site_id, err);
+    if (r == ART_OK)
+        r = find_round(s, site_id, round, &round_id, err);
+    if (r == ART_OK)
+        r = load_run_header(s, round_id, &run_id, &rb, err);
+    if (r != ART_OK)
+        return r;
+    art_assessment *a = NULL;
+    r = art_assessment_from_rubric(rb, site, round, &a, err);
+    art_rubric_free(rb);
+    if (r != ART_OK)
+        return r;
+    if (r == ART_OK)
+        r = load_scores(s, run_id, a, err);
+    if (r == ART_OK)
+        r = load_evidence(s, run_id, a, err);
+    if (r == ART_OK)
+        r = load_plugins(s, run_id, a, err);
+    if (r == ART_OK)
+        r = art_store_counts(s, site, round, &a->counts, err);
+    if (r != ART_OK) {
+        art_assessment_free(a);
+        return r;
+    }
+    *out = a;
+    return ART_OK;
+}
+
+art_status art_store_reveal_names(art_store *s, art_assessment *a, art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s,
+                              "SELECT g.text, p.name FROM segments g "
+                              "LEFT JOIN participants p ON p.id = g.participant_id WHERE g.id = ?",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    for (size_t i = 0; r == ART_OK && i < a->ndims; i++) {
+        for (size_t k = 0; r == ART_OK && k < a->dims[i].nev; k++) {
+            art_evidence *e = &a->dims[i].ev[k];
+            if (e->segment_id <= 0)
+                continue;
+            db_bind(st, "i", (long long)e->segment_id);
+            if (sqlite3_step(st) == SQLITE_ROW) {
+                char *quote = art_strdup(col_text(st, 0));
+                char *name = art_strdup(col_text(st, 1));
+                if (!quote || (col_text(st, 1) && !name)) {
+                    free(quote);
+                    free(name);
+                    r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+                } else {
+                    free(e->quote);
+                    e->quote = quote;
+                    if (name) {
+                        free(e->participant);
+                        e->participant = name;
+                    }
+                }
+            }
+            sqlite3_reset(st);
+        }
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
