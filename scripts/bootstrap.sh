@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 packages="build-essential autoconf automake libtool pkg-config
           libxml2-dev liblua5.4-dev libsqlite3-dev libcunit1-dev"
 if [ "${1:-}" = "--test" ]; then
-    packages="$packages valgrind sqlite3"
+    packages="$packages valgrind"
 fi
 
 missing=""
