@@ -219,6 +219,13 @@ static void test_bad_input_leaves_store_unchanged(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "sources       0"));
     free(out); free(err);
 
+    snprintf(args, sizeof args, "ingest tests/data/store/bad-html --db '%s/bad.db' --site S", tmp);
+    CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
+    CU_ASSERT_EQUAL(count_lines(err), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "policy.html: "));
+    CU_ASSERT_PTR_NULL(strstr(err, "binary junk"));
+    free(out); free(err);
+
     snprintf(args, sizeof args, "ingest /nonexistent/site --db '%s/bad.db' --site S", tmp);
     CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
     CU_ASSERT_STRING_EQUAL(err, "artefact: /nonexistent/site: No such file or directory\n");
