@@ -277,10 +277,11 @@ static void text_header(const art_assessment *a, art_out *o)
     }
     const art_counts *c = &a->counts;
     art_out_printf(o,
-                   "\nEvidence base: %lld sources (%lld documents, %lld interviews), "
+                   "\nEvidence base: %lld source%s (%lld document%s, %lld interview file%s), "
                    "%lld segments, %lld codes, %lld codings, %lld participants\n",
-                   c->sources, c->documents, c->interviews, c->segments, c->codes,
-                   c->codings, c->participants);
+                   c->sources, c->sources == 1 ? "" : "s", c->documents,
+                   c->documents == 1 ? "" : "s", c->interviews, c->interviews == 1 ? "" : "s",
+                   c->segments, c->codes, c->codings, c->participants);
 }
 
 static size_t name_column_width(const art_assessment *a)
@@ -475,10 +476,11 @@ static void md_header(const art_assessment *a, art_out *o)
     }
     const art_counts *c = &a->counts;
     art_out_printf(o,
-                   ".\n\n**Evidence base:** %lld sources (%lld documents, %lld interviews), "
+                   ".\n\n**Evidence base:** %lld source%s (%lld document%s, %lld interview file%s), "
                    "%lld segments, %lld codes, %lld codings, %lld participants.\n",
-                   c->sources, c->documents, c->interviews, c->segments, c->codes,
-                   c->codings, c->participants);
+                   c->sources, c->sources == 1 ? "" : "s", c->documents,
+                   c->documents == 1 ? "" : "s", c->interviews, c->interviews == 1 ? "" : "s",
+                   c->segments, c->codes, c->codings, c->participants);
 }
 
 static void md_table(const art_assessment *a, const size_t *order, art_out *o)
