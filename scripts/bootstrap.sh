@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="build-essential autoconf automake libtool pkg-config
-          libxml2-dev liblua5.4-dev libsqlite3-dev libcunit1-dev"
+          libxml2-dev liblua5.4-dev libsqlite3-dev libcunit1-dev libarchive-dev"
 if [ "${1:-}" = "--test" ]; then
     packages="$packages valgrind"
 fi
