@@ -162,6 +162,9 @@ static void fixture_init(fixture *f)
     a->plugins = f->plugins;
     a->nplugins = 2;
     a->counts = (art_counts){5, 3, 2, 120, 14, 40, 6};
+    a->voice_participants[ART_VOICE_LOCAL_AUTHORITY] = 3;
+    a->voice_participants[ART_VOICE_VCS] = 2;
+    a->voice_participants[ART_VOICE_UNKNOWN] = 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -422,10 +425,15 @@ static void test_json_golden_and_structure(void)
     check_golden("sample.json", s);
     jp p;
     CU_ASSERT_TRUE(json_parses(s, &p));
-    /* top, generated_by, rubric, counts, 4 x (dimension + voice_counts),
-     * 11 evidence objects, 2 plugins */
-    CU_ASSERT_EQUAL(p.objects, 4 + 8 + 11 + 2);
-    CU_ASSERT_EQUAL(p.arrays, 2 + 4);
+    /* top, generated_by, rubric, counts, voices + participants,
+     * 4 x (dimension + voice_counts), 11 evidence objects, 2 plugins */
+    CU_ASSERT_EQUAL(p.objects, 4 + 2 + 8 + 11 + 2);
+    /* dimensions, plugins, top missing_voices, 4 x (evidence + missing_voices) */
+    CU_ASSERT_EQUAL(p.arrays, 2 + 1 + 4 + 4);
+    /* Voices nobody in the round speaks for, and per dimension. */
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"missing_voices\": [\"health\", \"lived_experience\"]\n  },"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"missing_voices\": [\"vcs\", \"lived_experience\"],"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"local_authority\": 3,"));
     CU_ASSERT_EQUAL(count_of(s, "\n      \"id\": "), 4);
     /* Rubric order, not gap order. */
     long t = pos_of(s, "\"id\": \"trust\""), h = pos_of(s, "\"id\": \"hierarchy\"");

@@ -181,6 +181,25 @@ void art_coded_set_free(art_coded_set *set);
 /* Value of attribute `name` (case-insensitive) for participant, or NULL. */
 const char *art_participant_attr(const art_participant_info *p, const char *name);
 
+/* A site's own words for its voices, from a mapping file (CSV with the
+ * header "match,voice"): a participant whose sector, role or any other
+ * attribute contains `match` (case-insensitive) has that voice.  Rules are
+ * tried in file order before the built-in defaults. */
+typedef struct art_voice_rule {
+    char *match;
+    art_voice voice;
+} art_voice_rule;
+typedef struct art_voice_map {
+    art_voice_rule *rules;
+    size_t nrules;
+} art_voice_map;
+art_status art_voice_map_load(const char *path, art_voice_map **out, art_error *err);
+void art_voice_map_free(art_voice_map *m);
+/* The voice of a participant with these attributes: the map's first
+ * matching rule (sector, then role, then the others), else the defaults. */
+art_voice art_voice_of(const art_voice_map *m, const art_attr *attrs, size_t nattrs);
+
+
 /* ------------------------------------------------------------------ */
 /* Rubric                                                              */
 /* ------------------------------------------------------------------ */
@@ -222,6 +241,14 @@ typedef struct art_rubric {
     art_dimension *dims;
     size_t ndims;
 } art_rubric;
+
+/* Add a code mapping file (CSV with the header "pattern,dimension,direction",
+ * direction "cls" or "low") to a loaded rubric, for codebooks other than
+ * the CLS one: each row maps the codes whose path matches `pattern` (a
+ * case-insensitive glob) to a dimension.  *text gets the file's bytes (for
+ * the run's record; may be NULL). */
+art_status art_rubric_add_code_map(art_rubric *r, const char *path, char **text,
+                                   art_error *err);
 
 /* Parse and validate (against the RelaxNG schema compiled into the library)
  * a rubric file.  Semantic checks too: unique ids, five levels, targets in
@@ -396,6 +423,8 @@ typedef struct art_assessment {
     art_plugin_result *plugins;  /* metadata and status only once stored */
     size_t nplugins;
     art_counts counts;
+    char *code_map;         /* text of the code mapping file used, or NULL */
+    size_t voice_participants[ART_VOICE_COUNT];  /* participants per voice in the round */
 } art_assessment;
 
 /* Run every plugin (one failing plugin is recorded and skipped) and combine
@@ -413,13 +442,18 @@ int art_score_level(double score);
 
 typedef struct art_store art_store;
 
-#define ART_SCHEMA_VERSION 1
+#define ART_SCHEMA_VERSION 2
 
 /* Open or create.  A new file is created mode 0600.  Foreign keys on, WAL,
  * busy timeout; the schema is migrated forward to ART_SCHEMA_VERSION. */
 art_status art_store_open(const char *path, art_store **out, art_error *err);
 void art_store_close(art_store *s);
 int art_store_schema_version(art_store *s);
+
+/* Warnings from an ingest (a REFI-QDA project that breaks the standard in
+ * ways artefact can work round, say): one line each, naming the file. */
+typedef void (*art_warning_fn)(void *ud, const char *message);
+void art_store_set_warning_handler(art_store *s, art_warning_fn fn, void *ud);
 
 typedef struct art_ingest_stats {
     long files_seen;
@@ -469,6 +503,29 @@ art_status art_store_save_assessment(art_store *s, const art_assessment *a,
 /* The latest stored assessment of site/round. */
 art_status art_store_load_assessment(art_store *s, const char *site, const char *round,
                                      art_assessment **out, art_error *err);
+
+/* Export a site's round as a REFI-QDA project (.qdpx): sources with their
+ * text, codes, cases (participants, with their attributes) and codings.
+ * Participants appear as pseudonyms, and their names are replaced in the
+ * text, unless reveal_names.  Written atomically. */
+art_status art_store_export_qdpx(art_store *s, const char *site, const char *round,
+                                 int reveal_names, const char *path, art_error *err);
+
+/* Write the CLS codebook of a rubric as a REFI-QDA codebook (.qdc) for a
+ * site to import into its QDA software before coding. */
+art_status art_codebook_write_qdc(const art_rubric *r, const char *path, art_error *err);
+
+/* Validate a REFI-QDA file (.qdpx, .qde, .qdc) against the standard's
+ * schemas; each problem goes to `report` as one line.  ART_OK when valid,
+ * ART_ERR_FORMAT when not. */
+art_status art_qda_check(const char *path, art_warning_fn report, void *ud, art_error *err);
+
+/* Re-classify the voices of a site's participants with a mapping file. */
+art_status art_store_apply_voice_map(art_store *s, const char *site, const art_voice_map *m,
+                                     art_error *err);
+/* Participants per voice among those heard in a round. */
+art_status art_store_voice_counts(art_store *s, const char *site, const char *round,
+                                  size_t counts[ART_VOICE_COUNT], art_error *err);
 
 /* Put participants' real names back into an assessment's evidence (quotes
  * re-read from the store, pseudonyms replaced by names).  Only for a user who

@@ -18,7 +18,9 @@ enum {
     OPT_PLUGINS = 1 << 4,
     OPT_FORMAT = 1 << 5,
     OPT_OUTPUT = 1 << 6,
-    OPT_REVEAL = 1 << 7
+    OPT_REVEAL = 1 << 7,
+    OPT_VOICE_MAP = 1 << 8,
+    OPT_CODE_MAP = 1 << 9
 };
 
 typedef struct cli_opts {
@@ -29,6 +31,8 @@ typedef struct cli_opts {
     const char *plugins_dir;
     const char *format;
     const char *output;
+    const char *voice_map;
+    const char *code_map;
     bool reveal_names;
     char **args;        /* positional arguments */
     int nargs;
@@ -86,5 +90,11 @@ int cmd_show(cli_opts *o);
 int cmd_codes(cli_opts *o);
 int cmd_plugins(cli_opts *o);
 int cmd_rubric(cli_opts *o);
+int cmd_check(cli_opts *o);
+int cmd_codebook(cli_opts *o);
+int cmd_export(cli_opts *o);
+
+/* Print an ingest's warnings ("artefact: warning: ..."), the first few. */
+void cli_print_warning(void *ud, const char *message);
 
 #endif

@@ -24,6 +24,15 @@ static char *site_from_path(const char *path)
     return s;
 }
 
+#define CLI_MAX_WARNINGS 20
+
+void cli_print_warning(void *ud, const char *message)
+{
+    long *n = ud;
+    if (++*n <= CLI_MAX_WARNINGS)
+        fprintf(stderr, "artefact: warning: %s\n", message);
+}
+
 int cli_do_ingest(art_store *s, const cli_opts *o, char **site, char **round);
 
 int cli_do_ingest(art_store *s, const cli_opts *o, char **site, char **round)
@@ -36,9 +45,20 @@ int cli_do_ingest(art_store *s, const cli_opts *o, char **site, char **round)
     if (!*site || !*round || !**site)
         return cli_usage_error("ingest", "cannot tell the site's name; give --site");
     art_ingest_stats st;
-    if (art_store_ingest(s, *site, *round, (const char *const *)o->args, (size_t)o->nargs, &st,
-                         &err) != ART_OK)
+    long warnings = 0;
+    art_store_set_warning_handler(s, cli_print_warning, &warnings);
+    art_voice_map *vm = NULL;
+    if (o->voice_map && art_voice_map_load(o->voice_map, &vm, &err) != ART_OK)
         return cli_fail(&err);
+    if (art_store_ingest(s, *site, *round, (const char *const *)o->args, (size_t)o->nargs, &st,
+                         &err) != ART_OK ||
+        (vm && art_store_apply_voice_map(s, *site, vm, &err) != ART_OK)) {
+        art_voice_map_free(vm);
+        return cli_fail(&err);
+    }
+    art_voice_map_free(vm);
+    if (warnings > CLI_MAX_WARNINGS)
+        fprintf(stderr, "artefact: ... and %ld more warnings\n", warnings - CLI_MAX_WARNINGS);
     fprintf(stderr,
             "artefact: %s, round %s: %ld file%s read (%ld added, %ld already there), "
             "%ld segments, %ld codings\n",

@@ -38,12 +38,14 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         {"round", required_argument, NULL, 'r'},   {"rubric", required_argument, NULL, 'R'},
         {"plugins", required_argument, NULL, 'P'}, {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},  {"reveal-names", no_argument, NULL, 'N'},
+        {"voice-map", required_argument, NULL, 'V'}, {"code-map", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     static const struct { int ch; unsigned bit; const char *name; } bits[] = {
         {'d', OPT_DB, "--db"},         {'s', OPT_SITE, "--site"},
         {'r', OPT_ROUND, "--round"},   {'R', OPT_RUBRIC, "--rubric"},
         {'P', OPT_PLUGINS, "--plugins"}, {'f', OPT_FORMAT, "--format"},
-        {'o', OPT_OUTPUT, "--output"}, {'N', OPT_REVEAL, "--reveal-names"}};
+        {'o', OPT_OUTPUT, "--output"}, {'N', OPT_REVEAL, "--reveal-names"},
+        {'V', OPT_VOICE_MAP, "--voice-map"}, {'C', OPT_CODE_MAP, "--code-map"}};
     memset(o, 0, sizeof *o);
     opterr = 0;
     optind = 1;
@@ -69,6 +71,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         case 'f': o->format = optarg; break;
         case 'o': o->output = optarg; break;
         case 'N': o->reveal_names = true; break;
+        case 'V': o->voice_map = optarg; break;
+        case 'C': o->code_map = optarg; break;
         }
     }
     o->args = argv + optind;
@@ -302,7 +306,11 @@ int cli_score(art_store *s, const char *site, const char *round, const cli_opts 
     size_t nplugins = 0;
     art_corpus *corpus = NULL;
     art_assessment *a = NULL;
+    char *code_map = NULL;
     int rc = cli_load_rubric(o, &rb, &xml, &xml_len);
+    if (rc == CLI_OK && o->code_map &&
+        art_rubric_add_code_map(rb, o->code_map, &code_map, &err) != ART_OK)
+        rc = cli_fail(&err);
     if (rc == CLI_OK)
         rc = cli_list_plugins(o, &plugins, &nplugins);
     /* Plugins always see pseudonymised text; --reveal-names only changes
@@ -313,7 +321,14 @@ int cli_score(art_store *s, const char *site, const char *round, const cli_opts 
     if (rc == CLI_OK && art_assess(rb, corpus, (const char *const *)plugins, nplugins, NULL, &a,
                                    &err) != ART_OK)
         rc = cli_fail(&err);
+    if (rc == CLI_OK) {
+        a->code_map = code_map;
+        code_map = NULL;
+    }
     if (rc == CLI_OK && art_store_counts(s, site, round, &a->counts, &err) != ART_OK)
+        rc = cli_fail(&err);
+    if (rc == CLI_OK &&
+        art_store_voice_counts(s, site, round, a->voice_participants, &err) != ART_OK)
         rc = cli_fail(&err);
     if (rc == CLI_OK && art_store_save_assessment(s, a, xml, xml_len, &err) != ART_OK)
         rc = cli_fail(&err);
@@ -331,5 +346,6 @@ int cli_score(art_store *s, const char *site, const char *round, const cli_opts 
     cli_free_list(plugins, nplugins);
     art_rubric_free(rb);
     free(xml);
+    free(code_map);
     return rc;
 }

@@ -20,9 +20,11 @@ static const cli_command commands[] = {
      "  --plugins DIR    folder of Lua plugins (default: the shipped plugins)\n"
      "  --format F       text (default), markdown, json or html\n"
      "  -o, --output F   write the report to F instead of standard output\n"
-     "  --reveal-names   show participants' names instead of pseudonyms (P01, P02...)\n",
+     "  --reveal-names   show participants' names instead of pseudonyms (P01, P02...)\n"
+     "  --voice-map F    CSV (match,voice) naming the site's own words for voices\n"
+     "  --code-map F     CSV (pattern,dimension,direction) mapping another codebook's codes\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_FORMAT | OPT_OUTPUT |
-         OPT_REVEAL,
+         OPT_REVEAL | OPT_VOICE_MAP | OPT_CODE_MAP,
      1, -1, cmd_assess},
     {"ingest", "add documents and coded interviews to the store",
      "usage: artefact ingest DIR|FILE... [--db FILE] [--site NAME] [--round LABEL]\n"
@@ -30,15 +32,17 @@ static const cli_command commands[] = {
      "A file already in the store (same bytes) is not added again.\n"
      "  --db FILE        the store (default: $ARTEFACT_DB or ./artefact.db)\n"
      "  --site NAME      the site (default: the name of the first folder)\n"
-     "  --round LABEL    the round (default: today's date, YYYY-MM-DD)\n",
-     OPT_DB | OPT_SITE | OPT_ROUND, 1, -1, cmd_ingest},
+     "  --round LABEL    the round (default: today's date, YYYY-MM-DD)\n"
+     "  --voice-map F    CSV (match,voice) naming the site's own words for voices\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_VOICE_MAP, 1, -1, cmd_ingest},
     {"score", "score a round with the rubric's plugins and store the run",
      "usage: artefact score [--db FILE] [--site NAME] [--round LABEL] [--rubric FILE] [--plugins DIR]\n"
      "Run every plugin over what the round holds and record the scores and evidence.\n" COMMON_HELP
      "  --round LABEL    the round (default: the site's latest)\n"
      "  --rubric FILE    rubric (default: the shipped cls-culture.xml)\n"
-     "  --plugins DIR    folder of Lua plugins (default: the shipped plugins)\n",
-     OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS, 0, 0, cmd_score},
+     "  --plugins DIR    folder of Lua plugins (default: the shipped plugins)\n"
+     "  --code-map F     CSV (pattern,dimension,direction) mapping another codebook's codes\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_CODE_MAP, 0, 0, cmd_score},
     {"report", "write the report of the latest scored run",
      "usage: artefact report [--db FILE] [--site NAME] [--round LABEL] [--format F] [-o FILE]\n" COMMON_HELP
      "  --round LABEL    the round (default: the site's latest)\n"
@@ -64,6 +68,29 @@ static const cli_command commands[] = {
      "  --plugins DIR    folder of Lua plugins (default: the shipped plugins)\n"
      "  --format F       text (default) or json\n",
      OPT_PLUGINS | OPT_FORMAT, 0, 0, cmd_plugins},
+    {"check", "validate REFI-QDA files against the standard's schemas",
+     "usage: artefact check FILE...\n"
+     "Validate projects (.qdpx, .qde) and codebooks (.qdc) against the REFI-QDA 1.0 schemas\n"
+     "and list every problem, one per line. Exit 0 when all are valid.\n",
+     0, 1, -1, cmd_check},
+    {"codebook", "write the CLS codebook for your QDA software",
+     "usage: artefact codebook export [--format qdc] [--rubric FILE] [-o FILE]\n"
+     "Write the rubric's codebook as a REFI-QDA codebook (.qdc): a folder per dimension, with\n"
+     "codes toward the CLS value and toward the low pole. Import it into NVivo, ATLAS.ti,\n"
+     "MAXQDA or QualCoder before coding; codings with these codes need no mapping.\n"
+     "  --rubric FILE    rubric (default: the shipped cls-culture.xml)\n"
+     "  -o, --output F   write to F instead of standard output\n",
+     OPT_RUBRIC | OPT_FORMAT | OPT_OUTPUT, 1, 1, cmd_codebook},
+    {"export", "export a round as a REFI-QDA project (.qdpx)",
+     "usage: artefact export --format qdpx -o FILE [--db FILE] [--site NAME] [--round LABEL]\n"
+     "Write a round's sources, codes, cases and codings as a REFI-QDA project, for QDA software\n"
+     "or another artefact store. Participants are pseudonymised unless --reveal-names.\n"
+     COMMON_HELP
+     "  --round LABEL    the round (default: the site's latest)\n"
+     "  --format F       qdpx (the default)\n"
+     "  -o, --output F   the .qdpx to write\n"
+     "  --reveal-names   keep participants' names\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_FORMAT | OPT_OUTPUT | OPT_REVEAL, 0, 0, cmd_export},
     {"rubric", "check a rubric file",
      "usage: artefact rubric check FILE\n"
      "Validate FILE against the rubric schema and its rules; print a summary, or the problem.\n",

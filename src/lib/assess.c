@@ -47,6 +47,7 @@ void art_assessment_free(art_assessment *a)
     free(a->rubric_id);
     free(a->rubric_version);
     free(a->rubric_title);
+    free(a->code_map);
     free(a);
 }
 

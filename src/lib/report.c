@@ -259,6 +259,70 @@ static const char *confidence_label(const art_dim_score *d)
     return w ? w : DASH;
 }
 
+const art_voice art_report_key_voices[ART_KEY_VOICES] = {
+    ART_VOICE_LOCAL_AUTHORITY, ART_VOICE_HEALTH, ART_VOICE_VCS, ART_VOICE_LIVED};
+
+size_t art_report_missing_voices(const size_t counts[ART_VOICE_COUNT], char *buf, size_t n)
+{
+    size_t missing = 0, used = 0;
+    if (n)
+        buf[0] = '\0';
+    for (int k = 0; k < ART_KEY_VOICES; k++) {
+        art_voice v = art_report_key_voices[k];
+        if (counts[v] > 0)
+            continue;
+        if (used < n)
+            used += (size_t)snprintf(buf + used, n - used, "%s%s", missing ? ", " : "",
+                                     art_voice_name(v));
+        missing++;
+    }
+    return missing;
+}
+
+static size_t total_participants(const art_assessment *a)
+{
+    size_t n = 0;
+    for (int v = 0; v < ART_VOICE_COUNT; v++)
+        n += a->voice_participants[v];
+    return n;
+}
+
+/* "Voices heard: 4 Local authority, ...; missing: Health, Lived experience." */
+static void put_voices_heard(const art_assessment *a, art_out *o, const char *bold)
+{
+    size_t total = total_participants(a);
+    art_out_printf(o, "%sVoices heard:%s ", bold, bold);
+    if (total == 0) {
+        art_out_puts(o, "no interview participants, so the enacted scores have no voices behind "
+                        "them.\n");
+        return;
+    }
+    bool first = true;
+    for (int v = 1; v < ART_VOICE_COUNT; v++) {
+        if (!a->voice_participants[v])
+            continue;
+        art_out_printf(o, "%s%zu %s", first ? "" : ", ", a->voice_participants[v],
+                       art_voice_name((art_voice)v));
+        first = false;
+    }
+    if (a->voice_participants[ART_VOICE_UNKNOWN])
+        art_out_printf(o, "%s%zu not recorded", first ? "" : ", ",
+                       a->voice_participants[ART_VOICE_UNKNOWN]);
+    char missing[256];
+    if (art_report_missing_voices(a->voice_participants, missing, sizeof missing) > 0)
+        art_out_printf(o, ". %sMissing:%s %s", bold, bold, missing);
+    art_out_puts(o, ".\n");
+}
+
+/* Per dimension: which key voices no evidence came from. */
+static void put_dimension_missing(const art_dim_score *d, art_out *o, const char *prefix,
+                                  const char *end)
+{
+    char missing[256];
+    if (d->nev > 0 && art_report_missing_voices(d->voice_counts, missing, sizeof missing) > 0)
+        art_out_printf(o, "%sNo evidence from: %s%s", prefix, missing, end);
+}
+
 static void text_header(const art_assessment *a, art_out *o)
 {
     art_out_puts(o, "artefact culture report\n");
@@ -282,6 +346,7 @@ static void text_header(const art_assessment *a, art_out *o)
                    c->sources, c->sources == 1 ? "" : "s", c->documents,
                    c->documents == 1 ? "" : "s", c->interviews, c->interviews == 1 ? "" : "s",
                    c->segments, c->codes, c->codings, c->participants);
+    put_voices_heard(a, o, "");
 }
 
 static size_t name_column_width(const art_assessment *a)
@@ -374,7 +439,9 @@ static void text_dimension(const art_dim_score *d, size_t rank, int max_ev, art_
         art_out_printf(o, "; level %d of %d", d->level, ART_LEVELS);
     art_out_printf(o, "; confidence %s; ", confidence_label(d));
     put_source_voice_counts(o, d);
-    art_out_puts(o, "\n   From: ");
+    art_out_puts(o, "\n");
+    put_dimension_missing(d, o, "   ", "\n");
+    art_out_puts(o, "   From: ");
     art_report_put_text(o, d->low_pole, ART_REPORT_NO_LIMIT, ART_ESC_NONE, DASH);
     art_out_puts(o, "\n   To:   ");
     art_report_put_text(o, d->cls_value, ART_REPORT_NO_LIMIT, ART_ESC_NONE, DASH);
@@ -481,6 +548,8 @@ static void md_header(const art_assessment *a, art_out *o)
                    c->sources, c->sources == 1 ? "" : "s", c->documents,
                    c->documents == 1 ? "" : "s", c->interviews, c->interviews == 1 ? "" : "s",
                    c->segments, c->codes, c->codings, c->participants);
+    art_out_puts(o, "\n");
+    put_voices_heard(a, o, "**");
 }
 
 static void md_table(const art_assessment *a, const size_t *order, art_out *o)
@@ -542,6 +611,7 @@ static void md_dimension(const art_dim_score *d, size_t rank, int max_ev, art_ou
     art_out_printf(o, "; confidence %s; ", confidence_label(d));
     put_source_voice_counts(o, d);
     art_out_puts(o, ".\n\n");
+    put_dimension_missing(d, o, "", ".\n\n");
     md_bullet(o, "Low pole", d->low_pole);
     md_bullet(o, "CLS value", d->cls_value);
     const char *next = art_report_next_level(d);
@@ -709,6 +779,24 @@ static void json_voice_counts(const art_dim_score *d, int depth, art_out *o)
     json_close(o, depth, '}', false);
 }
 
+/* Key voices with no count; an empty list when `applies` is false (no
+ * evidence at all is reported by the score, not as missing voices). */
+static void json_missing_voices(const size_t counts[ART_VOICE_COUNT], bool applies, int depth,
+                                art_out *o)
+{
+    json_key(o, depth, "missing_voices", false);
+    art_out_puts(o, "[");
+    bool first = true;
+    for (int k = 0; applies && k < ART_KEY_VOICES; k++) {
+        art_voice v = art_report_key_voices[k];
+        if (counts[v])
+            continue;
+        art_out_printf(o, "%s\"%s\"", first ? "" : ", ", art_voice_id(v));
+        first = false;
+    }
+    art_out_puts(o, "]");
+}
+
 static void json_dimension(const art_dim_score *d, int max_ev, int depth, art_out *o)
 {
     int in = depth + 1;
@@ -730,6 +818,7 @@ static void json_dimension(const art_dim_score *d, int max_ev, int depth, art_ou
     json_int_field(o, in, "sources", (long long)d->nsources, false);
     json_int_field(o, in, "voices", (long long)d->nvoices, false);
     json_voice_counts(d, in, o);
+    json_missing_voices(d->voice_counts, d->nev > 0, in, o);
     json_str_field(o, in, "low_pole", d->low_pole, false);
     json_str_field(o, in, "cls_value", d->cls_value, false);
     json_str_field(o, in, "next_level", art_report_next_level(d), false);
@@ -783,6 +872,16 @@ static void json_head(const art_assessment *a, art_out *o)
     json_int_field(o, 2, "codes", c->codes, false);
     json_int_field(o, 2, "codings", c->codings, false);
     json_int_field(o, 2, "participants", c->participants, false);
+    json_close(o, 1, '}', false);
+    json_key(o, 1, "voices", false);
+    art_out_puts(o, "{");
+    json_key(o, 2, "participants", true);
+    art_out_puts(o, "{");
+    for (int v = 0; v < ART_VOICE_COUNT; v++)
+        json_int_field(o, 3, art_voice_id((art_voice)v), (long long)a->voice_participants[v],
+                       v == 0);
+    json_close(o, 2, '}', false);
+    json_missing_voices(a->voice_participants, true, 2, o);
     json_close(o, 1, '}', false);
 }
 

@@ -52,6 +52,14 @@ const char *art_report_confidence_word(double c);
 /* Descriptor of the level above d's current one; NULL at level 5 or no score. */
 const char *art_report_next_level(const art_dim_score *d);
 
+/* The voices the evaluation asks every site to hear: local authority,
+ * health, the voluntary and community sector, lived experience. */
+#define ART_KEY_VOICES 4
+extern const art_voice art_report_key_voices[ART_KEY_VOICES];
+/* Names of the key voices with a zero count, joined by ", " into buf;
+ * returns how many are missing. */
+size_t art_report_missing_voices(const size_t counts[ART_VOICE_COUNT], char *buf, size_t n);
+
 /* Default evidence per dimension in the HTML report. */
 #define ART_REPORT_HTML_EVIDENCE 10
 

@@ -72,6 +72,7 @@ static const char css[] =
     ".loc,.who{display:block;color:var(--muted);font-size:.85rem}\n"
     ".none{color:var(--muted);font-style:italic}\n"
     ".warn{border:2px solid var(--low);padding:.6rem .9rem;margin:.8rem 0}\n"
+    ".missing{color:var(--low);margin:.2rem 0 .6rem}\n"
     "tr.failed td{background:#fbefe9}\n"
     ".status-failed{color:var(--low);font-weight:700}\n"
     "code{font-size:.85em}\n"
@@ -153,6 +154,27 @@ static void count_item(art_out *o, const char *label, long long n)
     art_out_printf(o, "<div><dt>%s</dt><dd>%lld</dd></div>", label, n);
 }
 
+/* The evaluation found lived-experience and voluntary-sector voices the
+ * most often absent: say plainly which key voices no participant carried. */
+static void html_missing_voices(const art_assessment *a, art_out *o)
+{
+    size_t total = 0;
+    for (int v = 0; v < ART_VOICE_COUNT; v++)
+        total += a->voice_participants[v];
+    char missing[256];
+    if (total == 0) {
+        art_out_puts(o, "<p class=\"warn\" role=\"note\"><strong>No interview voices.</strong> "
+                        "No participant is recorded in this round, so the enacted scores have no "
+                        "voices behind them.</p>\n");
+    } else if (art_report_missing_voices(a->voice_participants, missing, sizeof missing) > 0) {
+        art_out_puts(o, "<p class=\"warn\" role=\"note\"><strong>Voices missing:</strong> ");
+        h_text(o, missing, NULL);
+        art_out_puts(o, ". No participant in this round speaks for them; the evaluation of CLS "
+                        "found lived-experience and voluntary-sector voices the ones most often "
+                        "absent.</p>\n");
+    }
+}
+
 static void html_summary(const art_assessment *a, art_out *o)
 {
     art_out_puts(o, "<header>\n<h1>Culture report: ");
@@ -180,6 +202,7 @@ static void html_summary(const art_assessment *a, art_out *o)
     count_item(o, "Codes", c->codes);
     count_item(o, "Codings", c->codings);
     art_out_puts(o, "</dl>\n</header>\n");
+    html_missing_voices(a, o);
 }
 
 static void html_how_to_read(art_out *o)
@@ -448,6 +471,12 @@ static void html_dimension(const art_dim_score *d, size_t rank, int max_ev, art_
     h_text(o, dim_label(d), NULL);
     art_out_puts(o, "</h3>\n");
     dim_figures(d, o);
+    char missing[256];
+    if (d->nev > 0 && art_report_missing_voices(d->voice_counts, missing, sizeof missing) > 0) {
+        art_out_puts(o, "<p class=\"missing\">No evidence from: ");
+        h_text(o, missing, NULL);
+        art_out_puts(o, "</p>\n");
+    }
     dim_poles(d, o);
     dim_next_level(d, o);
     dim_facets(d, o);

@@ -8,6 +8,9 @@
 #include "store_internal.h"
 #include "store_schema.h"
 
+_Static_assert(sizeof art_migrations / sizeof art_migrations[0] == ART_SCHEMA_VERSION,
+               "one migration per schema version");
+
 #include <assert.h>
 #include <ctype.h>
 #include <dirent.h>
@@ -219,6 +222,12 @@ void art_store_close(art_store *s)
 }
 
 int art_store_schema_version(art_store *s) { return user_version(s); }
+
+void art_store_set_warning_handler(art_store *s, art_warning_fn fn, void *ud)
+{
+    s->warn = fn;
+    s->warn_ud = ud;
+}
 
 /* ------------------------------------------------------------------ */
 /* Sites and rounds                                                     */
@@ -500,3 +509,105 @@ art_status art_store_each_code(art_store *s, const char *site, art_code_cb cb, v
     return r;
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Voices                                                               */
+/* ------------------------------------------------------------------ */
+
+static art_status participant_attrs(art_store *s, sqlite3_stmt *st, long long pid,
+                                    art_attr **attrs, size_t *n, art_error *err)
+{
+    *attrs = NULL;
+    *n = 0;
+    db_bind(st, "i", pid);
+    art_status r = ART_OK;
+    while (r == ART_OK && sqlite3_step(st) == SQLITE_ROW) {
+        art_attr *a = realloc(*attrs, (*n + 1) * sizeof *a);
+        if (!a) {
+            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+            break;
+        }
+        *attrs = a;
+        a[*n].name = art_strdup(col_text(st, 0));
+        a[*n].value = art_strdup(col_text(st, 1));
+        (*n)++;
+        if (!a[*n - 1].name || !a[*n - 1].value)
+            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    }
+    sqlite3_reset(st);
+    (void)s;
+    return r;
+}
+
+static void free_attrs(art_attr *attrs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(attrs[i].name);
+        free(attrs[i].value);
+    }
+    free(attrs);
+}
+
+art_status art_store_apply_voice_map(art_store *s, const char *site, const art_voice_map *m,
+                                     art_error *err)
+{
+    long long site_id;
+    art_status r = find_site(s, site, &site_id, err);
+    if (r != ART_OK)
+        return r;
+    sqlite3_stmt *list = NULL, *attrs = NULL, *upd = NULL;
+    if ((r = db_exec(s, "BEGIN IMMEDIATE", err)) != ART_OK)
+        return r;
+    if ((r = db_prepare(s, "SELECT id FROM participants WHERE site_id = ?", &list, err)) == ART_OK &&
+        (r = db_prepare(s, "SELECT name, value FROM participant_attrs WHERE participant_id = ?",
+                        &attrs, err)) == ART_OK &&
+        (r = db_prepare(s, "UPDATE participants SET voice = ? WHERE id = ?", &upd, err)) == ART_OK) {
+        db_bind(list, "i", site_id);
+        while (r == ART_OK && sqlite3_step(list) == SQLITE_ROW) {
+            long long pid = sqlite3_column_int64(list, 0);
+            art_attr *a;
+            size_t n;
+            if ((r = participant_attrs(s, attrs, pid, &a, &n, err)) == ART_OK) {
+                db_bind(upd, "ti", art_voice_id(art_voice_of(m, a, n)), pid);
+                r = db_step_done(s, upd, err);
+            }
+            free_attrs(a, n);
+        }
+    }
+    sqlite3_finalize(list);
+    sqlite3_finalize(attrs);
+    sqlite3_finalize(upd);
+    if (r == ART_OK)
+        r = db_exec(s, "COMMIT", err);
+    if (r != ART_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return r;
+}
+
+art_status art_store_voice_counts(art_store *s, const char *site, const char *round,
+                                  size_t counts[ART_VOICE_COUNT], art_error *err)
+{
+    memset(counts, 0, ART_VOICE_COUNT * sizeof counts[0]);
+    long long site_id, round_id;
+    art_status r = find_site(s, site, &site_id, err);
+    if (r == ART_OK)
+        r = find_round(s, site_id, round, &round_id, err);
+    if (r != ART_OK)
+        return r;
+    sqlite3_stmt *st;
+    if ((r = db_prepare(s,
+                        "SELECT p.voice, count(DISTINCT p.id) FROM participants p "
+                        "JOIN segments g ON g.participant_id = p.id "
+                        "JOIN round_sources rs ON rs.source_id = g.source_id "
+                        "WHERE p.site_id = ? AND rs.round_id = ? GROUP BY p.voice",
+                        &st, err)) != ART_OK)
+        return r;
+    db_bind(st, "ii", site_id, round_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        counts[art_voice_from_id(col_text(st, 0))] += (size_t)sqlite3_column_int64(st, 1);
+    if (rc != SQLITE_DONE)
+        r = db_error(s, err, "count voices");
+    sqlite3_finalize(st);
+    return r;
+}

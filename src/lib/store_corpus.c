@@ -15,12 +15,6 @@
 /* Corpus (what plugins see), with names pseudonymised                  */
 /* ------------------------------------------------------------------ */
 
-typedef struct name_map {
-    char **names;    /* full names and name tokens */
-    char **pseudos;  /* what replaces them */
-    bool *exact_case;/* tokens must match case (so "Will" spares "will") */
-    size_t n, cap;
-} name_map;
 
 static bool name_map_add(name_map *m, const char *name, size_t len, const char *pseudo, bool exact)
 {
@@ -62,7 +56,7 @@ static bool name_map_add(name_map *m, const char *name, size_t len, const char *
     return true;
 }
 
-static void name_map_free(name_map *m)
+void store_name_map_free(name_map *m)
 {
     for (size_t i = 0; i < m->n; i++) {
         free(m->names[i]);
@@ -78,7 +72,7 @@ static bool is_word_byte(unsigned char c)
     return isalnum(c) || c >= 0x80 || c == '\'';
 }
 
-static art_status load_name_map(art_store *s, long long site_id, name_map *m, art_error *err)
+art_status store_name_map_load(art_store *s, long long site_id, name_map *m, art_error *err)
 {
     sqlite3_stmt *st;
     art_status r = db_prepare(s, "SELECT name, pseudonym FROM participants WHERE site_id = ? "
@@ -120,12 +114,22 @@ static art_status load_name_map(art_store *s, long long site_id, name_map *m, ar
 }
 
 /* Replace whole-word occurrences of every name in text.  Returns a malloc'd
- * string, or NULL when out of memory. */
-static char *pseudonymise(const name_map *m, const char *text)
+ * string, or NULL when out of memory.  With cpmap, also hands back where each
+ * code point of text went (cpmap[i] for i in 0..length, the last one the new
+ * length), so offsets into the text can follow it; a code point inside a
+ * replaced name maps to the start of its pseudonym. */
+char *store_pseudonymise(const name_map *m, const char *text, long **cpmap)
 {
     art_buf b;
     art_buf_init(&b);
     size_t n = strlen(text);
+    long *map = NULL;
+    if (cpmap) {
+        *cpmap = NULL;
+        if (!(map = malloc(((size_t)art_utf8_count(text, n) + 1) * sizeof *map)))
+            return NULL;
+    }
+    long in_cp = 0, out_cp = 0;
     for (size_t i = 0; i < n;) {
         bool replaced = false;
         if (i == 0 || !is_word_byte((unsigned char)text[i - 1])) {
@@ -138,15 +142,37 @@ static char *pseudonymise(const name_map *m, const char *text)
                 if (eq && (i + len == n || !is_word_byte((unsigned char)text[i + len]) ||
                            text[i + len] == '\'')) {
                     art_buf_puts(&b, m->pseudos[k]);
+                    long name_cps = art_utf8_count(text + i, len);
+                    for (long j = 0; map && j < name_cps; j++)
+                        map[in_cp + j] = out_cp;
+                    in_cp += name_cps;
+                    out_cp += art_utf8_count(m->pseudos[k], strlen(m->pseudos[k]));
                     i += len;
                     replaced = true;
                 }
             }
         }
-        if (!replaced)
+        if (!replaced) {
+            /* A code point starts at every byte that is not a continuation. */
+            if (((unsigned char)text[i] & 0xC0) != 0x80) {
+                if (map)
+                    map[in_cp] = out_cp;
+                in_cp++;
+                out_cp++;
+            }
             art_buf_putc(&b, text[i++]);
+        }
     }
-    return art_buf_steal(&b);
+    if (map)
+        map[in_cp] = out_cp;
+    char *out = art_buf_steal(&b);
+    if (!out) {
+        free(map);
+        return NULL;
+    }
+    if (cpmap)
+        *cpmap = map;
+    return out;
 }
 
 typedef struct corpus_build {
@@ -278,7 +304,7 @@ static art_status load_segments(art_store *s, corpus_build *cb, long long site_i
         v->voice = art_voice_from_id(col_text(st, 11));
         const char *who = names ? col_text(st, 9) : col_text(st, 10);
         v->participant = art_arena_strdup(cb->arena, who);
-        char *text = names ? pseudonymise(names, col_text(st, 8)) : art_strdup(col_text(st, 8));
+        char *text = names ? store_pseudonymise(names, col_text(st, 8), NULL) : art_strdup(col_text(st, 8));
         v->text = text ? art_arena_strdup(cb->arena, text) : NULL;
         free(text);
         art_buf loc;
@@ -329,12 +355,12 @@ art_status art_store_load_corpus(art_store *s, const char *site, const char *rou
     if (!c->site || !c->round)
         r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
     if (r == ART_OK && !reveal)
-        r = load_name_map(s, site_id, &names, err);
+        r = store_name_map_load(s, site_id, &names, err);
     if (r == ART_OK)
         r = load_segments(s, &cb, site_id, round_id, reveal ? NULL : &names, err);
     if (r == ART_OK)
         r = attach_codes(s, c, arena, site_id, round_id, err);
-    name_map_free(&names);
+    store_name_map_free(&names);
     if (r != ART_OK) {
         art_corpus_free(c);
         return r;

@@ -1,5 +1,6 @@
 /* Ingest: files and folders into a round of a site, in one transaction. */
 #include "store_internal.h"
+#include "zip.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -16,28 +17,23 @@
 /* Ingest                                                               */
 /* ------------------------------------------------------------------ */
 
-typedef struct ingest_ctx {
-    art_store *s;
-    long long site_id, round_id;
-    art_ingest_stats *stats;
-    sqlite3_stmt *ins_segment;
-    sqlite3_stmt *ins_coding;
-} ingest_ctx;
-
-typedef enum { FMT_UNKNOWN, FMT_TXT, FMT_MD, FMT_HTML, FMT_CSV } file_format;
+typedef enum {
+    FMT_UNKNOWN, FMT_TXT, FMT_MD, FMT_HTML, FMT_DOCX, FMT_ODT, FMT_CSV, FMT_QDPX, FMT_QDE, FMT_QDC
+} file_format;
 
 static file_format format_of(const char *path)
 {
     static const struct { const char *ext; file_format f; } tab[] = {
         {".txt", FMT_TXT}, {".text", FMT_TXT}, {".md", FMT_MD}, {".markdown", FMT_MD},
-        {".html", FMT_HTML}, {".htm", FMT_HTML}, {".csv", FMT_CSV}};
+        {".html", FMT_HTML}, {".htm", FMT_HTML}, {".docx", FMT_DOCX}, {".odt", FMT_ODT},
+        {".csv", FMT_CSV}, {".qdpx", FMT_QDPX}, {".qde", FMT_QDE}, {".qdc", FMT_QDC}};
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
         if (art_str_ends_with_ci(path, tab[i].ext))
             return tab[i].f;
     return FMT_UNKNOWN;
 }
 
-static const char *base_name(const char *path)
+const char *ingest_base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
@@ -52,44 +48,51 @@ static art_status link_existing_source(ingest_ctx *c, const char *sha, bool *fou
     *found = false;
     sqlite3_stmt *st;
     art_status r;
-    if ((r = db_prepare(c->s, "SELECT id FROM sources WHERE site_id = ? AND sha256 = ?", &st,
-                        err)) != ART_OK)
-        return r;
-    db_bind(st, "it", c->site_id, sha);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        src_id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_DONE)
-        return ART_OK;
-    if (rc != SQLITE_ROW)
-        return db_error(c->s, err, "lookup source");
-    *found = true;
-    if ((r = db_prepare(c->s, "INSERT OR IGNORE INTO round_sources(round_id, source_id) VALUES (?, ?)",
+    /* A file is either one source (sha256) or a container of several
+     * (container_sha256, e.g. a .qdpx): link every source it gave. */
+    if ((r = db_prepare(c->s,
+                        "INSERT OR IGNORE INTO round_sources(round_id, source_id) "
+                        "SELECT ?, id FROM sources WHERE site_id = ? AND "
+                        "(sha256 = ? OR container_sha256 = ?)",
                         &st, err)) != ART_OK)
         return r;
-    db_bind(st, "ii", c->round_id, src_id);
-    rc = sqlite3_step(st);
+    db_bind(st, "iitt", c->round_id, c->site_id, sha, sha);
+    int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return db_error(c->s, err, "link source");
-    if (sqlite3_changes(c->s->db) > 0)
+    int linked = sqlite3_changes(c->s->db);
+    if ((r = db_prepare(c->s,
+                        "SELECT count(*) FROM sources WHERE site_id = ? AND "
+                        "(sha256 = ? OR container_sha256 = ?)",
+                        &st, err)) != ART_OK)
+        return r;
+    db_bind(st, "itt", c->site_id, sha, sha);
+    rc = sqlite3_step(st);
+    src_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return db_error(c->s, err, "lookup source");
+    if (src_id == 0)
+        return ART_OK;
+    *found = true;
+    if (linked > 0)
         c->stats->files_new++;
     else
         c->stats->files_unchanged++;
     return ART_OK;
 }
 
-static art_status insert_source(ingest_ctx *c, const char *path, const char *sha, const char *kind,
-                                const char *format, const char *title, const char *plain,
-                                size_t bytes, long long *id, art_error *err)
+art_status ingest_insert_source(ingest_ctx *c, const ingest_source *src, long long *id,
+                                art_error *err)
 {
     art_status r = insert_returning_id(
         c->s,
-        "INSERT INTO sources(site_id, sha256, kind, format, path, name, title, plain_text, bytes) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        "ittttttti", id, err, c->site_id, sha, kind, format, path, base_name(path), title, plain,
-        (long long)bytes);
+        "INSERT INTO sources(site_id, sha256, kind, format, path, name, title, plain_text, bytes, "
+        "container_sha256, guid, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "itttttttittt", id, err, c->site_id, src->sha, src->kind, src->format, src->path,
+        src->name ? src->name : ingest_base_name(src->path), src->title, src->plain,
+        (long long)src->bytes, src->container_sha, src->guid, src->memo);
     if (r != ART_OK)
         return r;
     sqlite3_stmt *st;
@@ -99,12 +102,22 @@ static art_status insert_source(ingest_ctx *c, const char *path, const char *sha
     db_bind(st, "ii", c->round_id, *id);
     r = db_step_done(c->s, st, err);
     sqlite3_finalize(st);
+    return r;
+}
+
+static art_status insert_source(ingest_ctx *c, const char *path, const char *sha, const char *kind,
+                                const char *format, const char *title, const char *plain,
+                                size_t bytes, long long *id, art_error *err)
+{
+    ingest_source src = {.path = path, .sha = sha, .kind = kind, .format = format,
+                         .title = title, .plain = plain, .bytes = bytes};
+    art_status r = ingest_insert_source(c, &src, id, err);
     if (r == ART_OK)
         c->stats->files_new++;
     return r;
 }
 
-static art_status insert_segment(ingest_ctx *c, long long source_id, long ordinal, int paragraph,
+art_status ingest_insert_segment(ingest_ctx *c, long long source_id, long ordinal, int paragraph,
                                  int sentence, long start, long end, const char *block,
                                  const char *document, long long participant_id,
                                  const char *text, long long *seg_id, art_error *err)
@@ -133,6 +146,8 @@ static art_status ingest_document(ingest_ctx *c, const char *path, const char *s
     switch (fmt) {
     case FMT_TXT: r = art_doc_parse_text(data, len, name, &doc, err); break;
     case FMT_MD: r = art_doc_parse_markdown(data, len, name, &doc, err); break;
+    case FMT_DOCX: r = art_doc_parse_docx(data, len, name, &doc, err); break;
+    case FMT_ODT: r = art_doc_parse_odt(data, len, name, &doc, err); break;
     default: r = art_doc_parse_html(data, len, name, &doc, err); break;
     }
     if (r != ART_OK)
@@ -142,7 +157,7 @@ static art_status ingest_document(ingest_ctx *c, const char *path, const char *s
                       &src_id, err);
     for (size_t i = 0; r == ART_OK && i < doc->nsegs; i++) {
         const art_segment *sg = &doc->segs[i];
-        r = insert_segment(c, src_id, (long)i, sg->paragraph, sg->sentence, sg->start, sg->end,
+        r = ingest_insert_segment(c, src_id, (long)i, sg->paragraph, sg->sentence, sg->start, sg->end,
                            art_block_kind_id(sg->block), NULL, 0, sg->text, &seg_id, err);
     }
     art_document_free(doc);
@@ -150,7 +165,7 @@ static art_status ingest_document(ingest_ctx *c, const char *path, const char *s
 }
 
 /* Participants get P01, P02... in order of first appearance in the site. */
-static art_status ensure_participant(ingest_ctx *c, const art_participant_info *p,
+art_status ingest_ensure_participant(ingest_ctx *c, const art_participant_info *p,
                                      long long *id, art_error *err)
 {
     art_status r = ART_OK;
@@ -179,14 +194,7 @@ static art_status ensure_participant(ingest_ctx *c, const art_participant_info *
     char pseudo[32];
     snprintf(pseudo, sizeof pseudo, "P%02lld", n + 1);
 
-    const char *role = art_participant_attr(p, "role");
-    const char *sector = art_participant_attr(p, "sector");
-    art_voice v = art_voice_classify(role, sector);
-    if (v == ART_VOICE_UNKNOWN) {
-        /* No role/sector columns: try every attribute value (CaseVar_*). */
-        for (size_t i = 0; i < p->nattrs && (v == ART_VOICE_UNKNOWN || v == ART_VOICE_OTHER); i++)
-            v = art_voice_classify(p->attrs[i].value, NULL);
-    }
+    art_voice v = art_voice_of(NULL, p->attrs, p->nattrs);
     if ((r = insert_returning_id(
              c->s, "INSERT INTO participants(site_id, name, pseudonym, voice) VALUES (?, ?, ?, ?)",
              "ittt", id, err, c->site_id, p->name, pseudo, art_voice_id(v))) != ART_OK)
@@ -207,7 +215,7 @@ static art_status ensure_participant(ingest_ctx *c, const art_participant_info *
 }
 
 /* Codes are a tree: "A/B/C" makes A, A/B and A/B/C. */
-static art_status ensure_code(ingest_ctx *c, const char *path, long long *id, art_error *err)
+art_status ingest_ensure_code(ingest_ctx *c, const char *path, long long *id, art_error *err)
 {
     art_status r = ART_OK;
     long long parent = 0;
@@ -298,17 +306,17 @@ static art_status ingest_coded(ingest_ctx *c, const char *path, const char *sha,
         if (it->participant && *it->participant) {
             const art_participant_info *pi = participant_info(set, it->participant);
             art_participant_info bare = {(char *)it->participant, NULL, 0};
-            r = ensure_participant(c, pi ? pi : &bare, &pid, err);
+            r = ingest_ensure_participant(c, pi ? pi : &bare, &pid, err);
         }
         if (r == ART_OK)
             r = find_coded_segment(c, src_id, it, pid, &seg_id, err);
         if (r == ART_OK && seg_id == 0) {
             long cps = art_utf8_count(it->text, strlen(it->text));
-            r = insert_segment(c, src_id, ordinal++, (int)(it->row - 1), 0, 0, cps, "excerpt",
+            r = ingest_insert_segment(c, src_id, ordinal++, (int)(it->row - 1), 0, 0, cps, "excerpt",
                                it->document, pid, it->text, &seg_id, err);
         }
         if (r == ART_OK && it->code_path && *it->code_path)
-            r = ensure_code(c, it->code_path, &code_id, err);
+            r = ingest_ensure_code(c, it->code_path, &code_id, err);
         if (r == ART_OK && code_id) {
             sqlite3_stmt *st = c->ins_coding;
             db_bind(st, "iitit", seg_id, code_id, it->coder, pid, it->memo);
@@ -330,11 +338,16 @@ static art_status ingest_coded(ingest_ctx *c, const char *path, const char *sha,
 static art_status ingest_file(ingest_ctx *c, const char *path, art_error *err)
 {
     file_format fmt = format_of(path);
+    if (fmt == FMT_QDC)
+        return art_error_set(err, ART_ERR_UNSUPPORTED,
+                             "%s: a codebook holds codes but no evidence; import the project "
+                             "(.qdpx) instead, or check it with 'artefact check'",
+                             path);
     if (fmt == FMT_UNKNOWN) {
-        const char *dot = strrchr(base_name(path), '.');
+        const char *dot = strrchr(ingest_base_name(path), '.');
         return art_error_set(err, ART_ERR_UNSUPPORTED,
                              "%s: unsupported file type '%s' (artefact reads .txt, .md, .html, "
-                             ".htm and coded-interview .csv)",
+                             ".htm, .docx, .odt, coded-interview .csv and REFI-QDA .qdpx/.qde)",
                              path, dot ? dot : "(none)");
     }
     char *data;
@@ -347,9 +360,14 @@ static art_status ingest_file(ingest_ctx *c, const char *path, art_error *err)
     art_sha256_hex(data, len, sha);
     bool found;
     r = link_existing_source(c, sha, &found, err);
-    if (r == ART_OK && !found)
-        r = fmt == FMT_CSV ? ingest_coded(c, path, sha, data, len, err)
-                           : ingest_document(c, path, sha, data, len, fmt, err);
+    if (r == ART_OK && !found) {
+        if (fmt == FMT_CSV)
+            r = ingest_coded(c, path, sha, data, len, err);
+        else if (fmt == FMT_QDPX || fmt == FMT_QDE)
+            r = ingest_qda(c, path, sha, data, len, err);
+        else
+            r = ingest_document(c, path, sha, data, len, fmt, err);
+    }
     free(data);
     return r;
 }
@@ -359,10 +377,14 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Files a directory walk leaves alone: hidden files, the site's README. */
+/* Files a directory walk leaves alone: hidden files, the site's README,
+ * QDA codebooks. */
 static bool skip_in_walk(const char *name)
 {
     if (name[0] == '.')
+        return true;
+    /* A codebook beside a project is the analyst's, not evidence. */
+    if (art_str_ends_with_ci(name, ".qdc"))
         return true;
     return strncasecmp(name, "readme", 6) == 0;
 }

@@ -10,6 +10,8 @@
 struct art_store {
     sqlite3 *db;
     char *path;
+    art_warning_fn warn;
+    void *warn_ud;
 };
 
 art_status db_error(art_store *s, art_error *err, const char *what);
@@ -29,5 +31,54 @@ art_status insert_returning_id(art_store *s, const char *sql, const char *types,
 art_status ensure_site(art_store *s, const char *site, long long *id, art_error *err);
 art_status ensure_round(art_store *s, long long site_id, const char *round, long long *id,
                                art_error *err);
+
+/* ---- ingest (store_ingest.c), shared with the REFI-QDA importer ---- */
+typedef struct ingest_ctx {
+    art_store *s;
+    long long site_id, round_id;
+    art_ingest_stats *stats;
+    sqlite3_stmt *ins_segment;
+    sqlite3_stmt *ins_coding;
+} ingest_ctx;
+
+typedef struct ingest_source {
+    const char *path;
+    const char *sha;            /* of the bytes of this source (unique in a site) */
+    const char *kind;           /* "document" or "interview" */
+    const char *format;
+    const char *name;           /* display name; NULL: the file's name */
+    const char *title;
+    const char *plain;
+    size_t bytes;
+    const char *container_sha;  /* the file holding several sources, or NULL */
+    const char *guid;
+    const char *memo;
+} ingest_source;
+
+const char *ingest_base_name(const char *path);
+art_status ingest_insert_source(ingest_ctx *c, const ingest_source *src, long long *id,
+                                art_error *err);
+art_status ingest_insert_segment(ingest_ctx *c, long long source_id, long ordinal, int paragraph,
+                                 int sentence, long start, long end, const char *block,
+                                 const char *document, long long participant_id,
+                                 const char *text, long long *seg_id, art_error *err);
+art_status ingest_ensure_participant(ingest_ctx *c, const art_participant_info *p,
+                                     long long *id, art_error *err);
+art_status ingest_ensure_code(ingest_ctx *c, const char *path, long long *id, art_error *err);
+
+/* ---- pseudonyms (store_corpus.c) ---- */
+typedef struct name_map {
+    char **names;    /* full names and name tokens */
+    char **pseudos;  /* what replaces them */
+    bool *exact_case;/* tokens must match case (so "Will" spares "will") */
+    size_t n, cap;
+} name_map;
+art_status store_name_map_load(art_store *s, long long site_id, name_map *m, art_error *err);
+void store_name_map_free(name_map *m);
+char *store_pseudonymise(const name_map *m, const char *text, long **cpmap);
+
+/* ---- REFI-QDA (store_qda.c) ---- */
+art_status ingest_qda(ingest_ctx *c, const char *path, const char *sha, const char *data,
+                      size_t len, art_error *err);
 
 #endif

@@ -121,9 +121,10 @@ art_status art_store_save_assessment(art_store *s, const art_assessment *a,
         (r = ensure_round(s, site_id, a->round, &round_id, err)) == ART_OK &&
         (r = save_rubric(s, a, rubric_xml, rubric_len, err)) == ART_OK &&
         (r = insert_returning_id(s,
-                                 "INSERT INTO rubric_runs(round_id, rubric_sha256, artefact_version) "
-                                 "VALUES (?, ?, ?)",
-                                 "itt", &run_id, err, round_id, a->rubric_sha256, ART_VERSION)) ==
+                                 "INSERT INTO rubric_runs(round_id, rubric_sha256, artefact_version, "
+                                 "code_map) VALUES (?, ?, ?, ?)",
+                                 "ittt", &run_id, err, round_id, a->rubric_sha256, ART_VERSION,
+                                 a->code_map)) ==
             ART_OK &&
         (r = save_plugins(s, run_id, a, err)) == ART_OK)
         r = save_scores(s, run_id, a, err);
@@ -135,11 +136,11 @@ art_status art_store_save_assessment(art_store *s, const art_assessment *a,
 }
 
 static art_status load_run_header(art_store *s, long long round_id, long long *run_id,
-                                  art_rubric **rubric, art_error *err)
+                                  art_rubric **rubric, char **code_map, art_error *err)
 {
     sqlite3_stmt *st;
     art_status r = db_prepare(s,
-                              "SELECT r.id, b.xml, b.sha256 FROM rubric_runs r "
+                              "SELECT r.id, b.xml, b.sha256, r.code_map FROM rubric_runs r "
                               "JOIN rubrics b ON b.sha256 = r.rubric_sha256 "
                               "WHERE r.round_id = ? ORDER BY r.id DESC LIMIT 1",
                               &st, err);
@@ -152,6 +153,8 @@ static art_status load_run_header(art_store *s, long long round_id, long long *r
         const char *xml = (const char *)sqlite3_column_blob(st, 1);
         int len = sqlite3_column_bytes(st, 1);
         r = art_rubric_load_memory(xml ? xml : "", (size_t)len, "stored rubric", rubric, err);
+        if (r == ART_OK && col_text(st, 3) && !(*code_map = art_strdup(col_text(st, 3))))
+            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
     } else if (rc == SQLITE_DONE) {
         r = art_error_set(err, ART_ERR_NOTFOUND,
                           "%s: this round has not been scored yet (run 'artefact score')", s->path);
@@ -303,18 +306,26 @@ art_status art_store_load_assessment(art_store *s, const char *site, const char 
     *out = NULL;
     long long site_id = 0, round_id = 0, run_id = 0;
     art_rubric *rb = NULL;
+    char *code_map = NULL;
     art_status r = find_site(s, site, &site_id, err);
     if (r == ART_OK)
         r = find_round(s, site_id, round, &round_id, err);
     if (r == ART_OK)
-        r = load_run_header(s, round_id, &run_id, &rb, err);
-    if (r != ART_OK)
+        r = load_run_header(s, round_id, &run_id, &rb, &code_map, err);
+    if (r != ART_OK) {
+        art_rubric_free(rb);
         return r;
+    }
     art_assessment *a = NULL;
     r = art_assessment_from_rubric(rb, site, round, &a, err);
     art_rubric_free(rb);
-    if (r != ART_OK)
+    if (r != ART_OK) {
+        free(code_map);
         return r;
+    }
+    a->code_map = code_map;
+    if (r == ART_OK)
+        r = art_store_voice_counts(s, site, round, a->voice_participants, err);
     if (r == ART_OK)
         r = load_scores(s, run_id, a, err);
     if (r == ART_OK)

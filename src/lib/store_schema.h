@@ -128,6 +128,24 @@ static const char *const art_migrations[] = {
     "  weight REAL NOT NULL,"
     "  FOREIGN KEY(run_id, dimension) REFERENCES scores(run_id, dimension) ON DELETE CASCADE);"
     "CREATE INDEX evidence_run ON evidence(run_id, dimension, ordinal);",
+
+    /* 2: REFI-QDA projects.  One file (a .qdpx) holds many sources, so a
+     * source remembers the file it came from; GUIDs, descriptions, colours,
+     * typed variables and memos are kept so an exported project loses
+     * nothing; a run records the code mapping file it used. */
+    "ALTER TABLE sources ADD COLUMN container_sha256 TEXT;"
+    "ALTER TABLE sources ADD COLUMN guid TEXT;"
+    "ALTER TABLE sources ADD COLUMN memo TEXT;"
+    "CREATE INDEX sources_container ON sources(site_id, container_sha256);"
+    "ALTER TABLE segments ADD COLUMN guid TEXT;"
+    "ALTER TABLE codes ADD COLUMN guid TEXT;"
+    "ALTER TABLE codes ADD COLUMN description TEXT;"
+    "ALTER TABLE codes ADD COLUMN color TEXT;"
+    "ALTER TABLE codes ADD COLUMN codable INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE participants ADD COLUMN guid TEXT;"
+    "ALTER TABLE participants ADD COLUMN description TEXT;"
+    "ALTER TABLE participant_attrs ADD COLUMN type TEXT;"
+    "ALTER TABLE rubric_runs ADD COLUMN code_map TEXT;",
 };
 
 #define ART_MIGRATIONS ((int)(sizeof art_migrations / sizeof art_migrations[0]))
