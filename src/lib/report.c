@@ -341,7 +341,7 @@ static void text_header(const art_assessment *a, art_out *o)
     }
     const art_counts *c = &a->counts;
     art_out_printf(o,
-                   "\nEvidence base: %lld source%s (%lld document%s, %lld interview file%s), "
+                   "\nEvidence base: %lld source%s (%lld document%s, %lld interview source%s), "
                    "%lld segments, %lld codes, %lld codings, %lld participants\n",
                    c->sources, c->sources == 1 ? "" : "s", c->documents,
                    c->documents == 1 ? "" : "s", c->interviews, c->interviews == 1 ? "" : "s",
@@ -543,7 +543,7 @@ static void md_header(const art_assessment *a, art_out *o)
     }
     const art_counts *c = &a->counts;
     art_out_printf(o,
-                   ".\n\n**Evidence base:** %lld source%s (%lld document%s, %lld interview file%s), "
+                   ".\n\n**Evidence base:** %lld source%s (%lld document%s, %lld interview source%s), "
                    "%lld segments, %lld codes, %lld codings, %lld participants.\n",
                    c->sources, c->sources == 1 ? "" : "s", c->documents,
                    c->documents == 1 ? "" : "s", c->interviews, c->interviews == 1 ? "" : "s",

@@ -426,8 +426,17 @@ static art_status ingest_dir(ingest_ctx *c, const char *path, int depth, art_err
     /* Sorted, so ids and pseudonyms come out the same on every machine. */
     if (r == ART_OK)
         qsort(names, n, sizeof *names, cmp_str);
-    for (size_t i = 0; r == ART_OK && i < n; i++)
+    /* Beside a .qde, sources/ holds that project's transcripts: the project
+     * reads them itself, so they must not be ingested again as documents. */
+    bool has_qde = false;
+    for (size_t i = 0; i < n; i++)
+        has_qde = has_qde || art_str_ends_with_ci(names[i], ".qde");
+    for (size_t i = 0; r == ART_OK && i < n; i++) {
+        const char *leaf = ingest_base_name(names[i]);
+        if (has_qde && art_strcasecmp_ascii(leaf, "sources") == 0)
+            continue;
         r = ingest_path(c, names[i], depth + 1, err);
+    }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
