@@ -14,8 +14,14 @@ const char *art_test_src(const char *rel)
     static char bufs[8][4096];
     static int next;
     const char *root = getenv("ART_TEST_SRCDIR");
+    const char *shared = getenv("ART_TEST_SHARED");
     char *b = bufs[next++ % 8];
-    snprintf(b, sizeof bufs[0], "%s/%s", root ? root : ".", rel);
+    /* "../shared/..." is the project's shared folder, wherever configure
+     * was told it is (--with-shared), so distcheck finds it too. */
+    if (shared && *shared && strncmp(rel, "../shared/", 10) == 0)
+        snprintf(b, sizeof bufs[0], "%s/%s", shared, rel + 10);
+    else
+        snprintf(b, sizeof bufs[0], "%s/%s", root ? root : ".", rel);
     return b;
 }
 

@@ -376,6 +376,39 @@ static void test_code_map(void)
     art_rubric_free(rb);
 }
 
+/* A keyword pattern of one dimension must not turn a code round whose path
+ * names its pole: Hierarchy's "*delegat*" (toward CLS) meets the leadership
+ * code "not delegated" (toward the low pole). */
+static void test_code_pole_wins_over_keyword(void)
+{
+    art_error err;
+    art_rubric *rb = NULL;
+    CU_ASSERT_FATAL(art_rubric_load(art_test_src("rubrics/cls-culture.xml"), &rb, &err) == ART_OK);
+    static const char plugin[] =
+        "return { name = 'probe', version = '1', description = 'probe', dimensions = {'*'},\n"
+        "  run = function(art)\n"
+        "    local a = art.code_direction('hierarchy', 'Distributed leadership/Toward low pole/not delegated')\n"
+        "    local b = art.code_direction('hierarchy', 'Themes/Delegated budgets')\n"
+        "    local c = art.code_direction('hierarchy', 'Hierarchy and decision-making/Toward CLS/peer forum')\n"
+        "    art.emit{ dimension = 'hierarchy', facet = 'enacted', weight = 1, evidence = {},\n"
+        "      score = (a == -1 and 10 or 0) + (b == 1 and 20 or 0) + (c == 1 and 40 or 0) }\n"
+        "  end }\n";
+    art_seg_view seg = {.id = 1, .kind = ART_SRC_INTERVIEW, .source = "x", .locator = "row 1",
+                        .text = "x", .level = ART_LEVEL_ASSUMPTION};
+    art_corpus corpus = {.site = "S", .round = "r", .segs = &seg, .nsegs = 1};
+    art_plugin_result res;
+    CU_ASSERT_EQUAL(art_plugin_run_buffer(plugin, sizeof plugin - 1, "probe.lua", rb, &corpus,
+                                          NULL, &res, &err), ART_OK);
+    CU_ASSERT_EQUAL(res.status, ART_OK);
+    if (res.status != ART_OK)
+        fprintf(stderr, "probe: %s\n", res.error);
+    CU_ASSERT_EQUAL(res.nemits, 1);
+    if (res.nemits == 1)
+        CU_ASSERT_DOUBLE_EQUAL(res.emits[0].score, 70, 1e-9);
+    art_plugin_result_clear(&res);
+    art_rubric_free(rb);
+}
+
 void art_test_register(void)
 {
     snprintf(dir, sizeof dir, "%s", art_test_tmpdir("storeqda"));
@@ -387,5 +420,6 @@ void art_test_register(void)
               {"export under pseudonyms", test_export_pseudonymised},
               {"migration from schema 1", test_migration_from_schema_1},
               {"voice mapping file", test_voice_map},
-              {"code mapping file", test_code_map});
+              {"code mapping file", test_code_map},
+              {"a code's own pole wins over a keyword", test_code_pole_wins_over_keyword});
 }

@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define HOOK_EVERY 1000
@@ -740,6 +741,26 @@ static int api_match_phrases(lua_State *L)
     return 1;
 }
 
+/* +1 or -1 when a part of the code's path names its pole the way the CLS
+ * codebook does ("Toward CLS", "Toward low pole"), else 0. */
+static int explicit_pole(const char *code)
+{
+    static const struct { const char *name; int dir; } poles[] = {
+        {"toward cls", 1}, {"towards cls", 1}, {"toward low pole", -1}, {"towards low pole", -1}};
+    const char *part = code;
+    for (const char *p = code;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        size_t n = (size_t)(p - part);
+        for (size_t k = 0; k < sizeof poles / sizeof poles[0]; k++)
+            if (strlen(poles[k].name) == n && strncasecmp(part, poles[k].name, n) == 0)
+                return poles[k].dir;
+        if (*p == '\0')
+            return 0;
+        part = p + 1;
+    }
+}
+
 static int api_code_direction(lua_State *L)
 {
     host *h = api_enter(L);
@@ -748,7 +769,12 @@ static int api_code_direction(lua_State *L)
     const char *code = luaL_checkstring(L, 2);
     for (size_t i = 0; i < dim->ncodes; i++) {
         if (dim->codes[i].pattern && glob_match(dim->codes[i].pattern, code)) {
-            lua_pushinteger(L, dim->codes[i].direction);
+            /* A keyword pattern ("*delegat*") says which dimension a code
+             * speaks to; when the code's own path names its pole, the analyst
+             * has already said which way it points ("Distributed leadership/
+             * Toward low pole/not delegated" is not delegation). */
+            int pole = explicit_pole(code);
+            lua_pushinteger(L, pole ? pole : dim->codes[i].direction);
             return 1;
         }
     }
