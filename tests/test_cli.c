@@ -264,6 +264,61 @@ static void test_plugins_and_rubric_check(void)
     free(out); free(err);
 }
 
+static void test_refi_qda_commands(void)
+{
+    char args[16384], *out, *err;
+    CU_ASSERT_EQUAL(cli("check tests/data/qda/invalid.qde", &out, &err), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "tests/data/qda/invalid.qde: line "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "tests/data/qda/invalid.qde: 4 problems\n"));
+    free(out); free(err);
+    snprintf(args, sizeof args, "check '%s'",
+             art_test_src("../shared/fixtures/refi-qda/samples/cproctor_demo.qdpx"));
+    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "cproctor_demo.qdpx: valid\n"));
+    free(out); free(err);
+    CU_ASSERT_EQUAL(cli("check tests/data/qda/notxml.qde", &out, &err), 1);
+    CU_ASSERT_EQUAL(count_lines(err), 1);
+    free(out); free(err);
+
+    snprintf(args, sizeof args, "codebook export -o '%s/cls.qdc'", tmp);
+    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    free(out); free(err);
+    snprintf(args, sizeof args, "check '%s/cls.qdc'", tmp);
+    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "cls.qdc: valid"));
+    free(out); free(err);
+    CU_ASSERT_EQUAL(cli("codebook export --format csv", &out, &err), 2);
+    free(out); free(err);
+
+    /* Office documents and a project with its quirks, in one ingest. */
+    snprintf(args, sizeof args,
+             "ingest tests/data/office/sample.docx tests/data/office/sample.odt "
+             "tests/data/qda/tolerant.qdpx --db '%s/q.db' --site Q --round r1", tmp);
+    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "artefact: warning: tests/data/qda/tolerant.qdpx: "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "Q, round r1: 3 files read (3 added, 0 already there)"));
+    free(out); free(err);
+    snprintf(args, sizeof args, "show --db '%s/q.db' --format json", tmp);
+    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"documents\": 2,"));
+    free(out); free(err);
+    snprintf(args, sizeof args, "export --db '%s/q.db' -o '%s/q.qdpx'", tmp, tmp);
+    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "project written to "));
+    free(out); free(err);
+    snprintf(args, sizeof args, "check '%s/q.qdpx'", tmp);
+    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    free(out); free(err);
+    snprintf(args, sizeof args, "export --db '%s/q.db'", tmp);
+    CU_ASSERT_EQUAL(cli(args, &out, &err), 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "-o FILE"));
+    free(out); free(err);
+    snprintf(args, sizeof args, "ingest tests/data/qda/codebook.qdc --db '%s/q.db' --site Q", tmp);
+    CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "codebook"));
+    free(out); free(err);
+}
+
 void art_test_register(void)
 {
     snprintf(tmp, sizeof tmp, "%s", art_test_tmpdir("cli"));
@@ -275,5 +330,6 @@ void art_test_register(void)
               {"same inputs, same report", test_same_inputs_same_report},
               {"html report file", test_html_report_file},
               {"bad input leaves the store unchanged", test_bad_input_leaves_store_unchanged},
-              {"plugins and rubric check", test_plugins_and_rubric_check});
+              {"plugins and rubric check", test_plugins_and_rubric_check},
+              {"REFI-QDA: check, codebook, office files, export", test_refi_qda_commands});
 }
