@@ -39,7 +39,7 @@ static art_assessment *run(const char *const *names, size_t n)
         paths[i] = art_test_src(names[i]);
     art_assessment *a = NULL;
     art_error err;
-    art_status st = art_assess(&rubric, &corpus, paths, n, NULL, &a, &err);
+    art_status st = art_assess(&rubric, &corpus, paths, n, NULL, NULL, &a, &err);
     CU_ASSERT_EQUAL(st, ART_OK);
     if (st != ART_OK)
         fprintf(stderr, "assess: %s\n", err.message);

@@ -13,6 +13,7 @@
 #ifndef ARTEFACT_H
 #define ARTEFACT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -219,6 +220,18 @@ typedef struct art_code_map {
 
 #define ART_LEVELS 5
 
+/* A named list of phrases the rubric uses outside dimension scoring: the
+ * rungs of the co-production ladder, micro/strategic scope, CLS outcomes,
+ * how a person came in.  Phrases follow the indicator syntax. */
+typedef struct art_phrase_group {
+    char *id;               /* "consultation", "micro", "outcome-1", "hub" ... */
+    char *name;             /* human label */
+    char *description;
+    int rank;               /* ladder rung 1..7, outcome number 1..6; 0 otherwise */
+    char **phrases;
+    size_t nphrases;
+} art_phrase_group;
+
 typedef struct art_dimension {
     char *id;               /* "trust", "hierarchy", ... */
     char *name;
@@ -231,6 +244,8 @@ typedef struct art_dimension {
     size_t nindicators;
     art_code_map *codes;
     size_t ncodes;
+    char **practice;        /* next steps: practice examples toward the CLS value */
+    size_t npractice;
 } art_dimension;
 
 typedef struct art_rubric {
@@ -240,6 +255,14 @@ typedef struct art_rubric {
     char sha256[65];        /* of the rubric file's bytes, lowercase hex */
     art_dimension *dims;
     size_t ndims;
+    art_phrase_group *ladder;   /* TLAP co-production ladder, rungs by rank 1..7 */
+    size_t nladder;
+    art_phrase_group *scopes;   /* "micro" (a person's own support), "strategic" */
+    size_t nscopes;
+    art_phrase_group *outcomes; /* CLS outcomes, rank = outcome number */
+    size_t noutcomes;
+    art_phrase_group *routes;   /* how a person came in: "hub", "referral", "worker" */
+    size_t nroutes;
 } art_rubric;
 
 /* Add a code mapping file (CSV with the header "pattern,dimension,direction",
@@ -382,6 +405,77 @@ art_status art_plugin_describe(const char *path, const art_plugin_limits *lim,
 void art_plugin_result_clear(art_plugin_result *r);
 
 /* ------------------------------------------------------------------ */
+/* Analyses beside the scores: co-production ladder, change stories    */
+/* ------------------------------------------------------------------ */
+
+#define ART_RUNGS 7         /* TLAP: 1 coercion .. 7 co-production */
+#define ART_OUTCOMES 6      /* CLS outcome numbers 1..6 (5 is not used by the 2020 briefing) */
+
+typedef enum art_scope {
+    ART_SCOPE_UNKNOWN = 0,
+    ART_SCOPE_MICRO,        /* a person's own support */
+    ART_SCOPE_STRATEGIC     /* services, commissioning, governance */
+} art_scope;
+const char *art_scope_id(art_scope s);   /* "unknown", "micro", "strategic" */
+
+typedef struct art_ladder_item {
+    int64_t segment_id;
+    int rung;               /* 1..ART_RUNGS */
+    art_scope scope;
+    art_facet facet;
+    char *source;
+    char *locator;
+    char *quote;
+    char *phrase;           /* what placed it on the rung */
+} art_ladder_item;
+
+typedef struct art_ladder {
+    size_t counts[ART_RUNGS + 1];     /* [rung], index 0 unused */
+    size_t micro[ART_RUNGS + 1];
+    size_t strategic[ART_RUNGS + 1];
+    int highest_sustained;  /* highest rung with evidence from >= 2 passages in >= 2 sources; 0 none */
+    art_ladder_item *items; /* strongest rung first */
+    size_t nitems;
+} art_ladder;
+
+/* Place each engagement activity found in the corpus on the ladder, using
+ * the rubric's ladder and scope phrases (the highest rung a passage names). */
+art_status art_ladder_classify(const art_rubric *r, const art_corpus *c, art_ladder *out,
+                               art_error *err);
+void art_ladder_clear(art_ladder *l);
+
+/* A Most Significant Change story. */
+typedef struct art_story {
+    char *id;
+    char *title;
+    char *teller;           /* role of who tells it, or NULL */
+    char *date;
+    char *text;
+    char *route;            /* route id: declared in the file, else tagged; NULL unknown */
+    int outcomes[ART_OUTCOMES + 1];       /* [k] = 1 if it evidences CLS outcome k */
+    char *because[ART_OUTCOMES + 1];      /* the phrase that tagged outcome k, or "declared" */
+    char *source;           /* file it came from */
+} art_story;
+
+typedef struct art_story_set {
+    art_story *stories;
+    size_t n;
+} art_story_set;
+
+/* Markdown with a small front matter (one story per file; front matter
+ * keys: type: change-story, id, title, teller, date, route, outcomes), or a
+ * CSV with an id,title,text header (plus optional teller,date,route,
+ * outcomes).  art_stories_is_story() tells whether a Markdown file is one. */
+bool art_stories_is_story(const char *data, size_t len);
+art_status art_stories_parse_markdown(const char *data, size_t len, const char *name,
+                                      art_story_set **out, art_error *err);
+art_status art_stories_parse_csv(const char *data, size_t len, const char *name,
+                                 art_story_set **out, art_error *err);
+void art_story_set_free(art_story_set *s);
+/* Tag outcomes and (when not declared) the route from the rubric's phrases. */
+art_status art_stories_tag(const art_rubric *r, art_story_set *s, art_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Assessment: combined scores per dimension                           */
 /* ------------------------------------------------------------------ */
 
@@ -405,6 +499,14 @@ typedef struct art_dim_score {
     size_t voice_counts[ART_VOICE_COUNT];
     art_evidence *ev;       /* strongest first */
     size_t nev;
+    double divergence;      /* |espoused - enacted|, NAN unless both exist */
+    int divergent;          /* divergence >= the assessment's gap threshold */
+    int insufficient;       /* below the evidence floor: reports say "insufficient evidence" */
+    double level_scores[3]; /* score from the evidence at each Schein level (artefact,
+                               espoused, assumption); NAN when none */
+    size_t level_counts[3];
+    char **practice;        /* next steps from the rubric (copied) */
+    size_t npractice;
 } art_dim_score;
 
 typedef struct art_counts {
@@ -424,14 +526,26 @@ typedef struct art_assessment {
     size_t nplugins;
     art_counts counts;
     char *code_map;         /* text of the code mapping file used, or NULL */
+    double gap_threshold;   /* espoused/enacted divergence that is flagged */
+    art_ladder ladder;
+    art_story_set *stories; /* change stories of the round, tagged; NULL if none */
     size_t voice_participants[ART_VOICE_COUNT];  /* participants per voice in the round */
 } art_assessment;
 
+typedef struct art_assess_opts {
+    double gap_threshold;   /* flag espoused/enacted divergence at or above (default 15) */
+    double min_confidence;  /* below: "insufficient evidence" (default 0.2) */
+    size_t min_evidence;    /* below: "insufficient evidence" (default 3) */
+} art_assess_opts;
+void art_assess_opts_default(art_assess_opts *o);
+
 /* Run every plugin (one failing plugin is recorded and skipped) and combine
- * their emits into per-dimension scores.  Deterministic for equal inputs. */
+ * their emits into per-dimension scores.  Deterministic for equal inputs.
+ * opts may be NULL (defaults). */
 art_status art_assess(const art_rubric *rubric, const art_corpus *corpus,
                       const char *const *plugin_paths, size_t nplugins,
-                      const art_plugin_limits *lim, art_assessment **out, art_error *err);
+                      const art_plugin_limits *lim, const art_assess_opts *opts,
+                      art_assessment **out, art_error *err);
 void art_assessment_free(art_assessment *a);
 /* Level 1..5 for a 0..100 score (0 for NAN). */
 int art_score_level(double score);

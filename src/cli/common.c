@@ -318,7 +318,7 @@ int cli_score(art_store *s, const char *site, const char *round, const cli_opts 
     art_corpus_opts co = {.reveal_names = 0};
     if (rc == CLI_OK && art_store_load_corpus(s, site, round, &co, &corpus, &err) != ART_OK)
         rc = cli_fail(&err);
-    if (rc == CLI_OK && art_assess(rb, corpus, (const char *const *)plugins, nplugins, NULL, &a,
+    if (rc == CLI_OK && art_assess(rb, corpus, (const char *const *)plugins, nplugins, NULL, NULL, &a,
                                    &err) != ART_OK)
         rc = cli_fail(&err);
     if (rc == CLI_OK) {

@@ -30,6 +30,16 @@ static void dim_score_clear(art_dim_score *d)
         free(e->indicator);
     }
     free(d->ev);
+    for (size_t i = 0; i < d->npractice; i++)
+        free(d->practice[i]);
+    free(d->practice);
+}
+
+void art_assess_opts_default(art_assess_opts *o)
+{
+    o->gap_threshold = 15;
+    o->min_confidence = 0.2;
+    o->min_evidence = 3;
 }
 
 void art_assessment_free(art_assessment *a)
@@ -48,6 +58,8 @@ void art_assessment_free(art_assessment *a)
     free(a->rubric_version);
     free(a->rubric_title);
     free(a->code_map);
+    art_ladder_clear(&a->ladder);
+    art_story_set_free(a->stories);
     free(a);
 }
 
@@ -64,6 +76,7 @@ art_status art_assessment_from_rubric(const art_rubric *rb, const char *site, co
     a->rubric_version = art_strdup(rb->version);
     a->rubric_title = art_strdup(rb->title);
     memcpy(a->rubric_sha256, rb->sha256, sizeof a->rubric_sha256);
+    a->gap_threshold = 15;
     a->dims = calloc(rb->ndims ? rb->ndims : 1, sizeof *a->dims);
     bool ok = a->site && a->round && a->rubric_id && a->rubric_version && a->dims;
     if (a->dims)
@@ -79,8 +92,19 @@ art_status art_assessment_from_rubric(const art_rubric *rb, const char *site, co
         for (int k = 0; k < ART_LEVELS; k++)
             d->levels[k] = art_strdup(dm->levels[k]);
         d->target = dm->target;
-        d->score = d->espoused = d->enacted = d->gap = NAN;
+        d->score = d->espoused = d->enacted = d->gap = d->divergence = NAN;
+        for (int k = 0; k < 3; k++)
+            d->level_scores[k] = NAN;
         ok = d->id && d->name;
+        if (ok && dm->npractice) {
+            d->practice = calloc(dm->npractice, sizeof *d->practice);
+            ok = d->practice != NULL;
+            for (size_t k = 0; ok && k < dm->npractice; k++) {
+                d->practice[k] = art_strdup(dm->practice[k]);
+                ok = d->practice[k] != NULL;
+                d->npractice = k + 1;
+            }
+        }
     }
     if (!ok) {
         art_assessment_free(a);
@@ -255,8 +279,31 @@ static double confidence_of(const art_dim_score *d)
     return round(c * 100) / 100;
 }
 
-static art_status combine(art_assessment *a, art_error *err)
+/* What each Schein level of the evidence says on its own: the same
+ * smoothed share as the plugins use, so levels can be compared. */
+static void level_breakdown(art_dim_score *d)
 {
+    double pos[3] = {0}, neg[3] = {0};
+    for (size_t i = 0; i < d->nev; i++) {
+        const art_evidence *e = &d->ev[i];
+        if (e->level < ART_LEVEL_ARTEFACT || e->level > ART_LEVEL_ASSUMPTION)
+            continue;
+        double w = e->weight > 0 ? e->weight : 1;
+        if (e->direction > 0)
+            pos[e->level] += w;
+        else
+            neg[e->level] += w;
+        d->level_counts[e->level]++;
+    }
+    for (int k = 0; k < 3; k++)
+        d->level_scores[k] = d->level_counts[k]
+                                 ? 100 * (pos[k] + 1) / (pos[k] + neg[k] + 2)
+                                 : NAN;
+}
+
+static art_status combine(art_assessment *a, const art_assess_opts *o, art_error *err)
+{
+    a->gap_threshold = o->gap_threshold;
     for (size_t i = 0; i < a->ndims; i++) {
         art_dim_score *d = &a->dims[i];
         d->espoused = facet_score(a, d->id, ART_FACET_ESPOUSED);
@@ -265,25 +312,42 @@ static art_status combine(art_assessment *a, art_error *err)
             d->score = (d->espoused + d->enacted) / 2;
         else
             d->score = isnan(d->espoused) ? d->enacted : d->espoused;
-        d->gap = isnan(d->score) ? NAN : d->target - d->score;
-        d->level = art_score_level(d->score);
         art_status st = gather_evidence(a, d, err);
         if (st != ART_OK)
             return st;
         evidence_spread(d);
         d->confidence = confidence_of(d);
+        level_breakdown(d);
+        if (!isnan(d->espoused) && !isnan(d->enacted)) {
+            d->divergence = fabs(d->espoused - d->enacted);
+            d->divergent = d->divergence >= o->gap_threshold;
+        }
+        /* Too little to stand on: say so rather than print a number a
+         * board would read as a finding. */
+        if (!isnan(d->score) && (d->nev < o->min_evidence || d->confidence < o->min_confidence)) {
+            d->insufficient = 1;
+            d->score = NAN;
+        }
+        d->gap = isnan(d->score) ? NAN : d->target - d->score;
+        d->level = art_score_level(d->score);
     }
     return ART_OK;
 }
 
 art_status art_assess(const art_rubric *rubric, const art_corpus *corpus,
                       const char *const *plugin_paths, size_t nplugins,
-                      const art_plugin_limits *lim, art_assessment **out, art_error *err)
+                      const art_plugin_limits *lim, const art_assess_opts *opts,
+                      art_assessment **out, art_error *err)
 {
     art_plugin_limits deflim;
+    art_assess_opts defopts;
     if (!lim) {
         art_plugin_limits_default(&deflim);
         lim = &deflim;
+    }
+    if (!opts) {
+        art_assess_opts_default(&defopts);
+        opts = &defopts;
     }
     art_assessment *a;
     art_status st = art_assessment_from_rubric(rubric, corpus->site, corpus->round, &a, err);
@@ -301,7 +365,9 @@ art_status art_assess(const art_rubric *rubric, const art_corpus *corpus,
         a->nplugins = i + 1;
     }
     if (st == ART_OK)
-        st = combine(a, err);
+        st = combine(a, opts, err);
+    if (st == ART_OK && rubric->nladder > 0)
+        st = art_ladder_classify(rubric, corpus, &a->ladder, err);
     if (st != ART_OK) {
         art_assessment_free(a);
         return st;
