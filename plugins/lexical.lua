@@ -1,11 +1,13 @@
 -- lexical.lua: scores each rubric dimension from the indicator phrases found
 -- in the text of every segment.
 --
--- For each match: contribution = direction * (negated and -1 or 1) * weight.
+-- For each match: contribution = direction * (negated and -1 or 1) * weight,
+-- halved when the match is hedged ("we aim to", "in theory", "sometimes").
 -- Positive contributions add to `pos`, negative ones (as a magnitude) to
 -- `neg`, separately for the espoused facet (documents) and the enacted facet
 -- (interviews).  The score is Laplace-smoothed so one phrase is not a 100:
 --     score = 100 * (pos + 1) / (pos + neg + 2)
+-- Headings are skipped: they name a topic, the text under them is the evidence.
 -- This is the plugin to copy when writing your own: see docs/plugin-api.md.
 
 local FACET = { document = "espoused", interview = "enacted" }
@@ -23,20 +25,26 @@ local function run(art)
     local tallies = {}       -- facet -> tally
     for seg in art.segments() do
       local facet = FACET[seg.kind]
-      for _, m in ipairs(art.match(dim.id, seg.text)) do
+      -- A heading names a topic ("Co-production"); the paragraphs under it
+      -- say what the site does about it, so headings are not evidence.
+      local text = seg.block ~= "heading" and seg.text or ""
+      for _, m in ipairs(art.match(dim.id, text)) do
         local dir = m.direction * (m.negated and -1 or 1)
         local t = tallies[facet]
         if not t then
           t = new_tally()
           tallies[facet] = t
         end
-        if dir > 0 then t.pos = t.pos + m.weight else t.neg = t.neg + m.weight end
+        -- "We aim to", "in theory", "sometimes": a hedged statement is an
+        -- aspiration or a partial truth, so it counts half.
+        local w = m.hedged and m.weight / 2 or m.weight
+        if dir > 0 then t.pos = t.pos + w else t.neg = t.neg + w end
         t.evidence[#t.evidence + 1] = {
           segment = seg.id,
           indicator = m.phrase,
           direction = dir,
           level = m.level or seg.level,
-          weight = m.weight,
+          weight = w,
         }
       end
     end

@@ -161,7 +161,25 @@ static void fixture_init(fixture *f)
     a->ndims = 4;
     a->plugins = f->plugins;
     a->nplugins = 2;
-    a->counts = (art_counts){5, 3, 2, 120, 14, 40, 6};
+    a->counts = (art_counts){5, 3, 2, 120, 14, 40, 6, 0};
+    a->gap_threshold = 15;
+    for (int i = 0; i < 4; i++) {
+        art_dim_score *d = &f->dims[i];
+        d->divergence = (d->espoused == d->espoused && d->enacted == d->enacted)
+                            ? fabs(d->espoused - d->enacted) : NAN;
+        d->divergent = d->divergence >= 15;
+        for (int k = 0; k < 3; k++)
+            d->level_scores[k] = NAN;
+    }
+    /* Hierarchy's evidence by Schein level, and next steps for it. */
+    hier->level_scores[ART_LEVEL_ARTEFACT] = 22.5;
+    hier->level_counts[ART_LEVEL_ARTEFACT] = 5;
+    hier->level_scores[ART_LEVEL_ASSUMPTION] = 40;
+    hier->level_counts[ART_LEVEL_ASSUMPTION] = 2;
+    static char *hier_practice[] = {(char *)"Peer forums agree support without a manager's sign-off.",
+                                    (char *)"Give practice leads the budget with the responsibility."};
+    hier->practice = hier_practice;
+    hier->npractice = 2;
     a->voice_participants[ART_VOICE_LOCAL_AUTHORITY] = 3;
     a->voice_participants[ART_VOICE_VCS] = 2;
     a->voice_participants[ART_VOICE_UNKNOWN] = 1;
@@ -396,8 +414,10 @@ static void test_text_truncates_on_boundary(void)
     const char *end = strstr(start, "\xE2\x80\xA6\"");
     CU_ASSERT_PTR_NOT_NULL_FATAL(end);
     CU_ASSERT_EQUAL(art_utf8_count(start, (size_t)(end - start)) + 1, 240);
+    /* Quoted twice, cut the same way: where documents and interviews
+     * disagree (hierarchy is divergent), and in its evidence. */
     CU_ASSERT_EQUAL(count_of(s, "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
-                                "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xE2\x80\xA6"), 1);
+                                "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xE2\x80\xA6"), 2);
     free(s);
 }
 
@@ -427,9 +447,14 @@ static void test_json_golden_and_structure(void)
     CU_ASSERT_TRUE(json_parses(s, &p));
     /* top, generated_by, rubric, counts, voices + participants,
      * 4 x (dimension + voice_counts), 11 evidence objects, 2 plugins */
-    CU_ASSERT_EQUAL(p.objects, 4 + 2 + 8 + 11 + 2);
-    /* dimensions, plugins, top missing_voices, 4 x (evidence + missing_voices) */
-    CU_ASSERT_EQUAL(p.arrays, 2 + 1 + 4 + 4);
+    /* ... plus 4 x (levels + its 3 levels), ladder + 7 rungs, stories + 5 outcomes */
+    CU_ASSERT_EQUAL(p.objects, 4 + 2 + 8 + 11 + 2 + 16 + 8 + 6);
+    /* dimensions, plugins, top missing_voices, 4 x (evidence + missing_voices),
+     * 4 x next_steps, contradictions, rungs, outcomes + 5 story lists + items */
+    CU_ASSERT_EQUAL(p.arrays, 2 + 1 + 4 + 4 + 4 + 1 + 1 + 7);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"contradictions\": [\"hierarchy\", \"trust\"],"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"artefact\": {\"score\": 22.5, \"count\": 5},"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"espoused\": {\"score\": null, \"count\": 0},"));
     /* Voices nobody in the round speaks for, and per dimension. */
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"missing_voices\": [\"health\", \"lived_experience\"]\n  },"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"missing_voices\": [\"vcs\", \"lived_experience\"],"));
@@ -509,7 +534,10 @@ static void test_html(void)
     CU_ASSERT_PTR_NULL(strstr(s, "@import"));
     CU_ASSERT_PTR_NULL(strstr(s, "url("));
     CU_ASSERT_EQUAL(count_of(s, "<h1"), 1);
-    CU_ASSERT_EQUAL(count_of(s, "<h3"), 4);
+    /* 4 dimensions, and the 2 where documents and interviews disagree */
+    CU_ASSERT_EQUAL(count_of(s, "<h3"), 6);
+    CU_ASSERT_TRUE(pos_of(s, "Where documents and interviews disagree") <
+                   pos_of(s, "Biggest gaps first"));
     CU_ASSERT_EQUAL(count_of(s, "role=\"img\""), 1);
     long svg = pos_of(s, "<svg"), alt = pos_of(s, "<table class=\"alt\">");
     CU_ASSERT_TRUE(svg > 0 && alt > svg);
@@ -618,7 +646,9 @@ static void test_empty_assessment(void)
             jp p;
             CU_ASSERT_TRUE(json_parses(s, &p));
             CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"site\": null,"));
-            CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"dimensions\": [],\n  \"plugins\": []\n}\n"));
+            CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"dimensions\": [],\n"));
+            CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"contradictions\": [],\n"));
+            CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"plugins\": []\n}\n"));
         }
         free(s);
     }

@@ -380,6 +380,156 @@ static void test_unknown_related(void)
                    ": line 30: dimension 'trust' refers to unknown dimension 'leadership'");
 }
 
+/* ---- analyses beside the scores: practice, ladder, scopes, outcomes, routes */
+
+static const art_phrase_group *find_group(const art_phrase_group *v, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].id, id) == 0)
+            return &v[i];
+    return NULL;
+}
+
+static bool group_has(const art_phrase_group *g, const char *phrase)
+{
+    for (size_t i = 0; g && i < g->nphrases; i++)
+        if (strcmp(g->phrases[i], phrase) == 0)
+            return true;
+    return false;
+}
+
+static void test_shipped_depth(void)
+{
+    static const char *const rungs[] = {"coercion",   "educating", "informing",    "consultation",
+                                        "engagement", "co-design", "co-production"};
+    static const int outcome_ranks[] = {1, 2, 3, 4, 6};
+    art_rubric *r = load_ok(SHIPPED);
+    /* Every dimension has 2 to 4 next-step practice examples. */
+    size_t total = 0;
+    for (size_t i = 0; i < r->ndims; i++) {
+        const art_dimension *d = &r->dims[i];
+        CU_ASSERT(d->npractice >= 2 && d->npractice <= 4);
+        for (size_t k = 0; k < d->npractice; k++)
+            CU_ASSERT(d->practice[k] && strlen(d->practice[k]) > 40);
+        total += d->npractice;
+    }
+    CU_ASSERT_EQUAL(total, 36);
+    const art_dimension *t = art_rubric_dimension(r, "trust");
+    CU_ASSERT_EQUAL_FATAL(t->npractice, 3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t->practice[0], "without a manager's sign-off"));
+
+    CU_ASSERT_EQUAL_FATAL(r->nladder, 7);
+    for (size_t i = 0; i < 7; i++) {
+        CU_ASSERT_EQUAL(r->ladder[i].rank, (int)i + 1);
+        CU_ASSERT_STRING_EQUAL(r->ladder[i].id, rungs[i]);
+        CU_ASSERT(r->ladder[i].nphrases >= 8);
+        CU_ASSERT(r->ladder[i].name && r->ladder[i].description);
+    }
+    CU_ASSERT_STRING_EQUAL(r->ladder[3].name, "Consultation");
+    CU_ASSERT(group_has(&r->ladder[3], "survey*"));
+    CU_ASSERT(group_has(&r->ladder[4], "focus group*"));
+    CU_ASSERT(group_has(&r->ladder[5], "designed together"));
+    CU_ASSERT(group_has(&r->ladder[6], "equal partner*"));
+    CU_ASSERT(group_has(&r->ladder[2], "told them what would happen"));
+
+    CU_ASSERT_EQUAL_FATAL(r->nscopes, 2);
+    CU_ASSERT_STRING_EQUAL(r->scopes[0].id, "micro");
+    CU_ASSERT_STRING_EQUAL(r->scopes[1].id, "strategic");
+    CU_ASSERT_EQUAL(r->scopes[0].rank, 0);
+    CU_ASSERT(group_has(&r->scopes[0], "support plan*"));
+    CU_ASSERT(group_has(&r->scopes[1], "steering group*"));
+
+    CU_ASSERT_EQUAL_FATAL(r->noutcomes, 5);
+    for (size_t i = 0; i < 5; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "outcome-%d", outcome_ranks[i]);
+        CU_ASSERT_EQUAL(r->outcomes[i].rank, outcome_ranks[i]);
+        CU_ASSERT_STRING_EQUAL(r->outcomes[i].id, id);
+        CU_ASSERT(r->outcomes[i].nphrases >= 10);
+    }
+    CU_ASSERT(group_has(&r->outcomes[0], "without a referral"));
+    CU_ASSERT(group_has(&r->outcomes[2], "less isolated"));
+    CU_ASSERT(group_has(&r->outcomes[4], "rather than residential care"));
+
+    CU_ASSERT_EQUAL_FATAL(r->nroutes, 3);
+    CU_ASSERT_PTR_NOT_NULL(find_group(r->routes, r->nroutes, "hub"));
+    CU_ASSERT_PTR_NOT_NULL(find_group(r->routes, r->nroutes, "referral"));
+    CU_ASSERT(group_has(find_group(r->routes, r->nroutes, "worker"), "social worker"));
+    art_rubric_free(r);
+}
+
+static void test_depth_values(void)
+{
+    art_rubric *r = load_ok(DATA "valid-depth.xml");
+    const art_dimension *t = &r->dims[0];
+    CU_ASSERT_EQUAL_FATAL(t->npractice, 2);
+    CU_ASSERT_STRING_EQUAL(t->practice[0], "Run peer forums without a manager's sign-off.");
+    CU_ASSERT_STRING_EQUAL(t->practice[1], "Share stories of change at team meetings.");
+    CU_ASSERT_EQUAL(r->dims[1].npractice, 0);
+    CU_ASSERT_PTR_NULL(r->dims[1].practice);
+    /* Rungs come out by rank whatever their order in the file. */
+    CU_ASSERT_EQUAL_FATAL(r->nladder, 7);
+    CU_ASSERT_STRING_EQUAL(r->ladder[0].id, "coercion");
+    CU_ASSERT_STRING_EQUAL(r->ladder[6].id, "co-production");
+    CU_ASSERT_EQUAL(r->ladder[6].rank, 7);
+    CU_ASSERT_STRING_EQUAL(r->ladder[6].name, "Co-production");
+    CU_ASSERT_STRING_EQUAL(r->ladder[6].description, "Rung 7.");
+    CU_ASSERT_EQUAL_FATAL(r->ladder[6].nphrases, 2);
+    CU_ASSERT_STRING_EQUAL(r->ladder[6].phrases[1], "equal partner*");
+    CU_ASSERT_EQUAL(r->ladder[3].nphrases, 2);
+    CU_ASSERT_EQUAL(r->nscopes, 2);
+    CU_ASSERT_EQUAL(r->scopes[1].nphrases, 2);
+    CU_ASSERT_EQUAL_FATAL(r->noutcomes, 2);
+    CU_ASSERT_EQUAL(r->outcomes[0].rank, 1);
+    CU_ASSERT_STRING_EQUAL(r->outcomes[0].id, "outcome-1");
+    CU_ASSERT_EQUAL(r->outcomes[1].rank, 3);
+    CU_ASSERT_EQUAL(r->outcomes[1].nphrases, 2);
+    CU_ASSERT_EQUAL_FATAL(r->nroutes, 1);
+    CU_ASSERT_STRING_EQUAL(r->routes[0].id, "hub");
+    CU_ASSERT_EQUAL(r->routes[0].rank, 0);
+    art_rubric_free(r);
+
+    /* Without the optional parts everything is empty. */
+    r = load_ok(DATA "valid-mini.xml");
+    CU_ASSERT_EQUAL(r->nladder + r->nscopes + r->noutcomes + r->nroutes, 0);
+    CU_ASSERT_PTR_NULL(r->ladder);
+    CU_ASSERT_PTR_NULL(r->routes);
+    CU_ASSERT_EQUAL(r->dims[0].npractice, 0);
+    art_rubric_free(r);
+}
+
+static void test_depth_broken(void)
+{
+    expect_message(DATA "ladder-six-rungs.xml", ": line 54: <ladder> has 6 rungs; it needs exactly 7");
+    expect_message(DATA "ladder-rank-8.xml",
+                   ": line 66: ladder rung 'educating': rank 8 is outside 1..7");
+    expect_message(DATA "ladder-duplicate-rank.xml",
+                   ": line 86: ladder rung 'co-design': rank 6 is used twice");
+    expect_message(DATA "ladder-duplicate-id.xml",
+                   ": line 82: ladder rung id 'consultation' is used twice");
+    expect_message(DATA "ladder-phrase-twice.xml",
+                   ": line 82: ladder rung 'engagement': a phrase is also in ladder rung "
+                   "'consultation'");
+    expect_message(DATA "ladder-wildcard-phrase.xml",
+                   ": line 75: ladder rung 'informing': phrase is only wildcards");
+    expect_message(DATA "outcome-rank-7.xml", ": line 55: outcome 'outcome-7': rank 7 is outside 1..6");
+    expect_message(DATA "outcome-rank-0.xml", ": line 55: outcome 'outcome-0': rank 0 is outside 1..6");
+    expect_message(DATA "outcome-duplicate-rank.xml",
+                   ": line 60: outcome 'local': rank 2 is used twice");
+    expect_message(DATA "scope-duplicate.xml", ": line 60: scope id 'micro' is used twice");
+    expect_message(DATA "route-repeated-phrase.xml",
+                   ": line 60: route 'hub': phrase repeats an earlier one");
+    expect_message(DATA "route-unknown.xml",
+                   ": line 55: <route>: does not match the rubric schema: Element route failed "
+                   "to validate attributes");
+    expect_message(DATA "practice-empty.xml",
+                   ": line 30: <practice>: does not match the rubric schema: Expecting an "
+                   "element, got nothing");
+    expect_message(DATA "ladder-after-routes.xml",
+                   ": line 61: <ladder>: does not match the rubric schema: Did not expect "
+                   "element ladder there");
+}
+
 /* ---- broken rubrics: not a rubric at all ------------------------------- */
 
 static void test_not_xml(void)
@@ -453,7 +603,8 @@ void art_test_register(void)
               {"eleven dimensions, levels, indicators, codes", test_shipped_dimensions},
               {"content of hierarchy, trust, co-production", test_shipped_content},
               {"sha256 of the file bytes", test_shipped_sha256},
-              {"two loads identical", test_load_twice_identical});
+              {"two loads identical", test_load_twice_identical},
+              {"practice, ladder, scopes, outcomes, routes", test_shipped_depth});
     ART_SUITE("rubric-load",
               {"small rubric exact values", test_mini_values},
               {"art_rubric_dimension finds and misses", test_dimension_lookup},
@@ -475,6 +626,9 @@ void art_test_register(void)
               {"phrase without words", test_phrase_without_words},
               {"repeated phrase", test_repeated_phrase},
               {"unknown related dimension", test_unknown_related});
+    ART_SUITE("rubric-depth",
+              {"exact values of the new parts", test_depth_values},
+              {"broken ladder, outcomes, scopes, routes, practice", test_depth_broken});
     ART_SUITE("rubric-not-a-rubric",
               {"not XML at all", test_not_xml},
               {"external entity refused", test_external_entity_refused},

@@ -299,7 +299,7 @@ static void test_migration_from_schema_1(void)
     art_store *s = NULL;
     art_error err;
     CU_ASSERT_EQUAL_FATAL(art_store_open(path, &s, &err), ART_OK);
-    CU_ASSERT_EQUAL(art_store_schema_version(s), 2);
+    CU_ASSERT_EQUAL(art_store_schema_version(s), ART_SCHEMA_VERSION);
     char **sites;
     size_t n;
     CU_ASSERT_EQUAL(art_store_sites(s, &sites, &n, &err), ART_OK);

@@ -322,6 +322,8 @@ typedef struct art_seg_view {
     const char *const *codes;   /* code paths attached to this segment */
     const char *const *coders;  /* parallel to codes; entries may be NULL */
     size_t ncodes;
+    const char *block;      /* "paragraph", "heading", "list_item", "table_cell", "quote",
+                               "excerpt" (a coded passage); NULL if unknown */
 } art_seg_view;
 
 typedef struct art_corpus {
@@ -511,6 +513,7 @@ typedef struct art_dim_score {
 
 typedef struct art_counts {
     long long sources, documents, interviews, segments, codes, codings, participants;
+    long long stories;      /* change stories (their files count as sources, not documents) */
 } art_counts;
 
 typedef struct art_assessment {
@@ -556,7 +559,7 @@ int art_score_level(double score);
 
 typedef struct art_store art_store;
 
-#define ART_SCHEMA_VERSION 2
+#define ART_SCHEMA_VERSION 3
 
 /* Open or create.  A new file is created mode 0600.  Foreign keys on, WAL,
  * busy timeout; the schema is migrated forward to ART_SCHEMA_VERSION. */
@@ -641,6 +644,23 @@ art_status art_store_apply_voice_map(art_store *s, const char *site, const art_v
 art_status art_store_voice_counts(art_store *s, const char *site, const char *round,
                                   size_t counts[ART_VOICE_COUNT], art_error *err);
 
+/* The change stories of a round, untagged (tag them with art_stories_tag). */
+art_status art_store_load_stories(art_store *s, const char *site, const char *round,
+                                  art_story_set **out, art_error *err);
+
+/* Remove every trace of a participant (pseudonym such as "P03", or name)
+ * from a site: their segments with their codings, the evidence quoting them,
+ * their attributes and row, and their name (and their own sentences) inside
+ * any other text of the site, replaced by "[removed]".  One transaction;
+ * then the WAL is checkpointed and truncated and the file VACUUMed, so the
+ * file's bytes no longer hold them.  NOTFOUND for an unknown site or
+ * participant (the error does not repeat the participant). */
+art_status art_store_purge_participant(art_store *s, const char *site, const char *participant,
+                                       art_error *err);
+/* Remove a whole site (rounds, sources, participants, codes, runs), the
+ * same way. */
+art_status art_store_purge_site(art_store *s, const char *site, art_error *err);
+
 /* Put participants' real names back into an assessment's evidence (quotes
  * re-read from the store, pseudonyms replaced by names).  Only for a user who
  * asked for it (--reveal-names). */
@@ -675,6 +695,128 @@ art_status art_read_file(const char *path, size_t max_bytes, char **data, size_t
                          art_error *err);
 /* Lowercase hex SHA-256 of data into out[65]. */
 void art_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* ------------------------------------------------------------------ */
+/* Agreement between coders                                            */
+/* ------------------------------------------------------------------ */
+
+/* Statistics are NAN when undefined (no units, no variation, one coder):
+ * "null" in JSON, "n/a" in text.  See docs/agreement.md. */
+
+/* A missing value in a units x raters matrix (the rater gave none). */
+#define ART_AGREE_MISSING INT32_MIN
+
+typedef enum art_alpha_metric {
+    ART_ALPHA_NOMINAL = 0,
+    ART_ALPHA_ORDINAL,
+    ART_ALPHA_INTERVAL
+} art_alpha_metric;
+
+/* Krippendorff's alpha over a units x raters matrix, row-major: the value
+ * rater r gave unit u is m[u * nraters + r], ART_AGREE_MISSING for none.
+ * Units with fewer than two values are not pairable and are ignored. */
+double art_alpha(const int *m, size_t nunits, size_t nraters, art_alpha_metric metric);
+double art_alpha_nominal(const int *m, size_t nunits, size_t nraters);
+/* Ordinal alpha, for ratings (levels 1..5, or any ordered integers). */
+double art_alpha_ordinal(const int *m, size_t nunits, size_t nraters);
+/* Percentile bootstrap interval of alpha: `resamples` resamples of the
+ * units with replacement (0 = 1000), drawn from a splitmix64 stream seeded
+ * with `seed`, so equal inputs give equal intervals; *lo, *hi are the 2.5th
+ * and 97.5th percentiles of the defined resampled alphas (NAN if none). */
+art_status art_alpha_bootstrap(const int *m, size_t nunits, size_t nraters,
+                               art_alpha_metric metric, size_t resamples, uint64_t seed,
+                               double *lo, double *hi, art_error *err);
+
+/* Cohen's kappa from a k x k table of counts (row: the first coder's
+ * category, column: the second's), row-major. */
+double art_cohen_kappa(const long *table, size_t k);
+/* Fleiss' kappa from a subjects x categories table of counts (how many
+ * raters put subject i in category j); every subject needs the same number
+ * (>= 2) of raters, else NAN. */
+double art_fleiss_kappa(const long *counts, size_t nsubjects, size_t ncategories);
+
+/* Krippendorff's thresholds: < 0.667 unreliable, < 0.8 tentative. */
+typedef enum art_reliability {
+    ART_RELIABILITY_NA = 0,      /* alpha undefined */
+    ART_RELIABILITY_UNRELIABLE,
+    ART_RELIABILITY_TENTATIVE,
+    ART_RELIABILITY_RELIABLE
+} art_reliability;
+art_reliability art_alpha_reliability(double alpha);
+const char *art_reliability_id(art_reliability r);  /* "n/a", "unreliable", "tentative", "reliable" */
+/* Landis & Koch band of a kappa: "poor" (< 0), "slight" (<= .20), "fair",
+ * "moderate", "substantial", "almost perfect" (> .80); "n/a" for NAN. */
+const char *art_kappa_band(double kappa);
+
+/* Who applied which code to which unit, for art_agreement_compute. */
+typedef struct art_coding_matrix {
+    size_t nunits, ncoders, ncodes;
+    const char *const *coders;  /* ncoders names */
+    const char *const *codes;   /* ncodes code paths */
+    /* value[(u * ncoders + c) * ncodes + k]: 1 coder c applied code k to
+     * unit u, 0 did not, -1 the coder gave no value for the unit (missing). */
+    const signed char *value;
+} art_coding_matrix;
+
+typedef struct art_agreement_opts {
+    bool exclude_uncoded;       /* leave out units no compared coder coded */
+    const char *const *coders;  /* compare only these (>= 1); NULL: every coder */
+    size_t ncoders;
+    size_t resamples;           /* bootstrap resamples; 0 = 1000 */
+    uint64_t seed;              /* bootstrap seed; 0 = the default (20110101) */
+} art_agreement_opts;
+
+typedef struct art_pair_agreement {
+    size_t a, b;                /* indices into art_agreement.coders, a < b */
+    size_t units;               /* units (unit x code pairs overall) both gave a value */
+    size_t both, only_a, only_b, neither;
+    double percent;             /* 0..100 */
+    double kappa;               /* Cohen's */
+} art_pair_agreement;
+
+typedef struct art_code_agreement {
+    char *code;                 /* code path; "(all codes)" for the overall figures */
+    size_t units;               /* units with at least one value */
+    size_t pairable;            /* units with two values or more */
+    size_t applied;             /* (unit, coder) pairs with the code present */
+    art_pair_agreement *pairs;  /* every pair of coders, in order */
+    size_t npairs;
+    double fleiss;              /* Fleiss' kappa over units all coders valued; NAN for < 3 coders */
+    double alpha;               /* Krippendorff's alpha, nominal, presence/absence */
+    double alpha_lo, alpha_hi;  /* 95% bootstrap interval */
+    art_reliability reliability;
+} art_code_agreement;
+
+typedef struct art_agreement {
+    char *site, *round;         /* NULL when computed from a bare matrix */
+    char **coders;
+    size_t ncoders;
+    bool exclude_uncoded;
+    size_t units;               /* units in the analysis */
+    size_t uncoded;             /* of those, units no compared coder coded */
+    size_t excluded;            /* uncoded units left out (--exclude-uncoded) */
+    size_t transcripts;         /* interview transcripts the units come from */
+    size_t resamples;
+    uint64_t seed;
+    art_code_agreement *codes;  /* in the matrix's order (from the store: by path) */
+    size_t ncodes;
+    art_code_agreement overall; /* every unit x code pair as a unit */
+} art_agreement;
+
+/* Agreement of a coding matrix (every unit in it is analysed). */
+art_status art_agreement_compute(const art_coding_matrix *m, const art_agreement_opts *opts,
+                                 art_agreement **out, art_error *err);
+/* Agreement of the coders of a round's interview sources.  Units are the
+ * segments of those sources; a coder gives a value to every unit of each
+ * transcript (source and document) they coded at least once, and none to
+ * the others.  Only codings that name a coder count. */
+art_status art_store_agreement(art_store *s, const char *site, const char *round,
+                               const art_agreement_opts *opts, art_agreement **out,
+                               art_error *err);
+void art_agreement_free(art_agreement *a);
+/* format: "text", "csv" or "json" (docs/agreement.md). */
+art_status art_agreement_write(const art_agreement *a, const char *format, FILE *out,
+                               art_error *err);
 
 #ifdef __cplusplus
 }

@@ -20,7 +20,8 @@ enum {
     OPT_OUTPUT = 1 << 6,
     OPT_REVEAL = 1 << 7,
     OPT_VOICE_MAP = 1 << 8,
-    OPT_CODE_MAP = 1 << 9
+    OPT_CODE_MAP = 1 << 9,
+    OPT_GAP = 1 << 10
 };
 
 typedef struct cli_opts {
@@ -33,6 +34,7 @@ typedef struct cli_opts {
     const char *output;
     const char *voice_map;
     const char *code_map;
+    double gap_threshold;   /* < 0: the default */
     bool reveal_names;
     char **args;        /* positional arguments */
     int nargs;
@@ -93,6 +95,12 @@ int cmd_rubric(cli_opts *o);
 int cmd_check(cli_opts *o);
 int cmd_codebook(cli_opts *o);
 int cmd_export(cli_opts *o);
+int cmd_purge(cli_opts *o);
+/* purge has an option of its own (--participant), so it parses its argv. */
+int cmd_purge_main(int argc, char **argv);
+/* agreement has options of its own (--exclude-uncoded, --coders). */
+int cmd_agreement(cli_opts *o);
+int cmd_agreement_main(int argc, char **argv);
 
 /* Print an ingest's warnings ("artefact: warning: ..."), the first few. */
 void cli_print_warning(void *ud, const char *message);

@@ -58,8 +58,69 @@ static void print_plugin_json(const art_plugin_result *p, bool first)
     printf("}");
 }
 
+static void print_emit(const art_emit *e)
+{
+    printf("%s %s: score %.1f, weight %.2f, %zu evidence\n", e->dimension,
+           art_facet_id(e->facet), e->score, e->weight, e->nev);
+    for (size_t k = 0; k < e->nev && k < 3; k++) {
+        const art_evidence *v = &e->ev[k];
+        printf("    %s %s: \"%.120s\" (%s, %s)\n", v->direction > 0 ? "+" : "-",
+               v->indicator ? v->indicator : "", v->quote ? v->quote : "",
+               v->source ? v->source : "", v->locator ? v->locator : "");
+    }
+    if (e->nev > 3)
+        printf("    ... and %zu more\n", e->nev - 3);
+}
+
+/* artefact plugins test PLUGIN DIR: the plugin author's loop. */
+static int plugins_test(cli_opts *o)
+{
+    if (o->nargs != 3)
+        return cli_usage_error("plugins", "test needs a plugin file and a folder");
+    art_error err;
+    art_store *s = NULL;
+    art_rubric *rb = NULL;
+    char *xml = NULL;
+    size_t len = 0;
+    art_corpus *corpus = NULL;
+    art_plugin_result res;
+    memset(&res, 0, sizeof res);
+    const char *paths[] = {o->args[2]};
+    int rc = cli_load_rubric(o, &rb, &xml, &len);
+    if (rc == CLI_OK && (art_store_open(":memory:", &s, &err) != ART_OK ||
+                         art_store_ingest(s, "test", "test", paths, 1, NULL, &err) != ART_OK ||
+                         art_store_load_corpus(s, "test", "test", NULL, &corpus, &err) != ART_OK))
+        rc = cli_fail(&err);
+    if (rc == CLI_OK && art_plugin_run(o->args[1], rb, corpus, NULL, &res, &err) != ART_OK)
+        rc = cli_fail(&err);
+    if (rc == CLI_OK) {
+        printf("%s %s on %s: %zu segments\n", res.name ? res.name : o->args[1],
+               res.version ? res.version : "?", o->args[2], corpus->nsegs);
+        if (res.status != ART_OK) {
+            printf("failed (%s): %s\n", art_status_name(res.status), res.error ? res.error : "");
+            rc = CLI_FAIL;
+        } else {
+            printf("%zu emits, %lld instructions, %zu bytes of memory at most\n", res.nemits,
+                   res.instructions, res.peak_memory);
+            for (size_t i = 0; i < res.nemits; i++)
+                print_emit(&res.emits[i]);
+        }
+    }
+    art_plugin_result_clear(&res);
+    art_corpus_free(corpus);
+    art_store_close(s);
+    art_rubric_free(rb);
+    free(xml);
+    return rc;
+}
+
 int cmd_plugins(cli_opts *o)
 {
+    if (o->nargs > 0) {
+        if (strcmp(o->args[0], "test") != 0)
+            return cli_usage_error("plugins", "unknown action '%s' (expected: test)", o->args[0]);
+        return plugins_test(o);
+    }
     const char *fmt = o->format ? o->format : "text";
     bool json = strcmp(fmt, "json") == 0;
     if (!json && strcmp(fmt, "text") != 0)

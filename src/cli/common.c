@@ -39,14 +39,17 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         {"plugins", required_argument, NULL, 'P'}, {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},  {"reveal-names", no_argument, NULL, 'N'},
         {"voice-map", required_argument, NULL, 'V'}, {"code-map", required_argument, NULL, 'C'},
+        {"gap-threshold", required_argument, NULL, 'G'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     static const struct { int ch; unsigned bit; const char *name; } bits[] = {
         {'d', OPT_DB, "--db"},         {'s', OPT_SITE, "--site"},
         {'r', OPT_ROUND, "--round"},   {'R', OPT_RUBRIC, "--rubric"},
         {'P', OPT_PLUGINS, "--plugins"}, {'f', OPT_FORMAT, "--format"},
         {'o', OPT_OUTPUT, "--output"}, {'N', OPT_REVEAL, "--reveal-names"},
-        {'V', OPT_VOICE_MAP, "--voice-map"}, {'C', OPT_CODE_MAP, "--code-map"}};
+        {'V', OPT_VOICE_MAP, "--voice-map"}, {'C', OPT_CODE_MAP, "--code-map"},
+        {'G', OPT_GAP, "--gap-threshold"}};
     memset(o, 0, sizeof *o);
+    o->gap_threshold = -1;
     opterr = 0;
     optind = 1;
     int ch;
@@ -73,6 +76,13 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         case 'N': o->reveal_names = true; break;
         case 'V': o->voice_map = optarg; break;
         case 'C': o->code_map = optarg; break;
+        case 'G': {
+            char *end;
+            o->gap_threshold = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->gap_threshold >= 0 && o->gap_threshold <= 100))
+                return cli_usage_error(cmd->name, "--gap-threshold takes a number from 0 to 100");
+            break;
+        }
         }
     }
     o->args = argv + optind;
@@ -318,8 +328,16 @@ int cli_score(art_store *s, const char *site, const char *round, const cli_opts 
     art_corpus_opts co = {.reveal_names = 0};
     if (rc == CLI_OK && art_store_load_corpus(s, site, round, &co, &corpus, &err) != ART_OK)
         rc = cli_fail(&err);
-    if (rc == CLI_OK && art_assess(rb, corpus, (const char *const *)plugins, nplugins, NULL, NULL, &a,
-                                   &err) != ART_OK)
+    art_assess_opts ao;
+    art_assess_opts_default(&ao);
+    if (o->gap_threshold >= 0)
+        ao.gap_threshold = o->gap_threshold;
+    if (rc == CLI_OK && art_assess(rb, corpus, (const char *const *)plugins, nplugins, NULL, &ao,
+                                   &a, &err) != ART_OK)
+        rc = cli_fail(&err);
+    /* Change stories are tagged with the same rubric. */
+    if (rc == CLI_OK && (art_store_load_stories(s, site, round, &a->stories, &err) != ART_OK ||
+                         (a->stories && art_stories_tag(rb, a->stories, &err) != ART_OK)))
         rc = cli_fail(&err);
     if (rc == CLI_OK) {
         a->code_map = code_map;

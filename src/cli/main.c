@@ -22,9 +22,11 @@ static const cli_command commands[] = {
      "  -o, --output F   write the report to F instead of standard output\n"
      "  --reveal-names   show participants' names instead of pseudonyms (P01, P02...)\n"
      "  --voice-map F    CSV (match,voice) naming the site's own words for voices\n"
-     "  --code-map F     CSV (pattern,dimension,direction) mapping another codebook's codes\n",
+     "  --code-map F     CSV (pattern,dimension,direction) mapping another codebook's codes\n"
+     "  --gap-threshold N  flag dimensions whose documents and interviews differ by N points\n"
+     "                   or more (default 15)\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_FORMAT | OPT_OUTPUT |
-         OPT_REVEAL | OPT_VOICE_MAP | OPT_CODE_MAP,
+         OPT_REVEAL | OPT_VOICE_MAP | OPT_CODE_MAP | OPT_GAP,
      1, -1, cmd_assess},
     {"ingest", "add documents and coded interviews to the store",
      "usage: artefact ingest DIR|FILE... [--db FILE] [--site NAME] [--round LABEL]\n"
@@ -41,8 +43,10 @@ static const cli_command commands[] = {
      "  --round LABEL    the round (default: the site's latest)\n"
      "  --rubric FILE    rubric (default: the shipped cls-culture.xml)\n"
      "  --plugins DIR    folder of Lua plugins (default: the shipped plugins)\n"
-     "  --code-map F     CSV (pattern,dimension,direction) mapping another codebook's codes\n",
-     OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_CODE_MAP, 0, 0, cmd_score},
+     "  --code-map F     CSV (pattern,dimension,direction) mapping another codebook's codes\n"
+     "  --gap-threshold N  flag documents/interviews divergence of N points or more (default 15)\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_CODE_MAP | OPT_GAP, 0, 0,
+     cmd_score},
     {"report", "write the report of the latest scored run",
      "usage: artefact report [--db FILE] [--site NAME] [--round LABEL] [--format F] [-o FILE]\n" COMMON_HELP
      "  --round LABEL    the round (default: the site's latest)\n"
@@ -63,11 +67,15 @@ static const cli_command commands[] = {
      "usage: artefact codes [--db FILE] [--site NAME] [--format text|csv]\n" COMMON_HELP
      "  --format F       text (default: an indented tree) or csv\n",
      OPT_DB | OPT_SITE | OPT_FORMAT, 0, 0, cmd_codes},
-    {"plugins", "list the scoring plugins and their metadata",
+    {"plugins", "list the scoring plugins, or test one on a folder",
      "usage: artefact plugins [--plugins DIR] [--format text|json]\n"
+     "       artefact plugins test PLUGIN.lua SITE-FOLDER [--rubric FILE]\n"
+     "List the plugins with their metadata; or run one plugin on a folder (ingested into a\n"
+     "throw-away in-memory store) and print what it emits, with its evidence.\n"
      "  --plugins DIR    folder of Lua plugins (default: the shipped plugins)\n"
-     "  --format F       text (default) or json\n",
-     OPT_PLUGINS | OPT_FORMAT, 0, 0, cmd_plugins},
+     "  --rubric FILE    rubric for the test (default: the shipped cls-culture.xml)\n"
+     "  --format F       text (default) or json (for the list)\n",
+     OPT_PLUGINS | OPT_FORMAT | OPT_RUBRIC, 0, 3, cmd_plugins},
     {"check", "validate REFI-QDA files against the standard's schemas",
      "usage: artefact check FILE...\n"
      "Validate projects (.qdpx, .qde) and codebooks (.qdc) against the REFI-QDA 1.0 schemas\n"
@@ -91,10 +99,18 @@ static const cli_command commands[] = {
      "  -o, --output F   the .qdpx to write\n"
      "  --reveal-names   keep participants' names\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_FORMAT | OPT_OUTPUT | OPT_REVEAL, 0, 0, cmd_export},
+    {"agreement", "how far coders agree: kappa and Krippendorff's alpha per code",
+     "usage: artefact agreement [--db FILE] [--site NAME] [--round LABEL] [--format text|csv|json]\n"
+     "                          [--exclude-uncoded] [--coders A,B...]\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_FORMAT, 0, 0, cmd_agreement},
     {"rubric", "check a rubric file",
      "usage: artefact rubric check FILE\n"
      "Validate FILE against the rubric schema and its rules; print a summary, or the problem.\n",
      0, 2, 2, cmd_rubric},
+    {"purge", "remove every trace of a participant or a site from the store",
+     "usage: artefact purge --participant ID --site NAME [--db FILE]\n"
+     "       artefact purge --site NAME [--db FILE]\n",
+     OPT_DB | OPT_SITE, 0, 0, cmd_purge},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -127,6 +143,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NCOMMANDS; i++) {
         if (strcmp(argv[1], commands[i].name) != 0)
             continue;
+        if (commands[i].run == cmd_purge) /* it parses its own --participant */
+            return cmd_purge_main(argc - 1, argv + 1);
+        if (commands[i].run == cmd_agreement) /* --exclude-uncoded, --coders */
+            return cmd_agreement_main(argc - 1, argv + 1);
         cli_opts o;
         int rc = cli_parse(&commands[i], argc - 1, argv + 1, &o);
         if (rc >= 0)

@@ -301,6 +301,19 @@ static void level_breakdown(art_dim_score *d)
                                  : NAN;
 }
 
+/* A contradiction is documents and interviews leaning opposite ways (one
+ * toward the CLS value, the other toward the low pole) by the threshold or
+ * more, or apart by twice the threshold whichever way they lean.  Two
+ * sides leaning the same way by less are a difference of degree: smoothing
+ * pulls the side with less evidence (usually the interviews) toward 50, so
+ * a low-pole site can show documents at 8 and interviews at 30 while both
+ * say the same thing. */
+static int is_contradiction(const art_dim_score *d, double threshold)
+{
+    bool opposite = (d->espoused - 50) * (d->enacted - 50) < 0;
+    return d->divergence >= threshold && (opposite || d->divergence >= 2 * threshold);
+}
+
 static art_status combine(art_assessment *a, const art_assess_opts *o, art_error *err)
 {
     a->gap_threshold = o->gap_threshold;
@@ -320,7 +333,7 @@ static art_status combine(art_assessment *a, const art_assess_opts *o, art_error
         level_breakdown(d);
         if (!isnan(d->espoused) && !isnan(d->enacted)) {
             d->divergence = fabs(d->espoused - d->enacted);
-            d->divergent = d->divergence >= o->gap_threshold;
+            d->divergent = is_contradiction(d, o->gap_threshold);
         }
         /* Too little to stand on: say so rather than print a number a
          * board would read as a finding. */

@@ -4,16 +4,44 @@
  * digits, case-folded; an apostrophe between two word characters belongs to
  * the word, so "don't" is one token; hyphens split).  A phrase is a sequence
  * of token patterns: an exact word, a prefix ("word*") or any one word ("*").
- * Phrases are indexed by their first token so one pass over the text only
- * tries phrases that can start at each token. */
-#include "internal.h"
+ *
+ * All phrases compile into ONE automaton over token symbols:
+ *  - every exact word and every prefix of the phrases is interned as a
+ *    symbol; "*" is symbol 0;
+ *  - a text token is classified once (a hash walk over its bytes) into a
+ *    token class: the set of symbols it satisfies (its exact word, every
+ *    prefix pattern it starts with, and "*").  There are at most
+ *    words + prefixes + 1 classes, all known when the matcher is built;
+ *  - each phrase's anchor (its first run of words without "*") goes into a
+ *    trie over symbols; the set of trie nodes alive after each token is an
+ *    automaton state (Aho-Corasick's failure closure, generalised to tokens
+ *    that satisfy several symbols at once), and the states are built
+ *    eagerly by subset construction, so finding anchors costs one or two
+ *    table look-ups per token, however many phrases there are;
+ *  - when an anchor ends, the rest of its phrases ("*" before it, anything
+ *    after it) is checked against the token classes already computed: a
+ *    fixed number of steps per candidate.  Keeping "*" out of the trie is
+ *    what keeps the automaton small (a "*" inside it multiplies states).
+ *    Phrases made only of "*" match at every position that has room.
+ * Transitions are stored sparsely: a state falls back to the start state's
+ * transitions for any class its own nodes cannot extend (the failure link).
+ * Should a pathological phrase list need more states than the bound, the
+ * matcher keeps the trie and simulates the same state sets token by token:
+ * slower, same results. */
+#include "dict.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_PHRASE_TOKENS 16
 #define MAX_PHRASES 100000
 #define NEG_WINDOW 3
+#define HEDGE_WINDOW 3
+#define DEFAULT_MAX_STATES 65536u
+#define MAX_TRANSITIONS (1u << 19)
+#define NONE UINT32_MAX
+#define ANY_SYM 0u
 
 typedef enum { PAT_EXACT, PAT_PREFIX, PAT_ANY } pat_kind;
 
@@ -28,28 +56,12 @@ typedef struct {
     size_t ntoks;
 } phrase;
 
-/* A chain of phrases sharing an exact first word. */
-typedef struct bucket_entry {
-    const char *word;
-    size_t len;
-    size_t *ids;
-    size_t nids, cap;
-    struct bucket_entry *next;
-} bucket_entry;
-
-struct art_matcher {
-    phrase *phrases;
-    size_t nphrases;
-    bucket_entry **buckets;     /* hash of exact first words */
-    size_t nbuckets;
-    size_t *loose;              /* phrases whose first token is a prefix or "*" */
-    size_t nloose;
-};
-
 /* One token of text: folded bytes live in a shared buffer. */
 typedef struct {
     size_t off, len;            /* into the folded buffer */
     long start, end;            /* code points in the original text */
+    bool clause_before;         /* , ; : . ! ? or a dash/bracket since the previous token */
+    bool sentence_before;       /* . ! ? since the previous token */
 } text_token;
 
 typedef struct {
@@ -57,6 +69,84 @@ typedef struct {
     text_token *toks;
     size_t n, cap;
 } token_list;
+
+/* Open-addressing map from 64-bit keys to 32-bit values (trie edges and
+ * automaton transitions). */
+typedef struct {
+    uint64_t *keys;             /* UINT64_MAX marks an empty slot */
+    uint32_t *vals;
+    size_t cap, n;              /* cap is a power of two */
+} u64map;
+
+/* A folded string the phrases use, as an exact word, a prefix, or both. */
+typedef struct {
+    char *w;
+    size_t len;
+    uint64_t hash;
+    uint32_t exact_sym, prefix_sym;   /* NONE when unused that way */
+    uint32_t exact_cls, prefix_cls;   /* class of a token equal to w / deepest prefix w */
+    unsigned char marks;        /* MARK_*: w ends a negator / a hedge */
+} word_entry;
+
+#define MARK_NEG 1u
+#define MARK_HEDGE 2u
+
+typedef struct {
+    uint32_t first_edge;        /* edge list, NONE-terminated */
+    uint32_t first_term;        /* phrases whose anchor ends here, NONE-terminated */
+} trie_node;
+
+typedef struct { uint32_t sym, child, next; } trie_edge;
+typedef struct { uint32_t phrase, next; } term_link;
+
+typedef struct {
+    uint32_t set_off, set_len;  /* sorted trie nodes, in set_pool */
+    uint32_t out_off, out_len;  /* phrases ending here, in out_pool */
+    uint32_t dflt;              /* start state only: the move on an unknown token */
+} dfa_state;
+
+/* A growable array of uint32_t. */
+typedef struct {
+    uint32_t *v;
+    size_t n, cap;
+} u32vec;
+
+struct art_matcher {
+    size_t nphrases;
+    unsigned char *ntoks;       /* tokens per phrase */
+    unsigned char *anchor;      /* index of the anchor's first token */
+    unsigned char *anchor_len;  /* tokens in the anchor; 0 for an all-"*" phrase */
+    uint32_t *psyms;            /* MAX_PHRASE_TOKENS symbols per phrase */
+    u32vec all_any;             /* phrases made only of "*" */
+    /* symbols */
+    word_entry *words;
+    size_t nwords, words_cap;
+    uint32_t *wslots;           /* word index + 1; 0 empty */
+    size_t wslots_cap;
+    uint64_t prefix_lens;       /* bit l: a prefix of l bytes exists (bit 63: >= 63) */
+    size_t max_prefix_len;
+    size_t nsyms;
+    /* token classes: symbol lists in CSR form; class 0 is "only *" */
+    u32vec cls_off, cls_syms;
+    /* classes containing each symbol, CSR */
+    uint32_t *symcls_off, *symcls;
+    /* trie over symbols */
+    trie_node *nodes;
+    size_t nnodes, nodes_cap;
+    trie_edge *edges;
+    size_t nedges, edges_cap;
+    term_link *terms;
+    size_t nterms, terms_cap;
+    u64map edge_map;
+    /* automaton */
+    bool has_dfa;
+    dfa_state *states;
+    size_t nstates, states_cap;
+    u32vec set_pool, out_pool;
+    uint32_t *sslots;           /* state index + 1; 0 empty */
+    size_t sslots_cap;
+    u64map trans;
+};
 
 /* ---- character classes ------------------------------------------------ */
 
@@ -91,7 +181,8 @@ static bool is_apostrophe(unsigned cp) { return cp == '\'' || cp == 0x2019 || cp
 
 /* ---- tokeniser -------------------------------------------------------- */
 
-static bool token_list_push(token_list *tl, size_t off, size_t len, long start, long end)
+static bool token_list_push(token_list *tl, size_t off, size_t len, long start, long end,
+                            unsigned breaks)
 {
     if (tl->n == tl->cap) {
         size_t cap = tl->cap ? tl->cap * 2 : 32;
@@ -101,7 +192,7 @@ static bool token_list_push(token_list *tl, size_t off, size_t len, long start, 
         tl->toks = p;
         tl->cap = cap;
     }
-    tl->toks[tl->n++] = (text_token){off, len, start, end};
+    tl->toks[tl->n++] = (text_token){off, len, start, end, (breaks & 1) != 0, (breaks & 2) != 0};
     return true;
 }
 
@@ -118,6 +209,18 @@ static void append_folded(art_buf *b, unsigned cp)
     art_buf_append(b, enc, k);
 }
 
+static bool is_clause_break(unsigned cp)
+{
+    switch (cp) {
+    case ',': case ';': case ':': case '.': case '!': case '?': case '(': case ')':
+    case 0x2013: case 0x2014: /* en and em dashes */
+    case 0x2026:              /* ellipsis */
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Cut text into folded word tokens with code-point offsets. */
 static bool tokenize(const char *text, size_t len, token_list *tl)
 {
@@ -127,6 +230,7 @@ static bool tokenize(const char *text, size_t len, token_list *tl)
     size_t i = 0;
     long cp_pos = 0;
     bool in_word = false;
+    unsigned clause = 0, word_clause = 0;   /* bit 0: a clause break, bit 1: a sentence end */
     size_t word_off = 0;
     long word_start = 0;
     while (i < len) {
@@ -137,6 +241,8 @@ static bool tokenize(const char *text, size_t len, token_list *tl)
                 in_word = true;
                 word_off = tl->folded.len;
                 word_start = cp_pos;
+                word_clause = clause;
+                clause = 0;
             }
             append_folded(&tl->folded, cp);
         } else if (in_word && is_apostrophe(cp) && i + k < len) {
@@ -146,19 +252,30 @@ static bool tokenize(const char *text, size_t len, token_list *tl)
             if (is_word_cp(next)) {
                 art_buf_putc(&tl->folded, '\'');
             } else {
-                if (!token_list_push(tl, word_off, tl->folded.len - word_off, word_start, cp_pos))
+                if (!token_list_push(tl, word_off, tl->folded.len - word_off, word_start, cp_pos,
+                                     word_clause))
                     return false;
                 in_word = false;
             }
-        } else if (in_word) {
-            if (!token_list_push(tl, word_off, tl->folded.len - word_off, word_start, cp_pos))
-                return false;
-            in_word = false;
+        } else {
+            if (in_word) {
+                if (!token_list_push(tl, word_off, tl->folded.len - word_off, word_start, cp_pos,
+                                     word_clause))
+                    return false;
+                in_word = false;
+            }
+            /* Negation does not reach across a clause: in "do no harm;
+             * otherwise, go for it" the "no" is not about "go for it". */
+            if (is_clause_break(cp))
+                clause |= 1;
+            if (cp == '.' || cp == '!' || cp == '?')
+                clause |= 2;
         }
         i += k;
         cp_pos++;
     }
-    if (in_word && !token_list_push(tl, word_off, tl->folded.len - word_off, word_start, cp_pos))
+    if (in_word && !token_list_push(tl, word_off, tl->folded.len - word_off, word_start, cp_pos,
+                                    word_clause))
         return false;
     /* An empty buffer has no data pointer; give tokens something to point at. */
     if (!tl->folded.data)
@@ -241,81 +358,652 @@ static art_status compile_phrase(phrase *p, const char *text, size_t idx, art_er
     return ART_OK;
 }
 
-/* ---- first-token index ------------------------------------------------ */
+/* ---- small containers ------------------------------------------------- */
 
-static size_t hash_word(const char *w, size_t n)
+/* Make room for one more element in a malloc'd array. */
+static bool grow_for_one(void **p, size_t *cap, size_t n, size_t elsz)
 {
-    size_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)w[i]) * 16777619u;
-    return h;
-}
-
-static bucket_entry *bucket_find(const art_matcher *m, const char *w, size_t n)
-{
-    bucket_entry *e = m->buckets[hash_word(w, n) % m->nbuckets];
-    for (; e; e = e->next)
-        if (e->len == n && memcmp(e->word, w, n) == 0)
-            return e;
-    return NULL;
-}
-
-static bool push_id(size_t **ids, size_t *n, size_t *cap, size_t id)
-{
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 4;
-        size_t *p = realloc(*ids, c * sizeof *p);
-        if (!p)
-            return false;
-        *ids = p;
-        *cap = c;
-    }
-    (*ids)[(*n)++] = id;
+    if (n < *cap)
+        return true;
+    size_t c = *cap ? *cap * 2 : 16;
+    if (c > SIZE_MAX / elsz)
+        return false;
+    void *q = realloc(*p, c * elsz);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = c;
     return true;
 }
 
-static bool index_phrase(art_matcher *m, size_t id, size_t *loose_cap)
+static bool u32_push(u32vec *a, uint32_t x)
 {
-    const pat_token *first = &m->phrases[id].toks[0];
-    if (first->kind != PAT_EXACT)
-        return push_id(&m->loose, &m->nloose, loose_cap, id);
-    bucket_entry *e = bucket_find(m, first->word, first->len);
-    if (!e) {
-        e = calloc(1, sizeof *e);
-        if (!e)
-            return false;
-        e->word = first->word;
-        e->len = first->len;
-        size_t b = hash_word(first->word, first->len) % m->nbuckets;
-        e->next = m->buckets[b];
-        m->buckets[b] = e;
-    }
-    return push_id(&e->ids, &e->nids, &e->cap, id);
+    if (!grow_for_one((void **)&a->v, &a->cap, a->n, sizeof *a->v))
+        return false;
+    a->v[a->n++] = x;
+    return true;
 }
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static uint64_t edge_key(uint32_t a, uint32_t b) { return ((uint64_t)a << 32) | b; }
+
+static bool u64map_init(u64map *m, size_t cap)
+{
+    m->cap = cap;
+    m->n = 0;
+    m->keys = malloc(cap * sizeof *m->keys);
+    m->vals = malloc(cap * sizeof *m->vals);
+    if (!m->keys || !m->vals)
+        return false;
+    memset(m->keys, 0xff, cap * sizeof *m->keys);
+    return true;
+}
+
+static void u64map_free(u64map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    m->keys = NULL;
+    m->vals = NULL;
+    m->cap = m->n = 0;
+}
+
+static uint32_t u64map_get(const u64map *m, uint64_t key)
+{
+    if (!m->cap)
+        return NONE;
+    size_t i = mix64(key) & (m->cap - 1);
+    while (m->keys[i] != UINT64_MAX) {
+        if (m->keys[i] == key)
+            return m->vals[i];
+        i = (i + 1) & (m->cap - 1);
+    }
+    return NONE;
+}
+
+static void u64map_place(u64map *m, uint64_t key, uint32_t val)
+{
+    size_t i = mix64(key) & (m->cap - 1);
+    while (m->keys[i] != UINT64_MAX && m->keys[i] != key)
+        i = (i + 1) & (m->cap - 1);
+    if (m->keys[i] == UINT64_MAX)
+        m->n++;
+    m->keys[i] = key;
+    m->vals[i] = val;
+}
+
+/* Insert or overwrite; the table stays at most half full. */
+static bool u64map_put(u64map *m, uint64_t key, uint32_t val)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        u64map bigger;
+        if (!u64map_init(&bigger, m->cap ? m->cap * 2 : 64)) {
+            u64map_free(&bigger);
+            return false;
+        }
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i] != UINT64_MAX)
+                u64map_place(&bigger, m->keys[i], m->vals[i]);
+        u64map_free(m);
+        *m = bigger;
+    }
+    u64map_place(m, key, val);
+    return true;
+}
+
+/* ---- symbols: interned folded words and prefixes ---------------------- */
+
+static uint64_t fnv_step(uint64_t h, unsigned char c) { return (h ^ c) * 1099511628211ULL; }
+#define FNV_INIT 14695981039346656037ULL
+
+static uint64_t hash_bytes(const char *w, size_t n)
+{
+    uint64_t h = FNV_INIT;
+    for (size_t i = 0; i < n; i++)
+        h = fnv_step(h, (unsigned char)w[i]);
+    return h;
+}
+
+static word_entry *word_lookup(const art_matcher *m, const char *w, size_t n, uint64_t h)
+{
+    if (!m->wslots_cap)
+        return NULL;
+    size_t i = mix64(h) & (m->wslots_cap - 1);
+    while (m->wslots[i]) {
+        word_entry *e = &m->words[m->wslots[i] - 1];
+        if (e->hash == h && e->len == n && memcmp(e->w, w, n) == 0)
+            return e;
+        i = (i + 1) & (m->wslots_cap - 1);
+    }
+    return NULL;
+}
+
+static void word_slot_place(art_matcher *m, uint32_t idx)
+{
+    size_t i = mix64(m->words[idx].hash) & (m->wslots_cap - 1);
+    while (m->wslots[i])
+        i = (i + 1) & (m->wslots_cap - 1);
+    m->wslots[i] = idx + 1;
+}
+
+static bool word_slots_grow(art_matcher *m)
+{
+    size_t cap = m->wslots_cap ? m->wslots_cap * 2 : 64;
+    uint32_t *s = calloc(cap, sizeof *s);
+    if (!s)
+        return false;
+    free(m->wslots);
+    m->wslots = s;
+    m->wslots_cap = cap;
+    for (size_t k = 0; k < m->nwords; k++)
+        word_slot_place(m, (uint32_t)k);
+    return true;
+}
+
+static word_entry *word_intern(art_matcher *m, const char *w, size_t n)
+{
+    uint64_t h = hash_bytes(w, n);
+    word_entry *e = word_lookup(m, w, n, h);
+    if (e)
+        return e;
+    if ((m->nwords + 1) * 2 > m->wslots_cap && !word_slots_grow(m))
+        return NULL;
+    if (!grow_for_one((void **)&m->words, &m->words_cap, m->nwords, sizeof *m->words))
+        return NULL;
+    e = &m->words[m->nwords];
+    e->w = art_strndup(w, n);
+    if (!e->w)
+        return NULL;
+    e->len = n;
+    e->hash = h;
+    e->exact_sym = e->prefix_sym = e->exact_cls = e->prefix_cls = NONE;
+    e->marks = 0;
+    m->nwords++;
+    word_slot_place(m, (uint32_t)(m->nwords - 1));
+    return e;
+}
+
+static uint32_t symbol_of(art_matcher *m, const pat_token *t)
+{
+    if (t->kind == PAT_ANY)
+        return ANY_SYM;
+    word_entry *e = word_intern(m, t->word, t->len);
+    if (!e)
+        return NONE;
+    uint32_t *sym = t->kind == PAT_EXACT ? &e->exact_sym : &e->prefix_sym;
+    if (*sym == NONE) {
+        *sym = (uint32_t)m->nsyms++;
+        if (t->kind == PAT_PREFIX) {
+            m->prefix_lens |= 1ULL << (t->len < 63 ? t->len : 63);
+            if (t->len > m->max_prefix_len)
+                m->max_prefix_len = t->len;
+        }
+    }
+    return *sym;
+}
+
+static bool prefix_len_possible(const art_matcher *m, size_t l)
+{
+    return (m->prefix_lens >> (l < 63 ? l : 63)) & 1;
+}
+
+/* ---- trie over symbols ------------------------------------------------ */
+
+static uint32_t node_new(art_matcher *m)
+{
+    if (!grow_for_one((void **)&m->nodes, &m->nodes_cap, m->nnodes, sizeof *m->nodes))
+        return NONE;
+    m->nodes[m->nnodes] = (trie_node){NONE, NONE};
+    return (uint32_t)m->nnodes++;
+}
+
+static uint32_t node_child(const art_matcher *m, uint32_t node, uint32_t sym)
+{
+    return u64map_get(&m->edge_map, edge_key(node, sym));
+}
+
+static uint32_t node_child_add(art_matcher *m, uint32_t node, uint32_t sym)
+{
+    uint32_t c = node_child(m, node, sym);
+    if (c != NONE)
+        return c;
+    c = node_new(m);
+    if (c == NONE)
+        return NONE;
+    if (!grow_for_one((void **)&m->edges, &m->edges_cap, m->nedges, sizeof *m->edges))
+        return NONE;
+    m->edges[m->nedges] = (trie_edge){sym, c, m->nodes[node].first_edge};
+    m->nodes[node].first_edge = (uint32_t)m->nedges++;
+    if (!u64map_put(&m->edge_map, edge_key(node, sym), c))
+        return NONE;
+    return c;
+}
+
+/* Intern the phrase's symbols and thread its anchor into the trie. */
+static bool trie_add_phrase(art_matcher *m, const phrase *p, uint32_t id)
+{
+    uint32_t *syms = m->psyms + (size_t)id * MAX_PHRASE_TOKENS;
+    size_t a = 0, b;
+    for (size_t k = 0; k < p->ntoks; k++) {
+        syms[k] = symbol_of(m, &p->toks[k]);
+        if (syms[k] == NONE)
+            return false;
+    }
+    while (a < p->ntoks && syms[a] == ANY_SYM)
+        a++;
+    for (b = a; b < p->ntoks && syms[b] != ANY_SYM; b++)
+        ;
+    m->ntoks[id] = (unsigned char)p->ntoks;
+    m->anchor[id] = (unsigned char)a;
+    m->anchor_len[id] = (unsigned char)(b - a);
+    if (a == b)
+        return u32_push(&m->all_any, id);
+    uint32_t node = 0;
+    for (size_t k = a; k < b; k++) {
+        node = node_child_add(m, node, syms[k]);
+        if (node == NONE)
+            return false;
+    }
+    if (!grow_for_one((void **)&m->terms, &m->terms_cap, m->nterms, sizeof *m->terms))
+        return false;
+    m->terms[m->nterms] = (term_link){id, m->nodes[node].first_term};
+    m->nodes[node].first_term = (uint32_t)m->nterms++;
+    return true;
+}
+
+/* ---- token classes ----------------------------------------------------- */
+
+/* Append the prefix symbols a token with these bytes satisfies. */
+static bool push_prefix_syms(const art_matcher *m, const char *w, size_t n, u32vec *syms)
+{
+    uint64_t h = FNV_INIT;
+    size_t lim = n < m->max_prefix_len ? n : m->max_prefix_len;
+    for (size_t l = 1; l <= lim; l++) {
+        h = fnv_step(h, (unsigned char)w[l - 1]);
+        if (!prefix_len_possible(m, l))
+            continue;
+        const word_entry *e = word_lookup(m, w, l, h);
+        if (e && e->prefix_sym != NONE && !u32_push(syms, e->prefix_sym))
+            return false;
+    }
+    return true;
+}
+
+/* The id the next class will get. */
+static uint32_t class_begin(const art_matcher *m) { return (uint32_t)(m->cls_off.n - 1); }
+
+/* Classes: 0 = a token no symbol but "*" accepts; one per exact word (the
+ * word and every prefix it starts with); one per prefix (a token that is
+ * no exact word and whose longest satisfied prefix is this one). */
+static bool build_classes(art_matcher *m)
+{
+    if (!u32_push(&m->cls_off, 0) || !u32_push(&m->cls_off, 0))
+        return false;
+    for (size_t i = 0; i < m->nwords; i++) {
+        word_entry *e = &m->words[i];
+        if (e->exact_sym != NONE) {
+            e->exact_cls = class_begin(m);
+            if (!u32_push(&m->cls_syms, e->exact_sym) ||
+                !push_prefix_syms(m, e->w, e->len, &m->cls_syms) ||
+                !u32_push(&m->cls_off, (uint32_t)m->cls_syms.n))
+                return false;
+        }
+        if (e->prefix_sym != NONE) {
+            e->prefix_cls = class_begin(m);
+            if (!push_prefix_syms(m, e->w, e->len, &m->cls_syms) ||
+                !u32_push(&m->cls_off, (uint32_t)m->cls_syms.n))
+                return false;
+        }
+    }
+    return true;
+}
+
+static size_t nclasses(const art_matcher *m) { return m->cls_off.n - 1; }
+
+/* Inverted index: for each symbol, the classes that contain it. */
+static bool build_symbol_classes(art_matcher *m)
+{
+    m->symcls_off = calloc(m->nsyms + 1, sizeof *m->symcls_off);
+    m->symcls = malloc((m->cls_syms.n + 1) * sizeof *m->symcls);
+    if (!m->symcls_off || !m->symcls)
+        return false;
+    for (size_t k = 0; k < m->cls_syms.n; k++)
+        m->symcls_off[m->cls_syms.v[k] + 1]++;
+    for (size_t s = 0; s < m->nsyms; s++)
+        m->symcls_off[s + 1] += m->symcls_off[s];
+    uint32_t *fill = malloc((m->nsyms + 1) * sizeof *fill);
+    if (!fill)
+        return false;
+    memcpy(fill, m->symcls_off, (m->nsyms + 1) * sizeof *fill);
+    for (size_t c = 0; c < nclasses(m); c++)
+        for (uint32_t k = m->cls_off.v[c]; k < m->cls_off.v[c + 1]; k++)
+            m->symcls[fill[m->cls_syms.v[k]]++] = (uint32_t)c;
+    free(fill);
+    return true;
+}
+
+/* The class of one folded text token; *marks gets its negator and hedge
+ * marks, so the window checks only look closer at marked tokens. */
+static uint32_t classify(const art_matcher *m, const char *w, size_t n, unsigned char *marks)
+{
+    uint64_t h = FNV_INIT;
+    const word_entry *deepest = NULL;
+    *marks = 0;
+    for (size_t l = 1; l <= n; l++) {
+        h = fnv_step(h, (unsigned char)w[l - 1]);
+        if (l < n && (l > m->max_prefix_len || !prefix_len_possible(m, l)))
+            continue;
+        const word_entry *e = word_lookup(m, w, l, h);
+        if (!e)
+            continue;
+        if (l == n) {
+            *marks = e->marks;
+            if (e->exact_sym != NONE)
+                return e->exact_cls;
+        }
+        if (e->prefix_sym != NONE)
+            deepest = e;
+    }
+    return deepest ? deepest->prefix_cls : 0;
+}
+
+/* ---- state sets and the automaton ------------------------------------ */
+
+static int u32_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The trie nodes alive after one more token of class c, from `from`. */
+static bool step_set(const art_matcher *m, const uint32_t *from, size_t nfrom, uint32_t c,
+                     u32vec *to)
+{
+    to->n = 0;
+    if (!u32_push(to, 0))
+        return false;
+    const uint32_t *syms = m->cls_syms.v + m->cls_off.v[c];
+    size_t nsyms = m->cls_off.v[c + 1] - m->cls_off.v[c];
+    for (size_t i = 0; i < nfrom; i++) {
+        if (m->nodes[from[i]].first_edge == NONE)
+            continue;
+        for (size_t k = 0; k < nsyms; k++) {
+            uint32_t ch = u64map_get(&m->edge_map, edge_key(from[i], syms[k]));
+            if (ch != NONE && !u32_push(to, ch))
+                return false;
+        }
+    }
+    /* Each node has one parent edge, so no node is reached twice: sorting
+     * is enough to make the set canonical.  Sets are nearly always tiny. */
+    if (to->n > 32) {
+        qsort(to->v, to->n, sizeof *to->v, u32_cmp);
+        return true;
+    }
+    for (size_t i = 1; i < to->n; i++) {
+        uint32_t x = to->v[i];
+        size_t j = i;
+        for (; j > 0 && to->v[j - 1] > x; j--)
+            to->v[j] = to->v[j - 1];
+        to->v[j] = x;
+    }
+    return true;
+}
+
+static uint64_t hash_set(const uint32_t *s, size_t n)
+{
+    uint64_t h = FNV_INIT;
+    for (size_t i = 0; i < n; i++)
+        h = mix64(h ^ s[i]);
+    return h;
+}
+
+static const uint32_t *state_set(const art_matcher *m, uint32_t st)
+{
+    return m->set_pool.v + m->states[st].set_off;
+}
+
+static bool same_set(const art_matcher *m, uint32_t st, const u32vec *s)
+{
+    return m->states[st].set_len == s->n &&
+           memcmp(state_set(m, st), s->v, s->n * sizeof *s->v) == 0;
+}
+
+static void state_slot_place(art_matcher *m, uint32_t st, uint64_t h)
+{
+    size_t i = mix64(h) & (m->sslots_cap - 1);
+    while (m->sslots[i])
+        i = (i + 1) & (m->sslots_cap - 1);
+    m->sslots[i] = st + 1;
+}
+
+static bool state_slots_grow(art_matcher *m)
+{
+    size_t cap = m->sslots_cap ? m->sslots_cap * 2 : 64;
+    uint32_t *s = calloc(cap, sizeof *s);
+    if (!s)
+        return false;
+    free(m->sslots);
+    m->sslots = s;
+    m->sslots_cap = cap;
+    for (size_t k = 0; k < m->nstates; k++)
+        state_slot_place(m, (uint32_t)k,
+                         hash_set(state_set(m, (uint32_t)k), m->states[k].set_len));
+    return true;
+}
+
+/* A state's outputs: the phrases ending at its nodes. */
+static bool state_outputs(art_matcher *m, dfa_state *ds, const u32vec *set)
+{
+    ds->out_off = (uint32_t)m->out_pool.n;
+    for (size_t i = 0; i < set->n; i++)
+        for (uint32_t t = m->nodes[set->v[i]].first_term; t != NONE; t = m->terms[t].next)
+            if (!u32_push(&m->out_pool, m->terms[t].phrase))
+                return false;
+    ds->out_len = (uint32_t)(m->out_pool.n - ds->out_off);
+    return true;
+}
+
+/* The state for a node set, created when new.  NONE on NOMEM or when the
+ * bound is reached (*full set). */
+static uint32_t state_intern(art_matcher *m, const u32vec *set, size_t max_states, bool *full)
+{
+    uint64_t h = hash_set(set->v, set->n);
+    if (m->sslots_cap) {
+        size_t i = mix64(h) & (m->sslots_cap - 1);
+        for (; m->sslots[i]; i = (i + 1) & (m->sslots_cap - 1))
+            if (same_set(m, m->sslots[i] - 1, set))
+                return m->sslots[i] - 1;
+    }
+    if (m->nstates >= max_states || m->set_pool.n + set->n > UINT32_MAX / 2) {
+        *full = true;
+        return NONE;
+    }
+    if ((m->nstates + 1) * 2 > m->sslots_cap && !state_slots_grow(m))
+        return NONE;
+    if (!grow_for_one((void **)&m->states, &m->states_cap, m->nstates, sizeof *m->states))
+        return NONE;
+    dfa_state *ds = &m->states[m->nstates];
+    ds->set_off = (uint32_t)m->set_pool.n;
+    ds->set_len = (uint32_t)set->n;
+    ds->dflt = NONE;
+    for (size_t i = 0; i < set->n; i++)
+        if (!u32_push(&m->set_pool, set->v[i]))
+            return NONE;
+    if (!state_outputs(m, ds, set))
+        return NONE;
+    uint32_t st = (uint32_t)m->nstates++;
+    state_slot_place(m, st, h);
+    return st;
+}
+
+/* Classes for which state st needs its own transitions (marked in `seen`
+ * with stamp st + 1 and listed in `out`). */
+static bool relevant_classes(const art_matcher *m, uint32_t st, uint32_t *seen, u32vec *out)
+{
+    out->n = 0;
+    const dfa_state *ds = &m->states[st];
+    const uint32_t *set = state_set(m, st);
+    for (size_t i = 0; i < ds->set_len; i++) {
+        if (set[i] == 0 && st != 0)
+            continue;   /* the root's moves are the failure path */
+        for (uint32_t e = m->nodes[set[i]].first_edge; e != NONE; e = m->edges[e].next) {
+            uint32_t sym = m->edges[e].sym;
+            for (uint32_t k = m->symcls_off[sym]; k < m->symcls_off[sym + 1]; k++) {
+                uint32_t c = m->symcls[k];
+                if (seen[c] != st + 1) {
+                    seen[c] = st + 1;
+                    if (!u32_push(out, c))
+                        return false;
+                }
+            }
+        }
+    }
+    return true;
+}
+
+/* The move of the start state (the failure path of every sparse state). */
+static uint32_t root_move(const art_matcher *m, uint32_t c)
+{
+    uint32_t t = u64map_get(&m->trans, edge_key(0, c));
+    return t != NONE ? t : m->states[0].dflt;
+}
+
+typedef enum { BUILD_OK, BUILD_FULL, BUILD_NOMEM } build_result;
+
+/* Build every state's moves; states are numbered in discovery order, so
+ * the loop is a breadth-first walk of the automaton. */
+static build_result build_automaton(art_matcher *m, size_t max_states)
+{
+    build_result res = BUILD_NOMEM;
+    u32vec set = {0}, cls = {0};
+    uint32_t *seen = calloc(nclasses(m), sizeof *seen);
+    bool full = false;
+    if (!seen || !u64map_init(&m->trans, 64) || !u32_push(&set, 0))
+        goto done;
+    if (state_intern(m, &set, max_states, &full) != 0)
+        goto done;
+    for (uint32_t st = 0; st < m->nstates; st++) {
+        if (st == 0) {
+            if (!step_set(m, state_set(m, 0), m->states[0].set_len, 0, &set))
+                goto done;
+            uint32_t d = state_intern(m, &set, max_states, &full);
+            if (d == NONE)
+                goto done;
+            m->states[0].dflt = d;
+        }
+        if (!relevant_classes(m, st, seen, &cls))
+            goto done;
+        for (size_t k = 0; k < cls.n; k++) {
+            uint32_t c = cls.v[k];
+            if (!step_set(m, state_set(m, st), m->states[st].set_len, c, &set))
+                goto done;
+            uint32_t t = state_intern(m, &set, max_states, &full);
+            if (t == NONE)
+                goto done;
+            bool needed = st == 0 ? t != m->states[0].dflt : t != root_move(m, c);
+            if (!needed)
+                continue;
+            if (m->trans.n >= MAX_TRANSITIONS) {
+                full = true;
+                goto done;
+            }
+            if (!u64map_put(&m->trans, edge_key(st, c), t))
+                goto done;
+        }
+    }
+    res = BUILD_OK;
+done:
+    if (res != BUILD_OK && full)
+        res = BUILD_FULL;
+    free(seen);
+    free(set.v);
+    free(cls.v);
+    return res;
+}
+
+static void automaton_drop(art_matcher *m)
+{
+    free(m->states);
+    m->states = NULL;
+    m->nstates = m->states_cap = 0;
+    free(m->set_pool.v);
+    free(m->out_pool.v);
+    m->set_pool = (u32vec){0};
+    m->out_pool = (u32vec){0};
+    free(m->sslots);
+    m->sslots = NULL;
+    m->sslots_cap = 0;
+    u64map_free(&m->trans);
+    m->has_dfa = false;
+}
+
+/* ---- construction ----------------------------------------------------- */
 
 void art_matcher_free(art_matcher *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; m->buckets && i < m->nbuckets; i++) {
-        bucket_entry *e = m->buckets[i];
-        while (e) {
-            bucket_entry *next = e->next;
-            free(e->ids);
-            free(e);
-            e = next;
-        }
-    }
-    free(m->buckets);
-    for (size_t i = 0; i < m->nphrases; i++)
-        phrase_free(&m->phrases[i]);
-    free(m->phrases);
-    free(m->loose);
+    for (size_t i = 0; i < m->nwords; i++)
+        free(m->words[i].w);
+    free(m->words);
+    free(m->wslots);
+    free(m->ntoks);
+    free(m->anchor);
+    free(m->anchor_len);
+    free(m->psyms);
+    free(m->all_any.v);
+    free(m->cls_off.v);
+    free(m->cls_syms.v);
+    free(m->symcls_off);
+    free(m->symcls);
+    free(m->nodes);
+    free(m->edges);
+    free(m->terms);
+    u64map_free(&m->edge_map);
+    automaton_drop(m);
     free(m);
 }
 
-art_status art_matcher_new(const char *const *phrases, size_t n, art_matcher **out,
-                           art_error *err)
+static art_status nomem(art_matcher *m, art_error *err)
+{
+    art_matcher_free(m);
+    return art_error_set(err, ART_ERR_NOMEM, "out of memory compiling phrases");
+}
+
+static bool intern_marks(art_matcher *m);
+
+/* Compile each phrase and thread it into the trie; the token strings are
+ * only needed until their symbols are interned. */
+static art_status add_phrases(art_matcher *m, const char *const *phrases, size_t n,
+                              art_error *err)
+{
+    phrase *p = calloc(1, sizeof *p);
+    if (!p)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory compiling phrases");
+    art_status st = ART_OK;
+    for (size_t i = 0; i < n && st == ART_OK; i++) {
+        st = compile_phrase(p, phrases[i], i, err);
+        if (st == ART_OK) {
+            if (!trie_add_phrase(m, p, (uint32_t)i))
+                st = art_error_set(err, ART_ERR_NOMEM, "out of memory compiling phrases");
+        }
+        phrase_free(p);
+    }
+    free(p);
+    return st;
+}
+
+art_status art_matcher_new_bounded(const char *const *phrases, size_t n, size_t max_states,
+                                   art_matcher **out, art_error *err)
 {
     *out = NULL;
     if (n == 0 || !phrases)
@@ -326,135 +1014,381 @@ art_status art_matcher_new(const char *const *phrases, size_t n, art_matcher **o
     art_matcher *m = calloc(1, sizeof *m);
     if (!m)
         return art_error_set(err, ART_ERR_NOMEM, "out of memory compiling phrases");
-    m->phrases = calloc(n, sizeof *m->phrases);
-    m->nbuckets = n * 2 + 1;
-    m->buckets = calloc(m->nbuckets, sizeof *m->buckets);
-    if (!m->phrases || !m->buckets) {
+    m->nphrases = n;
+    m->nsyms = 1;   /* symbol 0 is "*" */
+    m->ntoks = calloc(n, 1);
+    m->anchor = calloc(n, 1);
+    m->anchor_len = calloc(n, 1);
+    m->psyms = calloc(n * MAX_PHRASE_TOKENS, sizeof *m->psyms);
+    if (!m->ntoks || !m->anchor || !m->anchor_len || !m->psyms || !u64map_init(&m->edge_map, 64) || node_new(m) != 0)
+        return nomem(m, err);
+    art_status st = add_phrases(m, phrases, n, err);
+    if (st != ART_OK) {
         art_matcher_free(m);
-        return art_error_set(err, ART_ERR_NOMEM, "out of memory compiling phrases");
+        return st;
     }
-    size_t loose_cap = 0;
-    for (size_t i = 0; i < n; i++) {
-        art_status st = compile_phrase(&m->phrases[i], phrases[i], i, err);
-        m->nphrases = i + 1;    /* so free releases what this phrase holds */
-        if (st != ART_OK) {
-            art_matcher_free(m);
-            return st;
-        }
-        if (!index_phrase(m, i, &loose_cap)) {
-            art_matcher_free(m);
-            return art_error_set(err, ART_ERR_NOMEM, "out of memory compiling phrases");
-        }
-    }
+    if (!intern_marks(m) || !build_classes(m) || !build_symbol_classes(m))
+        return nomem(m, err);
+    build_result br = build_automaton(m, max_states ? max_states : 1);
+    if (br == BUILD_NOMEM)
+        return nomem(m, err);
+    m->has_dfa = br == BUILD_OK;
+    if (!m->has_dfa)
+        automaton_drop(m);
     *out = m;
     return ART_OK;
 }
 
-/* ---- matching --------------------------------------------------------- */
-
-static bool token_is(const token_list *tl, size_t i, const char *w)
+art_status art_matcher_new(const char *const *phrases, size_t n, art_matcher **out,
+                           art_error *err)
 {
-    size_t n = strlen(w);
+    return art_matcher_new_bounded(phrases, n, DEFAULT_MAX_STATES, out, err);
+}
+
+art_status art_matcher_check_phrase(const char *phrase_text, art_error *err)
+{
+    phrase *p = calloc(1, sizeof *p);
+    if (!p)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory compiling phrases");
+    art_status st = compile_phrase(p, phrase_text, 0, err);
+    phrase_free(p);
+    free(p);
+    return st;
+}
+
+size_t art_matcher_phrase_tokens(const art_matcher *m, size_t i)
+{
+    return m && i < m->nphrases ? m->ntoks[i] : 0;
+}
+
+void art_matcher_get_stats(const art_matcher *m, art_matcher_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    if (!m)
+        return;
+    st->phrases = m->nphrases;
+    st->symbols = m->nsyms;
+    st->classes = nclasses(m);
+    st->nodes = m->nnodes;
+    st->states = m->has_dfa ? m->nstates : 0;
+    st->transitions = m->has_dfa ? m->trans.n : 0;
+}
+
+/* ---- negation and hedging ---------------------------------------------- */
+
+static bool token_is(const token_list *tl, size_t i, const char *w, size_t n)
+{
     return tl->toks[i].len == n && memcmp(tl->folded.data + tl->toks[i].off, w, n) == 0;
 }
 
-static bool token_matches(const token_list *tl, size_t i, const pat_token *p)
+/* True when the words of `ph` (single spaces) end at token j. */
+static bool phrase_ends_at(const token_list *tl, size_t j, const char *ph)
 {
-    const text_token *t = &tl->toks[i];
-    const char *w = tl->folded.data + t->off;
-    switch (p->kind) {
-    case PAT_ANY:
-        return true;
-    case PAT_PREFIX:
-        return t->len >= p->len && memcmp(w, p->word, p->len) == 0;
-    case PAT_EXACT:
-        return t->len == p->len && memcmp(w, p->word, p->len) == 0;
-    }
-    return false;
-}
-
-static bool phrase_matches_at(const token_list *tl, size_t at, const phrase *p)
-{
-    if (at + p->ntoks > tl->n)
-        return false;
-    for (size_t k = 0; k < p->ntoks; k++)
-        if (!token_matches(tl, at + k, &p->toks[k]))
+    size_t end = strlen(ph);
+    for (;;) {
+        size_t start = end;
+        while (start > 0 && ph[start - 1] != ' ')
+            start--;
+        if (!token_is(tl, j, ph + start, end - start))
             return false;
-    return true;
+        if (start == 0)
+            return true;
+        if (j == 0)
+            return false;
+        j--;
+        end = start - 1;
+    }
 }
 
+/* Curly apostrophes fold to "'" in the tokeniser, so one spelling covers
+ * "don't" and "don’t"; the apostrophe-less forms are common in transcripts. */
 static const char *const NEGATORS[] = {
     "not", "no", "never", "nobody", "nothing", "neither", "nor", "without", "cannot",
     "can't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
-    "won't", "wouldn't", "shouldn't", "lack", "lacks", "lacking", NULL};
+    "won't", "wouldn't", "shouldn't", "couldn't", "hasn't", "haven't", "hadn't",
+    "mustn't", "needn't", "shan't", "ain't", "dont", "doesnt", "didnt", "isnt", "arent",
+    "wasnt", "werent", "wouldnt", "shouldnt", "couldnt", "lack", "lacks", "lacking",
+    "no longer", NULL};
 
-static bool is_negator(const token_list *tl, size_t i)
+/* Hedges: words and phrases that mark a statement as aspiration, theory or
+ * partial truth rather than settled practice. */
+static const char *const HEDGES[] = {
+    "maybe", "might", "perhaps", "possibly", "probably", "sometimes", "occasionally",
+    "partly", "partially", "somewhat", "supposed", "supposedly", "meant", "hopefully",
+    "ideally", "aspire", "aspires", "aspiring", "aspiration", "aspirations",
+    "in theory", "in principle", "on paper", "trying to", "try to", "tries to",
+    "tried to", "aim to", "aims to", "aiming to", "intend to", "intends to",
+    "hope to", "hoping to", "would like to", "to some extent", NULL};
+
+/* Mark the last word of every negator and hedge in the word table. */
+static bool mark_list(art_matcher *m, const char *const *list, unsigned char bit)
 {
-    for (size_t k = 0; NEGATORS[k]; k++)
-        if (token_is(tl, i, NEGATORS[k]))
-            return true;
-    /* "no longer": counts when "longer" is in the window and "no" precedes it. */
-    return i > 0 && token_is(tl, i, "longer") && token_is(tl, i - 1, "no");
+    for (size_t k = 0; list[k]; k++) {
+        const char *last = strrchr(list[k], ' ');
+        last = last ? last + 1 : list[k];
+        word_entry *e = word_intern(m, last, strlen(last));
+        if (!e)
+            return false;
+        e->marks |= bit;
+    }
+    return true;
 }
 
-static bool negated_before(const token_list *tl, size_t at)
+static bool intern_marks(art_matcher *m)
 {
-    for (size_t d = 1; d <= NEG_WINDOW && d <= at; d++)
-        if (is_negator(tl, at - d))
+    return mark_list(m, NEGATORS, MARK_NEG) && mark_list(m, HEDGES, MARK_HEDGE);
+}
+
+/* A listed word or phrase ends within `window` tokens before token at.
+ * "no longer" is listed whole so it counts even when "no" is outside the
+ * window; "no" alone is listed as well.  Only marked tokens can end one. */
+static size_t words_in(const char *ph)
+{
+    size_t n = 1;
+    for (; *ph; ph++)
+        n += *ph == ' ';
+    return n;
+}
+
+/* The w tokens ending at j hold no break ("no, longer" is not "no longer"). */
+static bool unbroken(const token_list *tl, size_t j, size_t w, bool sentence_only)
+{
+    for (size_t i = j + 1 - w + 1; i <= j && w > 1; i++)
+        if (sentence_only ? tl->toks[i].sentence_before : tl->toks[i].clause_before)
+            return false;
+    return true;
+}
+
+/* How many listed words or phrases end within `window` tokens before token
+ * at, without crossing a clause break.  A phrase is counted once, by its
+ * longest listed form ("no longer", not also "no"), so parity means
+ * something: "nothing happens without panel sign-off" holds two negators,
+ * and says panel sign-off does happen. */
+static size_t count_listed_before(const token_list *tl, const unsigned char *marks, size_t at,
+                                  const char *const *list, unsigned char bit, size_t window)
+{
+    size_t count = 0;
+    /* Negation stops at a clause break; a hedge ("Perhaps, we ...") only at
+     * the end of a sentence. */
+    bool hedge = bit == MARK_HEDGE;
+    for (size_t d = 1; d <= window && d <= at; d++) {
+        const text_token *after = &tl->toks[at - d + 1];
+        if (hedge ? after->sentence_before : after->clause_before)
+            break;
+        if (!(marks[at - d] & bit))
+            continue;
+        size_t longest = 0;
+        for (size_t k = 0; list[k]; k++) {
+            size_t w = words_in(list[k]);
+            if (w > longest && phrase_ends_at(tl, at - d, list[k]) &&
+                unbroken(tl, at - d, w, hedge))
+                longest = w;
+        }
+        if (longest) {
+            count++;
+            d += longest - 1;
+        }
+    }
+    return count;
+}
+
+/* A listed word or phrase ends within the window, in the same clause. */
+static bool listed_before(const token_list *tl, const unsigned char *marks, size_t at,
+                          const char *const *list, unsigned char bit, size_t window)
+{
+    return count_listed_before(tl, marks, at, list, bit, window) > 0;
+}
+
+/* ---- matching --------------------------------------------------------- */
+
+typedef struct {
+    art_match_ex *v;
+    size_t n, cap;
+} match_list;
+
+/* A text being matched: its tokens and the class of each. */
+typedef struct {
+    token_list tl;
+    uint32_t *cls;
+    unsigned char *marks;
+} scan_text;
+
+static bool match_push(match_list *ml, const scan_text *tx, size_t at, uint32_t id,
+                       size_t ntoks)
+{
+    const token_list *tl = &tx->tl;
+    if (!grow_for_one((void **)&ml->v, &ml->cap, ml->n, sizeof *ml->v))
+        return false;
+    art_match_ex *mt = &ml->v[ml->n++];
+    mt->m.indicator = id;
+    mt->m.start = tl->toks[at].start;
+    mt->m.end = tl->toks[at + ntoks - 1].end;
+    mt->m.negated = count_listed_before(tl, tx->marks, at, NEGATORS, MARK_NEG, NEG_WINDOW) % 2;
+    mt->hedged = listed_before(tl, tx->marks, at, HEDGES, MARK_HEDGE, HEDGE_WINDOW) ? 1 : 0;
+    return true;
+}
+
+static bool class_has(const art_matcher *m, uint32_t c, uint32_t sym)
+{
+    for (uint32_t k = m->cls_off.v[c]; k < m->cls_off.v[c + 1]; k++)
+        if (m->cls_syms.v[k] == sym)
             return true;
     return false;
 }
 
-typedef struct {
-    art_match *v;
-    size_t n, cap;
-} match_list;
-
-static bool match_push(match_list *ml, const token_list *tl, size_t at, size_t id,
-                       const phrase *p)
+/* Phrase `id`'s anchor ended at token `end`: check the whole phrase fits
+ * and that the tokens after the anchor match ("*" before it always does). */
+static bool phrase_fits(const art_matcher *m, const scan_text *tx, uint32_t id, size_t end,
+                        size_t *at)
 {
-    if (ml->n == ml->cap) {
-        size_t cap = ml->cap ? ml->cap * 2 : 16;
-        art_match *q = realloc(ml->v, cap * sizeof *q);
-        if (!q)
+    size_t anchor_start = end + 1 - m->anchor_len[id];
+    if (anchor_start < m->anchor[id])
+        return false;
+    size_t start = anchor_start - m->anchor[id], n = m->ntoks[id];
+    if (start + n > tx->tl.n)
+        return false;
+    const uint32_t *syms = m->psyms + (size_t)id * MAX_PHRASE_TOKENS;
+    for (size_t k = (size_t)m->anchor[id] + m->anchor_len[id]; k < n; k++)
+        if (syms[k] != ANY_SYM && !class_has(m, tx->cls[start + k], syms[k]))
             return false;
-        ml->v = q;
-        ml->cap = cap;
-    }
-    art_match *mt = &ml->v[ml->n++];
-    mt->indicator = id;
-    mt->start = tl->toks[at].start;
-    mt->end = tl->toks[at + p->ntoks - 1].end;
-    mt->negated = negated_before(tl, at) ? 1 : 0;
+    *at = start;
     return true;
 }
 
-/* Try every candidate phrase at token `at`. */
-static bool match_at(const art_matcher *m, const token_list *tl, size_t at, match_list *ml)
+static bool report_anchor(const art_matcher *m, const scan_text *tx, uint32_t id, size_t end,
+                          match_list *ml)
 {
-    const text_token *t = &tl->toks[at];
-    const bucket_entry *e = bucket_find(m, tl->folded.data + t->off, t->len);
-    for (size_t k = 0; e && k < e->nids; k++) {
-        const phrase *p = &m->phrases[e->ids[k]];
-        if (phrase_matches_at(tl, at, p) && !match_push(ml, tl, at, e->ids[k], p))
-            return false;
-    }
-    for (size_t k = 0; k < m->nloose; k++) {
-        const phrase *p = &m->phrases[m->loose[k]];
-        if (phrase_matches_at(tl, at, p) && !match_push(ml, tl, at, m->loose[k], p))
-            return false;
+    size_t at;
+    if (!phrase_fits(m, tx, id, end, &at))
+        return true;
+    return match_push(ml, tx, at, id, m->ntoks[id]);
+}
+
+static uint32_t automaton_move(const art_matcher *m, uint32_t st, uint32_t c)
+{
+    uint32_t t = u64map_get(&m->trans, edge_key(st, c));
+    if (t == NONE && st != 0)
+        t = u64map_get(&m->trans, edge_key(0, c));
+    return t != NONE ? t : m->states[0].dflt;
+}
+
+static bool run_automaton(const art_matcher *m, const scan_text *tx, match_list *ml)
+{
+    uint32_t st = 0;
+    for (size_t i = 0; i < tx->tl.n; i++) {
+        st = automaton_move(m, st, tx->cls[i]);
+        const dfa_state *ds = &m->states[st];
+        for (uint32_t k = 0; k < ds->out_len; k++)
+            if (!report_anchor(m, tx, m->out_pool.v[ds->out_off + k], i, ml))
+                return false;
     }
     return true;
+}
+
+/* The same state sets, computed token by token (no bound on states). */
+static bool run_simulation(const art_matcher *m, const scan_text *tx, match_list *ml)
+{
+    u32vec cur = {0}, next = {0};
+    bool ok = u32_push(&cur, 0);
+    for (size_t i = 0; ok && i < tx->tl.n; i++) {
+        ok = step_set(m, cur.v, cur.n, tx->cls[i], &next);
+        for (size_t k = 0; ok && k < next.n; k++)
+            for (uint32_t t = m->nodes[next.v[k]].first_term; ok && t != NONE;
+                 t = m->terms[t].next)
+                ok = report_anchor(m, tx, m->terms[t].phrase, i, ml);
+        u32vec tmp = cur;
+        cur = next;
+        next = tmp;
+    }
+    free(cur.v);
+    free(next.v);
+    return ok;
+}
+
+/* Phrases of "*" alone match wherever there are enough tokens. */
+static bool run_all_any(const art_matcher *m, const scan_text *tx, match_list *ml)
+{
+    for (size_t k = 0; k < m->all_any.n; k++) {
+        uint32_t id = m->all_any.v[k];
+        for (size_t at = 0; at + m->ntoks[id] <= tx->tl.n; at++)
+            if (!match_push(ml, tx, at, id, m->ntoks[id]))
+                return false;
+    }
+    return true;
+}
+
+static bool scan_prepare(const art_matcher *m, const char *text, size_t len, scan_text *tx)
+{
+    tx->cls = NULL;
+    tx->marks = NULL;
+    if (!tokenize(text, len, &tx->tl))
+        return false;
+    tx->cls = malloc((tx->tl.n + 1) * sizeof *tx->cls);
+    tx->marks = malloc(tx->tl.n + 1);
+    if (!tx->cls || !tx->marks)
+        return false;
+    for (size_t i = 0; i < tx->tl.n; i++)
+        tx->cls[i] = classify(m, tx->tl.folded.data + tx->tl.toks[i].off, tx->tl.toks[i].len,
+                              &tx->marks[i]);
+    return true;
+}
+
+static void scan_free(scan_text *tx)
+{
+    token_list_free(&tx->tl);
+    free(tx->cls);
+    free(tx->marks);
 }
 
 static int match_cmp(const void *a, const void *b)
 {
-    const art_match *x = a, *y = b;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    if (x->indicator != y->indicator)
-        return x->indicator < y->indicator ? -1 : 1;
+    const art_match_ex *x = a, *y = b;
+    if (x->m.start != y->m.start)
+        return x->m.start < y->m.start ? -1 : 1;
+    if (x->m.indicator != y->m.indicator)
+        return x->m.indicator < y->m.indicator ? -1 : 1;
     return 0;
+}
+
+art_status art_matcher_scan(const art_matcher *m, const char *text, size_t len,
+                            art_match_ex **out, size_t *nout, size_t *ntokens,
+                            art_error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    if (ntokens)
+        *ntokens = 0;
+    if (!m || (!text && len > 0))
+        return art_error_set(err, ART_ERR_USAGE, "matcher run without matcher or text");
+    if (len == 0)
+        return ART_OK;
+    scan_text tx;
+    bool ok = scan_prepare(m, text, len, &tx);
+    match_list ml = {NULL, 0, 0};
+    if (ok)
+        ok = m->has_dfa ? run_automaton(m, &tx, &ml) : run_simulation(m, &tx, &ml);
+    if (ok)
+        ok = run_all_any(m, &tx, &ml);
+    size_t ntok = tx.tl.n;
+    scan_free(&tx);
+    if (!ok) {
+        free(ml.v);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory matching phrases");
+    }
+    /* Matches are found in end order; callers want start, then indicator. */
+    if (ml.n > 1)
+        qsort(ml.v, ml.n, sizeof *ml.v, match_cmp);
+    *out = ml.v;
+    *nout = ml.n;
+    if (ntokens)
+        *ntokens = ntok;
+    return ART_OK;
+}
+
+art_status art_matcher_run_ex(const art_matcher *m, const char *text, size_t len,
+                              art_match_ex **out, size_t *nout, art_error *err)
+{
+    return art_matcher_scan(m, text, len, out, nout, NULL, err);
 }
 
 art_status art_matcher_run(const art_matcher *m, const char *text, size_t len,
@@ -462,28 +1396,18 @@ art_status art_matcher_run(const art_matcher *m, const char *text, size_t len,
 {
     *out = NULL;
     *nout = 0;
-    if (!m || (!text && len > 0))
-        return art_error_set(err, ART_ERR_USAGE, "matcher run without matcher or text");
-    if (len == 0)
-        return ART_OK;
-    token_list tl;
-    if (!tokenize(text, len, &tl)) {
-        token_list_free(&tl);
-        return art_error_set(err, ART_ERR_NOMEM, "out of memory matching phrases");
+    art_match_ex *ex = NULL;
+    size_t n = 0;
+    art_status st = art_matcher_scan(m, text, len, &ex, &n, NULL, err);
+    if (st != ART_OK || n == 0) {
+        free(ex);
+        return st;
     }
-    match_list ml = {NULL, 0, 0};
-    for (size_t at = 0; at < tl.n; at++) {
-        if (!match_at(m, &tl, at, &ml)) {
-            free(ml.v);
-            token_list_free(&tl);
-            return art_error_set(err, ART_ERR_NOMEM, "out of memory matching phrases");
-        }
-    }
-    token_list_free(&tl);
-    /* Matches are found in start order; the sort settles ties by indicator. */
-    if (ml.n > 1)
-        qsort(ml.v, ml.n, sizeof *ml.v, match_cmp);
-    *out = ml.v;
-    *nout = ml.n;
+    /* art_match is the head of art_match_ex: compact in place. */
+    art_match *v = (art_match *)ex;
+    for (size_t i = 0; i < n; i++)
+        memmove(&v[i], &ex[i].m, sizeof *v);
+    *out = v;
+    *nout = n;
     return ART_OK;
 }

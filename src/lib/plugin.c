@@ -7,6 +7,7 @@
  * so a misbehaving plugin is reported in its art_plugin_result and never
  * takes the host down.  See docs/plugin-api.md for the Lua side. */
 #include "internal.h"
+#include "dict.h"
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -27,6 +28,11 @@
 #define GUARD_MT "artefact.guard"
 /* Rough step count above which a Lua pattern is refused for its subject. */
 #define PATTERN_COST_MAX 1e10
+#define PATTERN_MAX_LEN 4096
+/* Bytes of an evidence item's indicator, and evidence items in all: what a
+ * plugin hands the host is copied outside the Lua memory budget. */
+#define MAX_INDICATOR_BYTES 1024
+#define MAX_TOTAL_EVIDENCE ((size_t)100000)
 
 typedef enum { BUDGET_OK = 0, BUDGET_INSTRUCTIONS, BUDGET_TIME, BUDGET_CLOSING } budget_state;
 
@@ -47,13 +53,14 @@ typedef struct host {
     art_status fail_status;         /* sticky failure raised by the host API */
     char fail_msg[ERROR_LINE_MAX + 1];
     int art_ref;                    /* registry reference of the `art` table */
+    size_t total_evidence;          /* evidence items over all emits */
 } host;
 
 /* C memory that must be freed even if a Lua error unwinds past it: held by a
  * userdata whose __gc releases whatever is still set. */
 typedef struct guard {
     art_matcher *matcher;
-    art_match *matches;
+    art_match_ex *matches;      /* with the hedge flag (dict.h) */
     art_emit *emit;
 } guard;
 
@@ -300,14 +307,21 @@ static int safe_rep(lua_State *L)
     return lua_gettop(L);
 }
 
-/* Count items like ".*", ".-", ".+" in a Lua pattern: each one can make the
- * backtracking matcher try every position again. */
-static int pattern_wild_items(const char *p, size_t n)
+/* Count the quantified items of a Lua pattern: "x*", "%a+", "[^,]-" (any
+ * single-character class) can each make the backtracking matcher retry
+ * every position, so k of them cost up to n^k ("a*a*a*b" on "aaaa...");
+ * an "x?" item doubles the tries ("a?a?a?aaa" is the classic 2^k). */
+static void pattern_quantifiers(const char *p, size_t n, int *star, int *opt)
 {
-    int q = 0;
+    *star = *opt = 0;
     for (size_t i = 0; i < n; i++) {
         if (p[i] == '%') {
             i++;
+            /* %b and %f take arguments and no quantifier. */
+            if (i < n && (p[i] == 'b' || p[i] == 'f')) {
+                i += p[i] == 'b' ? 2 : 0;
+                continue;
+            }
         } else if (p[i] == '[') {
             i++;
             if (i < n && p[i] == '^')
@@ -319,15 +333,25 @@ static int pattern_wild_items(const char *p, size_t n)
                     i++;
                 i++;
             }
-        } else if (p[i] == '.' && i + 1 < n && (p[i + 1] == '*' || p[i + 1] == '-' || p[i + 1] == '+')) {
-            q++;
+        } else if (p[i] == '(' || p[i] == ')' || (p[i] == '^' && i == 0) ||
+                   (p[i] == '$' && i + 1 == n)) {
+            continue;
+        }
+        if (i + 1 < n && (p[i + 1] == '*' || p[i + 1] == '-' || p[i + 1] == '+')) {
+            (*star)++;
+            i++;
+        } else if (i + 1 < n && p[i + 1] == '?') {
+            (*opt)++;
+            i++;
         }
     }
-    return q;
 }
 
-/* The C pattern matcher runs without the instruction hook, so a pattern whose
- * worst case on this subject is out of proportion is refused before it runs. */
+/* The C pattern matcher runs without the instruction hook, so a call whose
+ * worst case on this subject is out of proportion is refused before it
+ * runs: bounded pattern length, and a cost bound of (n+1)^k * 2^m for k
+ * repeated and m optional items (one more power of n when unanchored, as
+ * find/gmatch/gsub retry from every position).  See docs/reliability.md. */
 static void check_pattern(lua_State *L, const char *fname, bool plain)
 {
     size_t ls = 0, lp = 0;
@@ -335,10 +359,17 @@ static void check_pattern(lua_State *L, const char *fname, bool plain)
     const char *p = luaL_checklstring(L, 2, &lp);
     if (plain)
         return;
-    int q = pattern_wild_items(p, lp);
+    if (lp > PATTERN_MAX_LEN)
+        host_fail(L, ART_ERR_LIMIT, "string.%s: a pattern of %zu bytes is longer than %d", fname,
+                  lp, PATTERN_MAX_LEN);
+    int star, opt;
+    pattern_quantifiers(p, lp, &star, &opt);
+    if (star == 0 && opt == 0)
+        return;
     bool anchored = lp > 0 && p[0] == '^';
-    double cost = pow((double)ls + 1.0, (double)(q + (anchored ? 0 : 1)));
-    if (q > 0 && cost > PATTERN_COST_MAX)
+    double cost = pow((double)ls + 1.0, (double)(star + (anchored ? 0 : 1))) *
+                  pow(2.0, (double)(opt > 64 ? 64 : opt));
+    if (cost > PATTERN_COST_MAX)
         host_fail(L, ART_ERR_LIMIT, "string.%s: pattern too costly for a subject of %zu bytes",
                   fname, ls);
 }
@@ -595,6 +626,7 @@ static void push_segment(lua_State *L, const art_seg_view *s)
     set_str(L, "source", s->source);
     set_str(L, "document", s->document);
     set_str(L, "locator", s->locator);
+    set_str(L, "block", s->block);
     set_int(L, "paragraph", s->paragraph);
     set_int(L, "sentence", s->sentence);
     set_int(L, "start", s->start);
@@ -639,27 +671,30 @@ static int api_segment_count(lua_State *L)
 }
 
 /* Push the array of match tables; `ind` gives indicator details or NULL. */
-static void push_matches(lua_State *L, const art_match *v, size_t n, const art_dimension *dim,
-                         int phrases_idx)
+static void push_matches(lua_State *L, const art_match_ex *vx, size_t n,
+                         const art_dimension *dim, int phrases_idx)
 {
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
-        lua_createtable(L, 0, 8);
-        set_int(L, "indicator", (lua_Integer)v[i].indicator + 1);
+        const art_match *v = &vx[i].m;
+        lua_createtable(L, 0, 9);
+        set_int(L, "indicator", (lua_Integer)v->indicator + 1);
         if (dim) {
-            const art_indicator *ind = &dim->indicators[v[i].indicator];
+            const art_indicator *ind = &dim->indicators[v->indicator];
             set_str(L, "phrase", ind->phrase);
             set_int(L, "direction", ind->direction);
             set_num(L, "weight", ind->weight);
             set_level(L, "level", ind->level);
         } else {
-            lua_rawgeti(L, phrases_idx, (lua_Integer)v[i].indicator + 1);
+            lua_rawgeti(L, phrases_idx, (lua_Integer)v->indicator + 1);
             lua_setfield(L, -2, "phrase");
         }
-        lua_pushboolean(L, v[i].negated);
+        lua_pushboolean(L, v->negated);
         lua_setfield(L, -2, "negated");
-        set_int(L, "start", v[i].start);
-        set_int(L, "end", v[i].end);
+        lua_pushboolean(L, vx[i].hedged);
+        lua_setfield(L, -2, "hedged");
+        set_int(L, "start", v->start);
+        set_int(L, "end", v->end);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
 }
@@ -700,7 +735,7 @@ static int api_match(lua_State *L)
     size_t n = 0;
     art_error err;
     art_error_clear(&err);
-    if (art_matcher_run(m, text, len, &g->matches, &n, &err) != ART_OK)
+    if (art_matcher_run_ex(m, text, len, &g->matches, &n, &err) != ART_OK)
         return luaL_error(L, "art.match: %s", err.message);
     push_matches(L, g->matches, n, dim, 0);
     free(g->matches);
@@ -731,7 +766,7 @@ static int api_match_phrases(lua_State *L)
     if (art_matcher_new(phrases, (size_t)n, &g->matcher, &err) != ART_OK)
         return luaL_error(L, "art.match_phrases: %s", err.message);
     size_t nm = 0;
-    if (art_matcher_run(g->matcher, text, len, &g->matches, &nm, &err) != ART_OK)
+    if (art_matcher_run_ex(g->matcher, text, len, &g->matches, &nm, &err) != ART_OK)
         return luaL_error(L, "art.match_phrases: %s", err.message);
     push_matches(L, g->matches, nm, NULL, 1);
     art_matcher_free(g->matcher);
@@ -876,6 +911,9 @@ static void read_evidence(lua_State *L, host *h, art_evidence *ev, size_t i)
                   (long long)id);
     if (rawfield(L, idx, "indicator") != LUA_TSTRING)
         host_fail(L, ART_ERR_PLUGIN, "art.emit: %s field 'indicator' must be a string", what);
+    if (lua_rawlen(L, -1) > MAX_INDICATOR_BYTES)
+        host_fail(L, ART_ERR_LIMIT, "art.emit: %s field 'indicator' is longer than %d bytes", what,
+                  MAX_INDICATOR_BYTES);
     ev->indicator = dup_or_fail(L, lua_tostring(L, -1));
     lua_pop(L, 1);
     double dir = field_number(L, idx, "direction", true, 0, what);
@@ -931,6 +969,10 @@ static void read_evidence_list(lua_State *L, host *h, art_emit *e)
     if (n > h->lim.max_evidence)
         host_fail(L, ART_ERR_LIMIT, "art.emit: %zu evidence items, at most %zu allowed", n,
                   h->lim.max_evidence);
+    if (n > MAX_TOTAL_EVIDENCE - h->total_evidence)
+        host_fail(L, ART_ERR_LIMIT, "art.emit: more than %zu evidence items in all",
+                  MAX_TOTAL_EVIDENCE);
+    h->total_evidence += n;
     if (n > 0) {
         e->ev = calloc(n, sizeof *e->ev);
         if (!e->ev)

@@ -253,6 +253,8 @@ static void put_padded_name(art_out *o, const char *name, size_t width)
 
 static const char *confidence_label(const art_dim_score *d)
 {
+    if (d->insufficient)
+        return "insufficient evidence";
     if (!isfinite(d->score))
         return "no evidence";
     const char *w = art_report_confidence_word(d->confidence);
@@ -452,6 +454,7 @@ static void text_dimension(const art_dim_score *d, size_t rank, int max_ev, art_
         art_report_put_text(o, next, ART_REPORT_NO_LIMIT, ART_ESC_NONE, NULL);
         art_out_puts(o, "\n");
     }
+    art_report_plain_dimension_extra(d, o, false);
     size_t shown = art_report_evidence_shown(d, max_ev, TEXT_EVIDENCE_DEFAULT);
     if (d->nev == 0) {
         art_out_puts(o, "   No evidence.\n");
@@ -498,9 +501,12 @@ static void text_plugins(const art_assessment *a, art_out *o)
 static void write_text(const art_assessment *a, const size_t *order, int max_ev, art_out *o)
 {
     text_header(a, o);
+    art_report_plain_contradictions(a, max_ev, TEXT_EVIDENCE_DEFAULT, o, false);
     text_table(a, order, o);
     for (size_t k = 0; k < a->ndims; k++)
         text_dimension(&a->dims[order[k]], k + 1, max_ev, o);
+    art_report_plain_ladder(a, o, false);
+    art_report_plain_stories(a, o, false);
     text_plugins(a, o);
 }
 
@@ -617,6 +623,8 @@ static void md_dimension(const art_dim_score *d, size_t rank, int max_ev, art_ou
     const char *next = art_report_next_level(d);
     if (next)
         md_bullet(o, "Next level", next);
+    art_out_puts(o, "\n");
+    art_report_plain_dimension_extra(d, o, true);
     if (d->nev == 0) {
         art_out_puts(o, "\nNo evidence.\n");
         return;
@@ -655,9 +663,12 @@ static void write_markdown(const art_assessment *a, const size_t *order, int max
                            art_out *o)
 {
     md_header(a, o);
+    art_report_plain_contradictions(a, max_ev, TEXT_EVIDENCE_DEFAULT, o, true);
     md_table(a, order, o);
     for (size_t k = 0; k < a->ndims; k++)
         md_dimension(&a->dims[order[k]], k + 1, max_ev, o);
+    art_report_plain_ladder(a, o, true);
+    art_report_plain_stories(a, o, true);
     md_plugins(a, o);
 }
 
@@ -822,6 +833,27 @@ static void json_dimension(const art_dim_score *d, int max_ev, int depth, art_ou
     json_str_field(o, in, "low_pole", d->low_pole, false);
     json_str_field(o, in, "cls_value", d->cls_value, false);
     json_str_field(o, in, "next_level", art_report_next_level(d), false);
+    json_num_field(o, in, "divergence", d->divergence, 1);
+    json_key(o, in, "divergent", false);
+    art_out_puts(o, d->divergent ? "true" : "false");
+    json_key(o, in, "insufficient", false);
+    art_out_puts(o, d->insufficient ? "true" : "false");
+    json_key(o, in, "levels", false);
+    art_out_puts(o, "{");
+    for (int k = 0; k < 3; k++) {
+        json_key(o, in + 1, art_level_id((art_level)k), k == 0);
+        art_out_puts(o, "{\"score\": ");
+        json_number(o, d->level_counts[k] ? d->level_scores[k] : NAN, 1);
+        art_out_printf(o, ", \"count\": %zu}", d->level_counts[k]);
+    }
+    json_close(o, in, '}', false);
+    json_key(o, in, "next_steps", false);
+    art_out_puts(o, "[");
+    for (size_t i = 0; i < d->npractice; i++) {
+        art_out_puts(o, i ? ", " : "");
+        json_string(o, d->practice[i]);
+    }
+    art_out_puts(o, "]");
     json_key(o, in, "evidence", false);
     size_t shown = art_report_evidence_shown(d, max_ev, d->nev);
     art_out_puts(o, "[");
@@ -885,6 +917,68 @@ static void json_head(const art_assessment *a, art_out *o)
     json_close(o, 1, '}', false);
 }
 
+/* Contradictions (ids, largest first), the ladder, change stories. */
+static void json_depth(const art_assessment *a, art_out *o)
+{
+    json_num_field(o, 1, "gap_threshold", a->gap_threshold, 1);
+    size_t *idx;
+    size_t n = art_report_contradictions(a, &idx);
+    json_key(o, 1, "contradictions", false);
+    art_out_puts(o, "[");
+    for (size_t k = 0; k < n; k++) {
+        art_out_puts(o, k ? ", " : "");
+        json_string(o, a->dims[idx[k]].id);
+    }
+    art_out_puts(o, "]");
+    free(idx);
+    json_key(o, 1, "ladder", false);
+    art_report_json_ladder(a, o);
+    json_key(o, 1, "stories", false);
+    size_t ns = a->stories ? a->stories->n : 0;
+    art_out_printf(o, "{\n    \"count\": %zu,\n    \"outcomes\": [", ns);
+    bool first = true;
+    for (int k = 1; k <= ART_OUTCOMES; k++) {
+        if (!art_report_outcome_name(k)[0])
+            continue;
+        art_out_printf(o, "%s\n      {\"outcome\": %d, \"name\": ", first ? "" : ",", k);
+        json_string(o, art_report_outcome_name(k));
+        art_out_printf(o, ", \"count\": %zu, \"of\": %zu, \"stories\": [",
+                       art_report_story_count(a, k), ns);
+        bool f2 = true;
+        for (size_t i = 0; i < ns; i++) {
+            const art_story *t = &a->stories->stories[i];
+            if (!t->outcomes[k])
+                continue;
+            art_out_puts(o, f2 ? "" : ", ");
+            json_string(o, t->id ? t->id : t->title);
+            f2 = false;
+        }
+        art_out_puts(o, "]}");
+        first = false;
+    }
+    art_out_puts(o, "\n    ],\n    \"items\": [");
+    for (size_t i = 0; i < ns; i++) {
+        const art_story *t = &a->stories->stories[i];
+        art_out_puts(o, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
+        json_string(o, t->id);
+        art_out_puts(o, ", \"title\": ");
+        json_string(o, t->title);
+        art_out_puts(o, ", \"route\": ");
+        json_string(o, t->route);
+        art_out_puts(o, ", \"outcomes\": [");
+        bool f3 = true;
+        for (int k = 1; k <= ART_OUTCOMES; k++)
+            if (t->outcomes[k]) {
+                art_out_printf(o, "%s%d", f3 ? "" : ", ", k);
+                f3 = false;
+            }
+        art_out_puts(o, "], \"source\": ");
+        json_string(o, t->source);
+        art_out_puts(o, "}");
+    }
+    art_out_puts(o, ns ? "\n    ]\n  }" : "]\n  }");
+}
+
 static void write_json(const art_assessment *a, int max_ev, art_out *o)
 {
     art_out_puts(o, "{");
@@ -896,6 +990,7 @@ static void write_json(const art_assessment *a, int max_ev, art_out *o)
         json_dimension(&a->dims[i], max_ev, 2, o);
     }
     json_close(o, 1, ']', a->ndims == 0);
+    json_depth(a, o);
     json_key(o, 1, "plugins", false);
     art_out_puts(o, "[");
     for (size_t i = 0; i < a->nplugins; i++) {

@@ -60,6 +60,26 @@ extern const art_voice art_report_key_voices[ART_KEY_VOICES];
  * returns how many are missing. */
 size_t art_report_missing_voices(const size_t counts[ART_VOICE_COUNT], char *buf, size_t n);
 
+/* ---- depth: contradictions, levels, next steps, ladder, stories ---- */
+/* (report_depth.c) */
+const char *art_report_rung_name(int rung);
+const char *art_report_outcome_name(int k);       /* "" for unused numbers */
+const char *art_report_route_name(const char *route);
+/* Indices of the divergent dimensions, largest divergence first (malloc'd;
+ * returns how many). */
+size_t art_report_contradictions(const art_assessment *a, size_t **out);
+size_t art_report_facet_evidence(const art_dim_score *d, size_t shown, art_facet f, int dir,
+                                 const art_evidence **ev, size_t max);
+int art_report_contradiction_dir(const art_dim_score *d, art_facet f);
+size_t art_report_story_count(const art_assessment *a, int outcome);
+void art_report_plain_contradictions(const art_assessment *a, int max_ev, size_t dflt,
+                                     art_out *o, bool md);
+void art_report_plain_dimension_extra(const art_dim_score *d, art_out *o, bool md);
+void art_report_ladder_facets(const art_assessment *a, int rung, size_t *docs, size_t *ints);
+void art_report_plain_ladder(const art_assessment *a, art_out *o, bool md);
+void art_report_plain_stories(const art_assessment *a, art_out *o, bool md);
+void art_report_json_ladder(const art_assessment *a, art_out *o);
+
 /* Default evidence per dimension in the HTML report. */
 #define ART_REPORT_HTML_EVIDENCE 10
 

@@ -5,6 +5,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DASH "\xE2\x80\x94"
@@ -62,6 +63,10 @@ static const char css[] =
     ".box .v{font-size:1.5rem;font-weight:600;margin:0}\n"
     ".box.low{border-left:4px solid var(--low)}\n"
     ".box.cls{border-left:4px solid var(--cls)}\n"
+    ".contra .pair h3 .apart{font-weight:400;color:var(--low);font-size:.9rem;margin-left:.4rem}\n"
+    "ul.quotes{margin:.3rem 0 0;padding-left:1rem}ul.quotes li{margin:.3rem 0}\n"
+    "ul.quotes .cls{color:var(--cls);font-weight:700}ul.quotes .low{color:var(--low);font-weight:700}\n"
+    "rect.bar{fill:#3f6e8e}rect.bar.sus{fill:var(--cls)}table.levels{max-width:28rem}\n"
     ".next{border-left:4px solid var(--bar);padding:.5rem .9rem;margin:.8rem 0}\n"
     ".next .k{font-weight:600;margin:0}\n"
     "td.dir{font-weight:600}\n"
@@ -397,9 +402,192 @@ static void dim_next_level(const art_dim_score *d, art_out *o)
         h_text(o, next, NULL);
     else if (d->level >= ART_LEVELS)
         art_out_puts(o, "This dimension is already at the top level of the rubric.");
+    else if (d->insufficient)
+        art_out_puts(o, "Too little evidence to place this dimension: the next step is to gather "
+                        "more, from more sources and voices.");
     else
         art_out_puts(o, "No score yet: the next step is to gather evidence for this dimension.");
-    art_out_puts(o, "</p></div>\n");
+    art_out_puts(o, "</p>");
+    if (d->npractice && art_report_has(d->gap) && d->gap > 0) {
+        art_out_puts(o, "<p class=\"k\">Next steps other CLS sites have taken</p><ul>");
+        for (size_t i = 0; i < d->npractice; i++) {
+            art_out_puts(o, "<li>");
+            h_text(o, d->practice[i], NULL);
+            art_out_puts(o, "</li>");
+        }
+        art_out_puts(o, "</ul>");
+    }
+    art_out_puts(o, "</div>\n");
+}
+
+/* The dimension by Schein level: what the artefacts, the espoused values
+ * and the underlying assumptions each say. */
+static void dim_levels(const art_dim_score *d, art_out *o)
+{
+    static const char *const labels[3] = {"Artefacts", "Espoused values",
+                                          "Underlying assumptions"};
+    size_t total = d->level_counts[0] + d->level_counts[1] + d->level_counts[2];
+    if (total == 0)
+        return;
+    art_out_puts(o, "<table class=\"levels\"><caption>By level of culture (Schein)</caption>"
+                    "<thead><tr><th scope=\"col\">Level</th><th scope=\"col\" class=\"num\">"
+                    "Score</th><th scope=\"col\" class=\"num\">Passages</th></tr></thead><tbody>");
+    for (int k = 0; k < 3; k++) {
+        art_out_printf(o, "<tr><th scope=\"row\">%s</th><td class=\"num\">", labels[k]);
+        h_num(o, d->level_scores[k]);
+        art_out_printf(o, "</td><td class=\"num\">%zu</td></tr>", d->level_counts[k]);
+    }
+    art_out_puts(o, "</tbody></table>\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* Contradictions, ladder, stories                                     */
+/* ------------------------------------------------------------------ */
+
+static void quote_list(const art_dim_score *d, int max_ev, art_facet f, art_out *o)
+{
+    const art_evidence *ev[3];
+    size_t shown = art_report_evidence_shown(d, max_ev, ART_REPORT_HTML_EVIDENCE);
+    size_t n = art_report_facet_evidence(d, shown, f, art_report_contradiction_dir(d, f), ev, 3);
+    art_out_puts(o, "<ul class=\"quotes\">");
+    for (size_t i = 0; i < n; i++) {
+        art_out_printf(o, "<li><span class=\"%s\">%s</span> <q>", ev[i]->direction > 0 ? "cls" : "low",
+                       ev[i]->direction > 0 ? "+" : MINUS);
+        art_report_put_text(o, ev[i]->quote, 300, ART_ESC_HTML, NULL);
+        art_out_puts(o, "</q> <span class=\"loc\">");
+        h_text(o, ev[i]->source, NULL);
+        if (ev[i]->participant) {
+            art_out_puts(o, ", ");
+            h_text(o, ev[i]->participant, NULL);
+        }
+        art_out_puts(o, "</span></li>");
+    }
+    if (n == 0)
+        art_out_puts(o, "<li>No passage points this way.</li>");
+    art_out_puts(o, "</ul>");
+}
+
+static void html_contradictions(const art_assessment *a, int max_ev, art_out *o)
+{
+    size_t *idx;
+    size_t n = art_report_contradictions(a, &idx);
+    if (n == 0)
+        return;
+    art_out_printf(o, "<section class=\"contra\" aria-labelledby=\"contra\">\n<h2 id=\"contra\">"
+                      "Where documents and interviews disagree</h2>\n<p>These dimensions differ by "
+                      "%.0f points or more between what the site&rsquo;s documents espouse and what "
+                      "its interviews describe. Largest difference first.</p>\n",
+                   a->gap_threshold);
+    for (size_t k = 0; k < n; k++) {
+        const art_dim_score *d = &a->dims[idx[k]];
+        art_out_puts(o, "<div class=\"pair\"><h3>");
+        h_text(o, dim_label(d), NULL);
+        art_out_printf(o, " <span class=\"apart\">%ld points apart</span></h3><div class=\"cols\">"
+                          "<div class=\"box\"><p class=\"k\">What the documents say &middot; %ld</p>",
+                       art_report_round(d->divergence), art_report_round(d->espoused));
+        quote_list(d, max_ev, ART_FACET_ESPOUSED, o);
+        art_out_printf(o, "</div><div class=\"box\"><p class=\"k\">What people describe &middot; "
+                          "%ld</p>",
+                       art_report_round(d->enacted));
+        quote_list(d, max_ev, ART_FACET_ENACTED, o);
+        art_out_puts(o, "</div></div></div>\n");
+    }
+    art_out_puts(o, "</section>\n");
+    free(idx);
+}
+
+static void html_ladder(const art_assessment *a, art_out *o)
+{
+    const art_ladder *l = &a->ladder;
+    if (l->nitems == 0)
+        return;
+    size_t max = 1;
+    for (int r = 1; r <= ART_RUNGS; r++)
+        if (l->counts[r] > max)
+            max = l->counts[r];
+    art_out_puts(o, "<section aria-labelledby=\"ladder\">\n<h2 id=\"ladder\">Co-production ladder"
+                    "</h2>\n<p>Each engagement activity found in the documents and interviews, placed "
+                    "on the Think Local Act Personal ladder of co-production (the highest rung a "
+                    "passage names).</p>\n");
+    art_out_printf(o, "<svg class=\"chart\" viewBox=\"0 0 640 %d\" role=\"img\" "
+                      "aria-labelledby=\"ladder-t ladder-d\"><title id=\"ladder-t\">Co-production "
+                      "ladder</title><desc id=\"ladder-d\">Passages per rung, from co-production at "
+                      "the top to coercion at the bottom; the table below gives the figures."
+                      "</desc>\n",
+                   ART_RUNGS * 26 + 10);
+    for (int r = ART_RUNGS, y = 6; r >= 1; r--, y += 26) {
+        double w = 360.0 * (double)l->counts[r] / (double)max;
+        art_out_printf(o, "<text x=\"150\" y=\"%d\" text-anchor=\"end\">%d %s</text>"
+                          "<rect x=\"160\" y=\"%d\" width=\"%.1f\" height=\"16\" class=\"%s\"/>"
+                          "<text x=\"%.1f\" y=\"%d\">%zu</text>\n",
+                       y + 13, r, art_report_rung_name(r), y, w,
+                       r == l->highest_sustained ? "bar sus" : "bar", 166 + w, y + 13,
+                       l->counts[r]);
+    }
+    art_out_puts(o, "</svg>\n<table><caption>Passages per rung, and how many are about a person's "
+                    "own support (micro) or about services and governance (strategic). A document "
+                    "naming a rung says what the site intends; interviews say what happens."
+                    "</caption>"
+                    "<thead><tr><th scope=\"col\">Rung</th><th scope=\"col\" class=\"num\">"
+                    "Passages</th><th scope=\"col\" class=\"num\">Documents</th>"
+                    "<th scope=\"col\" class=\"num\">Interviews</th><th scope=\"col\" "
+                    "class=\"num\">Micro</th><th scope=\"col\" class=\"num\">Strategic</th>"
+                    "</tr></thead><tbody>");
+    for (int r = ART_RUNGS; r >= 1; r--) {
+        size_t docs, ints;
+        art_report_ladder_facets(a, r, &docs, &ints);
+        art_out_printf(o, "<tr><th scope=\"row\">%d %s</th><td class=\"num\">%zu</td><td "
+                          "class=\"num\">%zu</td><td class=\"num\">%zu</td><td "
+                          "class=\"num\">%zu</td><td class=\"num\">%zu</td></tr>",
+                       r, art_report_rung_name(r), l->counts[r], docs, ints, l->micro[r],
+                       l->strategic[r]);
+    }
+    art_out_puts(o, "</tbody></table>\n<p>");
+    if (l->highest_sustained)
+        art_out_printf(o, "<strong>Highest rung with sustained evidence:</strong> %d %s (two or "
+                          "more passages from two or more sources).",
+                       l->highest_sustained, art_report_rung_name(l->highest_sustained));
+    else
+        art_out_puts(o, "No rung has evidence from two passages in two sources.");
+    art_out_puts(o, "</p>\n</section>\n");
+}
+
+static void html_stories(const art_assessment *a, art_out *o)
+{
+    if (!a->stories || a->stories->n == 0)
+        return;
+    size_t n = a->stories->n;
+    art_out_printf(o, "<section aria-labelledby=\"stories\">\n<h2 id=\"stories\">Change stories</h2>"
+                      "\n<p>%zu Most Significant Change stor%s, each tagged with the CLS outcomes it "
+                      "evidences, counted as the 2020 NDTi briefing does.</p>\n<table><caption>"
+                      "Stories per CLS outcome</caption><thead><tr><th scope=\"col\">CLS outcome</th>"
+                      "<th scope=\"col\" class=\"num\">Stories</th></tr></thead><tbody>",
+                   n, n == 1 ? "y" : "ies");
+    for (int k = 1; k <= ART_OUTCOMES; k++) {
+        if (!art_report_outcome_name(k)[0])
+            continue;
+        art_out_printf(o, "<tr><th scope=\"row\">%d. %s</th><td class=\"num\">%zu/%zu</td></tr>",
+                       k, art_report_outcome_name(k), art_report_story_count(a, k), n);
+    }
+    art_out_puts(o, "</tbody></table>\n<table><caption>The stories</caption><thead><tr>"
+                    "<th scope=\"col\">Story</th><th scope=\"col\">Outcomes</th>"
+                    "<th scope=\"col\">How they came in</th></tr></thead><tbody>");
+    for (size_t i = 0; i < n; i++) {
+        const art_story *t = &a->stories->stories[i];
+        art_out_puts(o, "<tr><td>");
+        h_text(o, t->title ? t->title : t->id, "untitled");
+        art_out_puts(o, "</td><td>");
+        bool any = false;
+        for (int k = 1; k <= ART_OUTCOMES; k++)
+            if (t->outcomes[k]) {
+                art_out_printf(o, "%s%d", any ? ", " : "", k);
+                any = true;
+            }
+        art_out_puts(o, any ? "</td><td>" : DASH "</td><td>");
+        h_text(o, art_report_route_name(t->route), NULL);
+        art_out_puts(o, "</td></tr>\n");
+    }
+    art_out_puts(o, "</tbody></table>\n</section>\n");
 }
 
 static void facet_box(art_out *o, const char *label, double x)
@@ -480,6 +668,7 @@ static void html_dimension(const art_dim_score *d, size_t rank, int max_ev, art_
     dim_poles(d, o);
     dim_next_level(d, o);
     dim_facets(d, o);
+    dim_levels(d, o);
     dim_evidence(d, max_ev, o);
     art_out_puts(o, "</section>\n");
 }
@@ -597,6 +786,7 @@ void art_report_html(const art_assessment *a, int max_evidence, const size_t *or
     html_summary(a, o);
     art_out_puts(o, "<main>\n");
     html_how_to_read(o);
+    html_contradictions(a, max_evidence, o);
     art_out_puts(o, "<section aria-labelledby=\"overview\">\n<h2 id=\"overview\">Scores "
                     "against targets</h2>\n");
     html_chart(a, order, o);
@@ -606,6 +796,8 @@ void art_report_html(const art_assessment *a, int max_evidence, const size_t *or
     for (size_t k = 0; k < a->ndims; k++)
         html_dimension(&a->dims[order[k]], k + 1, max_evidence, o);
     art_out_puts(o, "</section>\n");
+    html_ladder(a, o);
+    html_stories(a, o);
     html_voices(a, o);
     html_plugins(a, o);
     art_out_puts(o, "</main>\n");

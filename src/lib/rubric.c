@@ -290,25 +290,33 @@ static void count_words(const char *s, size_t *words, size_t *wild_only)
     }
 }
 
-static art_status check_phrase(loader *ld, const art_dimension *d, const xmlNode *n,
-                               const char *phrase)
+/* A phrase the matcher can use: some words, not too many, not only
+ * wildcards.  `owner` names where it sits ("dimension 'trust'"), `what` what
+ * it is ("indicator phrase"), for the message. */
+static art_status check_words(loader *ld, const xmlNode *n, const char *owner, const char *what,
+                              const char *phrase)
 {
     size_t words, wild;
     count_words(phrase, &words, &wild);
     if (words == 0)
-        return art_error_set(ld->err, ART_ERR_FORMAT,
-                             "%s: line %ld: dimension '%s': indicator phrase has no words",
-                             ld->name, line_of(n), d->id);
+        return art_error_set(ld->err, ART_ERR_FORMAT, "%s: line %ld: %s: %s has no words",
+                             ld->name, line_of(n), owner, what);
     if (words > PHRASE_MAX_WORDS)
         return art_error_set(ld->err, ART_ERR_FORMAT,
-                             "%s: line %ld: dimension '%s': indicator phrase has %zu words "
-                             "(at most %d)",
-                             ld->name, line_of(n), d->id, words, PHRASE_MAX_WORDS);
+                             "%s: line %ld: %s: %s has %zu words (at most %d)", ld->name,
+                             line_of(n), owner, what, words, PHRASE_MAX_WORDS);
     if (wild == words)
-        return art_error_set(ld->err, ART_ERR_FORMAT,
-                             "%s: line %ld: dimension '%s': indicator phrase is only wildcards",
-                             ld->name, line_of(n), d->id);
+        return art_error_set(ld->err, ART_ERR_FORMAT, "%s: line %ld: %s: %s is only wildcards",
+                             ld->name, line_of(n), owner, what);
     return ART_OK;
+}
+
+static art_status check_phrase(loader *ld, const art_dimension *d, const xmlNode *n,
+                               const char *phrase)
+{
+    char owner[96];
+    snprintf(owner, sizeof owner, "dimension '%s'", d->id);
+    return check_words(ld, n, owner, "indicator phrase", phrase);
 }
 
 static int parse_direction(const char *s)
@@ -415,6 +423,28 @@ static art_status load_codes(loader *ld, art_dimension *d, const xmlNode *dim_no
     return ART_OK;
 }
 
+/* <practice>: next-step examples toward the CLS value, kept as plain strings
+ * (their source attribute documents the rubric, reports show the text). */
+static art_status load_practice(loader *ld, art_dimension *d, const xmlNode *dim_node)
+{
+    const xmlNode *list = first_child(dim_node, "practice");
+    if (!list)
+        return ART_OK;
+    size_t n = 0;
+    for (const xmlNode *c = first_child(list, "example"); c; c = next_sibling(c, "example"))
+        n++;
+    d->practice = calloc(n ? n : 1, sizeof *d->practice);
+    if (!d->practice)
+        return nomem(ld);
+    for (const xmlNode *c = first_child(list, "example"); c; c = next_sibling(c, "example")) {
+        d->practice[d->npractice] = node_text(c);
+        if (!d->practice[d->npractice])
+            return nomem(ld);
+        d->npractice++;
+    }
+    return ART_OK;
+}
+
 static art_status load_levels(loader *ld, art_dimension *d, const xmlNode *dim_node)
 {
     const xmlNode *list = first_child(dim_node, "levels");
@@ -478,6 +508,8 @@ static art_status load_dimension(loader *ld, art_dimension *d, const xmlNode *n)
         st = load_indicators(ld, d, n);
     if (st == ART_OK)
         st = load_codes(ld, d, n);
+    if (st == ART_OK)
+        st = load_practice(ld, d, n);
     return st;
 }
 
@@ -565,6 +597,194 @@ static art_status check_provenance(loader *ld, const xmlNode *root)
     return ART_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* Phrase groups beside the dimensions: ladder, scopes, outcomes, routes */
+/* ------------------------------------------------------------------ */
+
+/* What differs between the four kinds of phrase group. */
+typedef struct group_kind {
+    const char *list;       /* container element: "ladder" */
+    const char *item;       /* item element: "rung" */
+    const char *label;      /* in messages: "ladder rung" */
+    int max_rank;           /* ranks run 1..max_rank; 0 = the item has no rank */
+    size_t exact;           /* required number of items; 0 = any */
+    bool phrases_unique;    /* one phrase may not sit in two items (it would contradict) */
+} group_kind;
+
+static const group_kind LADDER = {"ladder", "rung", "ladder rung", ART_RUNGS, ART_RUNGS, true};
+static const group_kind SCOPES = {"scopes", "scope", "scope", 0, 0, true};
+static const group_kind OUTCOMES = {"outcomes", "outcome", "outcome", ART_OUTCOMES, 0, false};
+static const group_kind ROUTES = {"routes", "route", "route", 0, 0, true};
+
+static void group_clear(art_phrase_group *g)
+{
+    free(g->id);
+    free(g->name);
+    free(g->description);
+    for (size_t i = 0; i < g->nphrases; i++)
+        free(g->phrases[i]);
+    free(g->phrases);
+}
+
+static void groups_free(art_phrase_group *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        group_clear(&v[i]);
+    free(v);
+}
+
+/* An xsd:integer (the schema has checked the form) as a rank; 0 when it is
+ * out of 1..max, which no valid rank is. */
+static int parse_rank(const char *s, int max)
+{
+    bool neg = false;
+    if (*s == '+' || *s == '-')
+        neg = *s++ == '-';
+    long v = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        v = v * 10 + (*s - '0');
+        if (v > max)
+            return 0;
+    }
+    return (neg || *s || v < 1) ? 0 : (int)v;
+}
+
+static art_status load_rank(loader *ld, const group_kind *k, art_phrase_group *g,
+                            const xmlNode *n)
+{
+    if (k->max_rank == 0)
+        return ART_OK;
+    bool oom = false;
+    char *rank = node_attr(n, "rank", &oom);
+    if (oom)
+        return nomem(ld);
+    g->rank = rank ? parse_rank(rank, k->max_rank) : 0;
+    art_status st = ART_OK;
+    if (g->rank == 0)
+        st = art_error_set(ld->err, ART_ERR_FORMAT, "%s: line %ld: %s '%s': rank %.12s is "
+                           "outside 1..%d", ld->name, line_of(n), k->label, g->id,
+                           rank ? rank : "?", k->max_rank);
+    free(rank);
+    return st;
+}
+
+static art_status load_group_phrases(loader *ld, const group_kind *k, art_phrase_group *g,
+                                     const xmlNode *n)
+{
+    size_t count = 0;
+    for (const xmlNode *c = first_child(n, "phrase"); c; c = next_sibling(c, "phrase"))
+        count++;
+    g->phrases = calloc(count ? count : 1, sizeof *g->phrases);
+    if (!g->phrases)
+        return nomem(ld);
+    char owner[96];
+    snprintf(owner, sizeof owner, "%s '%s'", k->label, g->id);
+    for (const xmlNode *c = first_child(n, "phrase"); c; c = next_sibling(c, "phrase")) {
+        char *ph = node_text(c);
+        if (!ph)
+            return nomem(ld);
+        g->phrases[g->nphrases++] = ph;
+        art_status st = check_words(ld, c, owner, "phrase", ph);
+        if (st != ART_OK)
+            return st;
+        for (size_t j = 0; j + 1 < g->nphrases; j++)
+            if (art_strcasecmp_ascii(g->phrases[j], ph) == 0)
+                return art_error_set(ld->err, ART_ERR_FORMAT,
+                                     "%s: line %ld: %s: phrase repeats an earlier one",
+                                     ld->name, line_of(c), owner);
+    }
+    return ART_OK;
+}
+
+static art_status load_group(loader *ld, const group_kind *k, art_phrase_group *g,
+                             const xmlNode *n)
+{
+    bool oom = false;
+    g->id = node_attr(n, "id", &oom);
+    g->name = node_text(first_child(n, "name"));
+    g->description = node_text(first_child(n, "description"));
+    if (oom || !g->id || !g->name || !g->description)
+        return nomem(ld);
+    art_status st = load_rank(ld, k, g, n);
+    if (st == ART_OK)
+        st = load_group_phrases(ld, k, g, n);
+    return st;
+}
+
+/* Item i against the items before it: ids, ranks and (where it matters)
+ * phrases are each used once. */
+static art_status check_group_unique(loader *ld, const group_kind *k,
+                                     const art_phrase_group *v, size_t i, const xmlNode *n)
+{
+    const art_phrase_group *g = &v[i];
+    for (size_t j = 0; j < i; j++) {
+        if (strcmp(v[j].id, g->id) == 0)
+            return art_error_set(ld->err, ART_ERR_FORMAT, "%s: line %ld: %s id '%s' is used twice",
+                                 ld->name, line_of(n), k->label, g->id);
+        if (k->max_rank && v[j].rank == g->rank)
+            return art_error_set(ld->err, ART_ERR_FORMAT,
+                                 "%s: line %ld: %s '%s': rank %d is used twice", ld->name,
+                                 line_of(n), k->label, g->id, g->rank);
+        for (size_t a = 0; k->phrases_unique && a < g->nphrases; a++)
+            for (size_t b = 0; b < v[j].nphrases; b++)
+                if (art_strcasecmp_ascii(g->phrases[a], v[j].phrases[b]) == 0)
+                    return art_error_set(ld->err, ART_ERR_FORMAT,
+                                         "%s: line %ld: %s '%s': a phrase is also in %s '%s'",
+                                         ld->name, line_of(n), k->label, g->id, k->label,
+                                         v[j].id);
+    }
+    return ART_OK;
+}
+
+static int group_rank_cmp(const void *a, const void *b)
+{
+    const art_phrase_group *x = a, *y = b;
+    return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+static art_status load_groups(loader *ld, const xmlNode *root, const group_kind *k,
+                              art_phrase_group **out, size_t *nout)
+{
+    const xmlNode *list = first_child(root, k->list);
+    if (!list)
+        return ART_OK;
+    size_t n = 0;
+    for (const xmlNode *c = first_child(list, k->item); c; c = next_sibling(c, k->item))
+        n++;
+    if (k->exact && n != k->exact)
+        return art_error_set(ld->err, ART_ERR_FORMAT,
+                             "%s: line %ld: <%s> has %zu %ss; it needs exactly %zu", ld->name,
+                             line_of(list), k->list, n, k->item, k->exact);
+    *out = calloc(n ? n : 1, sizeof **out);
+    if (!*out)
+        return nomem(ld);
+    for (const xmlNode *c = first_child(list, k->item); c; c = next_sibling(c, k->item)) {
+        size_t i = (*nout)++;   /* owned from here, so art_rubric_free releases it */
+        art_status st = load_group(ld, k, &(*out)[i], c);
+        if (st == ART_OK)
+            st = check_group_unique(ld, k, *out, i, c);
+        if (st != ART_OK)
+            return st;
+    }
+    /* Ranks are unique, so sorting by them is deterministic. */
+    if (k->max_rank)
+        qsort(*out, *nout, sizeof **out, group_rank_cmp);
+    return ART_OK;
+}
+
+static art_status load_phrase_groups(loader *ld, const xmlNode *root)
+{
+    art_rubric *r = ld->r;
+    art_status st = load_groups(ld, root, &LADDER, &r->ladder, &r->nladder);
+    if (st == ART_OK)
+        st = load_groups(ld, root, &SCOPES, &r->scopes, &r->nscopes);
+    if (st == ART_OK)
+        st = load_groups(ld, root, &OUTCOMES, &r->outcomes, &r->noutcomes);
+    if (st == ART_OK)
+        st = load_groups(ld, root, &ROUTES, &r->routes, &r->nroutes);
+    return st;
+}
+
 static art_status build_rubric(loader *ld, const xmlNode *root)
 {
     bool oom = false;
@@ -579,6 +799,8 @@ static art_status build_rubric(loader *ld, const xmlNode *root)
         st = load_dimensions(ld, root);
     if (st == ART_OK)
         st = check_references(ld, root);
+    if (st == ART_OK)
+        st = load_phrase_groups(ld, root);
     return st;
 }
 
@@ -685,6 +907,9 @@ static void dimension_clear(art_dimension *d)
     for (size_t i = 0; i < d->ncodes; i++)
         free(d->codes[i].pattern);
     free(d->codes);
+    for (size_t i = 0; i < d->npractice; i++)
+        free(d->practice[i]);
+    free(d->practice);
 }
 
 void art_rubric_free(art_rubric *r)
@@ -694,6 +919,10 @@ void art_rubric_free(art_rubric *r)
     for (size_t i = 0; i < r->ndims; i++)
         dimension_clear(&r->dims[i]);
     free(r->dims);
+    groups_free(r->ladder, r->nladder);
+    groups_free(r->scopes, r->nscopes);
+    groups_free(r->outcomes, r->noutcomes);
+    groups_free(r->routes, r->nroutes);
     free(r->id);
     free(r->version);
     free(r->title);

@@ -179,7 +179,10 @@ art_status art_store_open(const char *path, art_store **out, art_error *err)
         free(s);
         return art_error_set(err, ART_ERR_NOMEM, "%s: out of memory", path);
     }
-    art_status st = create_private_file(path, err);
+    /* ":memory:" is SQLite's private in-memory database (used by
+     * `artefact plugins test`): there is no file to create. */
+    bool in_memory = strcmp(path, ":memory:") == 0;
+    art_status st = in_memory ? ART_OK : create_private_file(path, err);
     if (st != ART_OK) {
         free(s->path);
         free(s);
@@ -432,13 +435,14 @@ art_status art_store_counts(art_store *s, const char *site, const char *round, a
         /* The whole store. */
         static const char *const q[] = {
             "SELECT count(*) FROM sources",
-            "SELECT count(*) FROM sources WHERE kind = 'document'",
+            "SELECT count(*) FROM sources WHERE kind = 'document' AND format NOT LIKE 'story%'",
             "SELECT count(*) FROM sources WHERE kind = 'interview'",
             "SELECT count(*) FROM segments", "SELECT count(*) FROM codes",
-            "SELECT count(*) FROM codings", "SELECT count(*) FROM participants"};
+            "SELECT count(*) FROM codings", "SELECT count(*) FROM participants",
+            "SELECT count(*) FROM stories"};
         long long *dst[] = {&out->sources, &out->documents, &out->interviews, &out->segments,
-                            &out->codes, &out->codings, &out->participants};
-        for (size_t i = 0; i < 7; i++)
+                            &out->codes, &out->codings, &out->participants, &out->stories};
+        for (size_t i = 0; i < 8; i++)
             if ((r = count_query(s, q[i], 0, 0, dst[i], err)) != ART_OK)
                 return r;
         return ART_OK;
@@ -454,7 +458,7 @@ art_status art_store_counts(art_store *s, const char *site, const char *round, a
            : "SELECT count(*) FROM sources s WHERE s.site_id = ?" extra)
     const char *q[] = {
         SRC_SCOPE(""),
-        SRC_SCOPE(" AND s.kind = 'document'"),
+        SRC_SCOPE(" AND s.kind = 'document' AND s.format NOT LIKE 'story%'"),
         SRC_SCOPE(" AND s.kind = 'interview'"),
         round ? "SELECT count(*) FROM segments g JOIN sources s ON s.id = g.source_id JOIN "
                 "round_sources rs ON rs.source_id = s.id WHERE s.site_id = ? AND rs.round_id = ?"
@@ -466,11 +470,15 @@ art_status art_store_counts(art_store *s, const char *site, const char *round, a
                 "WHERE s.site_id = ? AND rs.round_id = ?"
               : "SELECT count(*) FROM codings k JOIN segments g ON g.id = k.segment_id JOIN "
                 "sources s ON s.id = g.source_id WHERE s.site_id = ?",
-        "SELECT count(*) FROM participants WHERE site_id = ?"};
+        "SELECT count(*) FROM participants WHERE site_id = ?",
+        round ? "SELECT count(*) FROM stories t JOIN sources s ON s.id = t.source_id JOIN "
+                "round_sources rs ON rs.source_id = s.id WHERE s.site_id = ? AND rs.round_id = ?"
+              : "SELECT count(*) FROM stories t JOIN sources s ON s.id = t.source_id WHERE "
+                "s.site_id = ?"};
 #undef SRC_SCOPE
     long long *dst[] = {&out->sources, &out->documents, &out->interviews, &out->segments,
-                        &out->codes, &out->codings, &out->participants};
-    for (size_t i = 0; i < 7; i++)
+                        &out->codes, &out->codings, &out->participants, &out->stories};
+    for (size_t i = 0; i < 8; i++)
         if ((r = count_query(s, q[i], site_id, round_id, dst[i], err)) != ART_OK)
             return r;
     return ART_OK;

@@ -276,7 +276,7 @@ static art_status load_segments(art_store *s, corpus_build *cb, long long site_i
     art_status r = db_prepare(
         s,
         "SELECT g.id, s.kind, s.name, g.document, g.paragraph, g.sentence, g.start_cp, "
-        "  g.end_cp, g.text, p.pseudonym, p.name, p.voice "
+        "  g.end_cp, g.text, p.pseudonym, p.name, p.voice, g.block "
         "FROM segments g JOIN sources s ON s.id = g.source_id "
         "JOIN round_sources rs ON rs.source_id = s.id "
         "LEFT JOIN participants p ON p.id = g.participant_id "
@@ -302,6 +302,7 @@ static art_status load_segments(art_store *s, corpus_build *cb, long long site_i
         v->end = (long)sqlite3_column_int64(st, 7);
         v->level = interview ? ART_LEVEL_ASSUMPTION : ART_LEVEL_ESPOUSED;
         v->voice = art_voice_from_id(col_text(st, 11));
+        v->block = art_arena_strdup(cb->arena, col_text(st, 12));
         const char *who = names ? col_text(st, 9) : col_text(st, 10);
         v->participant = art_arena_strdup(cb->arena, who);
         char *text = names ? store_pseudonymise(names, col_text(st, 8), NULL) : art_strdup(col_text(st, 8));

@@ -335,6 +335,80 @@ static art_status ingest_coded(ingest_ctx *c, const char *path, const char *sha,
     return r;
 }
 
+/* Change stories are sources of their own: kept whole, never split into
+ * segments, so they speak to outcomes and not to the culture scores. */
+static art_status ingest_stories(ingest_ctx *c, const char *path, const char *sha,
+                                 const art_story_set *set, const char *format, size_t bytes,
+                                 art_error *err)
+{
+    long long src_id;
+    art_status r = insert_source(c, path, sha, "document", format,
+                                 set->n ? set->stories[0].title : NULL, NULL, bytes, &src_id, err);
+    sqlite3_stmt *st = NULL;
+    if (r == ART_OK)
+        r = db_prepare(c->s,
+                       "INSERT INTO stories(source_id, ordinal, story_id, title, teller, date, "
+                       "route, declared_outcomes, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       &st, err);
+    for (size_t i = 0; r == ART_OK && i < set->n; i++) {
+        const art_story *t = &set->stories[i];
+        char declared[32] = "";
+        size_t used = 0;
+        for (int k = 1; k <= ART_OUTCOMES; k++)
+            if (t->outcomes[k] && t->because[k] && strcmp(t->because[k], "declared") == 0)
+                used += (size_t)snprintf(declared + used, sizeof declared - used, "%s%d",
+                                         used ? "," : "", k);
+        if (!db_bind(st, "iittttttt", src_id, (long long)i, t->id, t->title, t->teller, t->date,
+                     t->route, used ? declared : NULL, t->text ? t->text : ""))
+            r = db_error(c->s, err, "bind story");
+        else
+            r = db_step_done(c->s, st, err);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+static art_status ingest_story_file(ingest_ctx *c, const char *path, const char *sha,
+                                    const char *data, size_t len, bool csv, art_error *err)
+{
+    art_story_set *set = NULL;
+    art_status r = csv ? art_stories_parse_csv(data, len, path, &set, err)
+                       : art_stories_parse_markdown(data, len, path, &set, err);
+    if (r == ART_OK)
+        r = ingest_stories(c, path, sha, set, csv ? "story-csv" : "story-md", len, err);
+    art_story_set_free(set);
+    return r;
+}
+
+/* A CSV is coded interview segments, or change stories; say what was
+ * expected when it is neither. */
+static art_status ingest_csv(ingest_ctx *c, const char *path, const char *sha, const char *data,
+                             size_t len, art_error *err)
+{
+    art_status r = ingest_coded(c, path, sha, data, len, err);
+    if (r != ART_ERR_UNSUPPORTED)
+        return r;
+    art_error story_err;
+    art_story_set *set = NULL;
+    art_status sr = art_stories_parse_csv(data, len, path, &set, &story_err);
+    if (sr == ART_OK) {
+        art_error_clear(err);
+        r = ingest_stories(c, path, sha, set, "story-csv", len, err);
+        art_story_set_free(set);
+        return r;
+    }
+    if (sr != ART_ERR_UNSUPPORTED) {
+        /* It looked like stories but something in it is wrong: say that. */
+        art_error_set(err, sr, "%s", story_err.message);
+        return sr;
+    }
+    return art_error_set(err, ART_ERR_UNSUPPORTED,
+                         "%s: CSV header not recognised (expected a Taguette, QualCoder or "
+                         "artefact export of coded interviews, or change stories with "
+                         "id,title,text)",
+                         path);
+}
+
 static art_status ingest_file(ingest_ctx *c, const char *path, art_error *err)
 {
     file_format fmt = format_of(path);
@@ -362,9 +436,11 @@ static art_status ingest_file(ingest_ctx *c, const char *path, art_error *err)
     r = link_existing_source(c, sha, &found, err);
     if (r == ART_OK && !found) {
         if (fmt == FMT_CSV)
-            r = ingest_coded(c, path, sha, data, len, err);
+            r = ingest_csv(c, path, sha, data, len, err);
         else if (fmt == FMT_QDPX || fmt == FMT_QDE)
             r = ingest_qda(c, path, sha, data, len, err);
+        else if (fmt == FMT_MD && art_stories_is_story(data, len))
+            r = ingest_story_file(c, path, sha, data, len, false, err);
         else
             r = ingest_document(c, path, sha, data, len, fmt, err);
     }

@@ -63,6 +63,61 @@ static void voice_counts_text(const art_dim_score *d, char *out, size_t n)
         used += (size_t)snprintf(out + used, n - used, "%s%zu", v ? "," : "", d->voice_counts[v]);
 }
 
+/* "a,e,u" for the three Schein levels: scores to 0.01 (empty for none),
+ * counts as integers. */
+static void level_texts(const art_dim_score *d, char *ls, size_t nls, char *lc, size_t nlc)
+{
+    size_t u = 0, v = 0;
+    for (int k = 0; k < 3; k++) {
+        if (isnan(d->level_scores[k]))
+            u += (size_t)snprintf(ls + u, nls - u, "%s", k ? "," : "");
+        else
+            u += (size_t)snprintf(ls + u, nls - u, "%s%.2f", k ? "," : "", d->level_scores[k]);
+        v += (size_t)snprintf(lc + v, nlc - v, "%s%zu", k ? "," : "", d->level_counts[k]);
+    }
+}
+
+static void parse_level_texts(art_dim_score *d, const char *ls, const char *lc)
+{
+    for (int k = 0; k < 3; k++) {
+        d->level_scores[k] = NAN;
+        if (ls) {
+            if (*ls && *ls != ',')
+                d->level_scores[k] = strtod(ls, (char **)&ls);
+            if (*ls == ',')
+                ls++;
+        }
+        if (lc && *lc) {
+            d->level_counts[k] = (size_t)strtoull(lc, (char **)&lc, 10);
+            if (*lc == ',')
+                lc++;
+        }
+    }
+}
+
+static art_status save_ladder(art_store *s, long long run_id, const art_assessment *a,
+                              art_error *err)
+{
+    if (a->ladder.nitems == 0)
+        return ART_OK;
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s,
+                              "INSERT INTO ladder_items(run_id, ordinal, segment_id, rung, scope, "
+                              "facet, source, locator, quote, phrase) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                              &st, err);
+    for (size_t i = 0; r == ART_OK && i < a->ladder.nitems; i++) {
+        const art_ladder_item *it = &a->ladder.items[i];
+        db_bind(st, "iiiittttt" "t", run_id, (long long)i, (long long)it->segment_id,
+                (long long)it->rung, art_scope_id(it->scope), art_facet_id(it->facet), it->source,
+                it->locator, it->quote, it->phrase);
+        if (it->segment_id <= 0)
+            sqlite3_bind_null(st, 3);
+        r = db_step_done(s, st, err);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
 static art_status save_scores(art_store *s, long long run_id, const art_assessment *a,
                               art_error *err)
 {
@@ -70,7 +125,8 @@ static art_status save_scores(art_store *s, long long run_id, const art_assessme
     art_status r = db_prepare(s,
                               "INSERT INTO scores(run_id, dimension, ordinal, score, espoused, "
                               "enacted, target, gap, confidence, level, nsources, nvoices, "
-                              "voice_counts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                              "voice_counts, divergence, divergent, insufficient, level_scores, "
+                              "level_counts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                               &sc, err);
     if (r != ART_OK)
         return r;
@@ -86,9 +142,12 @@ static art_status save_scores(art_store *s, long long run_id, const art_assessme
         const art_dim_score *d = &a->dims[i];
         char vc[128];
         voice_counts_text(d, vc, sizeof vc);
-        db_bind(sc, "itiddddddiiit", run_id, d->id, (long long)i, d->score, d->espoused,
+        char ls[96], lc[64];
+        level_texts(d, ls, sizeof ls, lc, sizeof lc);
+        db_bind(sc, "itiddddddiiitdiitt", run_id, d->id, (long long)i, d->score, d->espoused,
                 d->enacted, d->target, d->gap, d->confidence, (long long)d->level,
-                (long long)d->nsources, (long long)d->nvoices, vc);
+                (long long)d->nsources, (long long)d->nvoices, vc, d->divergence,
+                (long long)d->divergent, (long long)d->insufficient, ls, lc);
         r = db_step_done(s, sc, err);
         for (size_t k = 0; r == ART_OK && k < d->nev; k++) {
             const art_evidence *e = &d->ev[k];
@@ -114,6 +173,8 @@ art_status art_store_save_assessment(art_store *s, const art_assessment *a,
                                      const char *rubric_xml, size_t rubric_len, art_error *err)
 {
     long long site_id, round_id, run_id;
+    char gap_text[32];
+    snprintf(gap_text, sizeof gap_text, "%.6g", a->gap_threshold);
     art_status r = db_exec(s, "BEGIN IMMEDIATE", err);
     if (r != ART_OK)
         return r;
@@ -122,12 +183,13 @@ art_status art_store_save_assessment(art_store *s, const art_assessment *a,
         (r = save_rubric(s, a, rubric_xml, rubric_len, err)) == ART_OK &&
         (r = insert_returning_id(s,
                                  "INSERT INTO rubric_runs(round_id, rubric_sha256, artefact_version, "
-                                 "code_map) VALUES (?, ?, ?, ?)",
-                                 "ittt", &run_id, err, round_id, a->rubric_sha256, ART_VERSION,
-                                 a->code_map)) ==
+                                 "code_map, gap_threshold) VALUES (?, ?, ?, ?, ?)",
+                                 "itttt", &run_id, err, round_id, a->rubric_sha256, ART_VERSION,
+                                 a->code_map, gap_text)) ==
             ART_OK &&
-        (r = save_plugins(s, run_id, a, err)) == ART_OK)
-        r = save_scores(s, run_id, a, err);
+        (r = save_plugins(s, run_id, a, err)) == ART_OK &&
+        (r = save_scores(s, run_id, a, err)) == ART_OK)
+        r = save_ladder(s, run_id, a, err);
     if (r == ART_OK)
         r = db_exec(s, "COMMIT", err);
     if (r != ART_OK)
@@ -136,11 +198,13 @@ art_status art_store_save_assessment(art_store *s, const art_assessment *a,
 }
 
 static art_status load_run_header(art_store *s, long long round_id, long long *run_id,
-                                  art_rubric **rubric, char **code_map, art_error *err)
+                                  art_rubric **rubric, char **code_map, double *gap,
+                                  art_error *err)
 {
     sqlite3_stmt *st;
     art_status r = db_prepare(s,
-                              "SELECT r.id, b.xml, b.sha256, r.code_map FROM rubric_runs r "
+                              "SELECT r.id, b.xml, b.sha256, r.code_map, r.gap_threshold "
+                              "FROM rubric_runs r "
                               "JOIN rubrics b ON b.sha256 = r.rubric_sha256 "
                               "WHERE r.round_id = ? ORDER BY r.id DESC LIMIT 1",
                               &st, err);
@@ -155,6 +219,7 @@ static art_status load_run_header(art_store *s, long long round_id, long long *r
         r = art_rubric_load_memory(xml ? xml : "", (size_t)len, "stored rubric", rubric, err);
         if (r == ART_OK && col_text(st, 3) && !(*code_map = art_strdup(col_text(st, 3))))
             r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+        *gap = sqlite3_column_type(st, 4) == SQLITE_NULL ? 15 : sqlite3_column_double(st, 4);
     } else if (rc == SQLITE_DONE) {
         r = art_error_set(err, ART_ERR_NOTFOUND,
                           "%s: this round has not been scored yet (run 'artefact score')", s->path);
@@ -178,7 +243,8 @@ static art_status load_scores(art_store *s, long long run_id, art_assessment *a,
     sqlite3_stmt *st;
     art_status r = db_prepare(s,
                               "SELECT dimension, score, espoused, enacted, target, gap, "
-                              "confidence, level, nsources, nvoices, voice_counts "
+                              "confidence, level, nsources, nvoices, voice_counts, divergence, "
+                              "divergent, insufficient, level_scores, level_counts "
                               "FROM scores WHERE run_id = ? ORDER BY ordinal",
                               &st, err);
     if (r != ART_OK)
@@ -204,6 +270,10 @@ static art_status load_scores(art_store *s, long long run_id, art_assessment *a,
             if (*vc == ',')
                 vc++;
         }
+        d->divergence = col_double_or_nan(st, 11);
+        d->divergent = sqlite3_column_int(st, 12);
+        d->insufficient = sqlite3_column_int(st, 13);
+        parse_level_texts(d, col_text(st, 14), col_text(st, 15));
     }
     if (rc != SQLITE_DONE)
         r = db_error(s, err, "load scores");
@@ -300,6 +370,145 @@ static art_status load_plugins(art_store *s, long long run_id, art_assessment *a
     return r;
 }
 
+static art_status load_ladder(art_store *s, long long run_id, art_assessment *a, art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s,
+                              "SELECT segment_id, rung, scope, facet, source, locator, quote, "
+                              "phrase FROM ladder_items WHERE run_id = ? ORDER BY ordinal",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "i", run_id);
+    art_ladder *l = &a->ladder;
+    size_t cap = 0;
+    int rc;
+    while (r == ART_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (l->nitems == cap) {
+            cap = cap ? cap * 2 : 16;
+            art_ladder_item *p = realloc(l->items, cap * sizeof *p);
+            if (!p) {
+                r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+                break;
+            }
+            l->items = p;
+        }
+        art_ladder_item *it = &l->items[l->nitems++];
+        memset(it, 0, sizeof *it);
+        it->segment_id = sqlite3_column_int64(st, 0);
+        it->rung = sqlite3_column_int(st, 1);
+        const char *scope = col_text(st, 2);
+        it->scope = strcmp(scope, "micro") == 0       ? ART_SCOPE_MICRO
+                    : strcmp(scope, "strategic") == 0 ? ART_SCOPE_STRATEGIC
+                                                      : ART_SCOPE_UNKNOWN;
+        it->facet = strcmp(col_text(st, 3), "enacted") == 0 ? ART_FACET_ENACTED : ART_FACET_ESPOUSED;
+        it->source = art_strdup(col_text(st, 4));
+        it->locator = art_strdup(col_text(st, 5));
+        it->quote = art_strdup(col_text(st, 6));
+        it->phrase = art_strdup(col_text(st, 7));
+        if (it->rung >= 1 && it->rung <= ART_RUNGS) {
+            l->counts[it->rung]++;
+            if (it->scope == ART_SCOPE_MICRO)
+                l->micro[it->rung]++;
+            else if (it->scope == ART_SCOPE_STRATEGIC)
+                l->strategic[it->rung]++;
+        }
+    }
+    if (r == ART_OK && rc != SQLITE_DONE)
+        r = db_error(s, err, "load ladder");
+    sqlite3_finalize(st);
+    /* The highest rung with evidence from two passages in two sources. */
+    for (int rung = ART_RUNGS; r == ART_OK && rung >= 1 && !l->highest_sustained; rung--) {
+        size_t n = 0;
+        const char *first = NULL;
+        bool two_sources = false;
+        for (size_t i = 0; i < l->nitems; i++) {
+            if (l->items[i].rung != rung)
+                continue;
+            n++;
+            const char *src = l->items[i].source ? l->items[i].source : "";
+            if (!first)
+                first = src;
+            else if (strcmp(first, src) != 0)
+                two_sources = true;
+        }
+        if (n >= 2 && two_sources)
+            l->highest_sustained = rung;
+    }
+    return r;
+}
+
+art_status art_store_load_stories(art_store *s, const char *site, const char *round,
+                                  art_story_set **out, art_error *err)
+{
+    *out = NULL;
+    long long site_id, round_id;
+    art_status r = find_site(s, site, &site_id, err);
+    if (r == ART_OK)
+        r = find_round(s, site_id, round, &round_id, err);
+    if (r != ART_OK)
+        return r;
+    sqlite3_stmt *st;
+    if ((r = db_prepare(s,
+                        "SELECT t.story_id, t.title, t.teller, t.date, t.route, "
+                        "t.declared_outcomes, t.text, s.name FROM stories t "
+                        "JOIN sources s ON s.id = t.source_id "
+                        "JOIN round_sources rs ON rs.source_id = s.id "
+                        "WHERE s.site_id = ? AND rs.round_id = ? ORDER BY t.id",
+                        &st, err)) != ART_OK)
+        return r;
+    db_bind(st, "ii", site_id, round_id);
+    art_story_set *set = calloc(1, sizeof *set);
+    if (!set) {
+        sqlite3_finalize(st);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    }
+    size_t cap = 0;
+    int rc;
+    while (r == ART_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (set->n == cap) {
+            cap = cap ? cap * 2 : 8;
+            art_story *p = realloc(set->stories, cap * sizeof *p);
+            if (!p) {
+                r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+                break;
+            }
+            set->stories = p;
+        }
+        art_story *t = &set->stories[set->n++];
+        memset(t, 0, sizeof *t);
+        t->id = art_strdup(col_text(st, 0));
+        t->title = art_strdup(col_text(st, 1));
+        t->teller = art_strdup(col_text(st, 2));
+        t->date = art_strdup(col_text(st, 3));
+        t->route = art_strdup(col_text(st, 4));
+        t->text = art_strdup(col_text(st, 6));
+        t->source = art_strdup(col_text(st, 7));
+        for (const char *d = col_text(st, 5); d && *d;) {
+            long k = strtol(d, (char **)&d, 10);
+            if (k >= 1 && k <= ART_OUTCOMES && !t->because[k]) {
+                t->outcomes[k] = 1;
+                t->because[k] = art_strdup("declared");
+            }
+            while (*d == ',' || *d == ' ')
+                d++;
+            if (*d && (*d < '0' || *d > '9'))
+                break;
+        }
+        if (!t->text)
+            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    }
+    if (r == ART_OK && rc != SQLITE_DONE)
+        r = db_error(s, err, "load stories");
+    sqlite3_finalize(st);
+    if (r != ART_OK || set->n == 0) {
+        art_story_set_free(set);
+        set = NULL;
+    }
+    *out = set;
+    return r;
+}
+
 art_status art_store_load_assessment(art_store *s, const char *site, const char *round,
                                      art_assessment **out, art_error *err)
 {
@@ -307,23 +516,33 @@ art_status art_store_load_assessment(art_store *s, const char *site, const char 
     long long site_id = 0, round_id = 0, run_id = 0;
     art_rubric *rb = NULL;
     char *code_map = NULL;
+    double gap = 15;
     art_status r = find_site(s, site, &site_id, err);
     if (r == ART_OK)
         r = find_round(s, site_id, round, &round_id, err);
     if (r == ART_OK)
-        r = load_run_header(s, round_id, &run_id, &rb, &code_map, err);
+        r = load_run_header(s, round_id, &run_id, &rb, &code_map, &gap, err);
     if (r != ART_OK) {
         art_rubric_free(rb);
         return r;
     }
     art_assessment *a = NULL;
     r = art_assessment_from_rubric(rb, site, round, &a, err);
-    art_rubric_free(rb);
     if (r != ART_OK) {
+        art_rubric_free(rb);
         free(code_map);
         return r;
     }
     a->code_map = code_map;
+    a->gap_threshold = gap;
+    /* Stories are tagged with the run's own rubric, so the report says
+     * what that rubric saw. */
+    r = art_store_load_stories(s, site, round, &a->stories, err);
+    if (r == ART_OK && a->stories)
+        r = art_stories_tag(rb, a->stories, err);
+    art_rubric_free(rb);
+    if (r == ART_OK)
+        r = load_ladder(s, run_id, a, err);
     if (r == ART_OK)
         r = art_store_voice_counts(s, site, round, a->voice_participants, err);
     if (r == ART_OK)

@@ -146,6 +146,33 @@ static const char *const art_migrations[] = {
     "ALTER TABLE participants ADD COLUMN description TEXT;"
     "ALTER TABLE participant_attrs ADD COLUMN type TEXT;"
     "ALTER TABLE rubric_runs ADD COLUMN code_map TEXT;",
+
+    /* 3: rubric depth.  Scores keep the espoused/enacted divergence, the
+     * evidence floor and the Schein-level breakdown; a run keeps its
+     * co-production ladder; change stories are sources of their own (format
+     * "story-md"/"story-csv"), never split into segments. */
+    "ALTER TABLE scores ADD COLUMN divergence REAL;"
+    "ALTER TABLE scores ADD COLUMN divergent INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE scores ADD COLUMN insufficient INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE scores ADD COLUMN level_scores TEXT;"
+    "ALTER TABLE scores ADD COLUMN level_counts TEXT;"
+    "ALTER TABLE rubric_runs ADD COLUMN gap_threshold REAL;"
+    "CREATE TABLE stories("
+    "  id INTEGER PRIMARY KEY,"
+    "  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,"
+    "  ordinal INTEGER NOT NULL,"
+    "  story_id TEXT, title TEXT, teller TEXT, date TEXT, route TEXT,"
+    "  declared_outcomes TEXT,"
+    "  text TEXT NOT NULL,"
+    "  UNIQUE(source_id, ordinal));"
+    "CREATE TABLE ladder_items("
+    "  run_id INTEGER NOT NULL REFERENCES rubric_runs(id) ON DELETE CASCADE,"
+    "  ordinal INTEGER NOT NULL,"
+    "  segment_id INTEGER REFERENCES segments(id) ON DELETE SET NULL,"
+    "  rung INTEGER NOT NULL CHECK(rung BETWEEN 1 AND 7),"
+    "  scope TEXT NOT NULL, facet TEXT NOT NULL,"
+    "  source TEXT, locator TEXT, quote TEXT, phrase TEXT,"
+    "  PRIMARY KEY(run_id, ordinal)) WITHOUT ROWID;",
 };
 
 #define ART_MIGRATIONS ((int)(sizeof art_migrations / sizeof art_migrations[0]))
