@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include "artefact/artefact.h"
 
 const char *art_test_src(const char *rel)
 {
@@ -73,6 +77,115 @@ char *art_test_slurp(const char *rel, size_t *len)
     data[n] = '\0';
     if (len) *len = n;
     return data;
+}
+
+char *art_test_read_abs(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, n = 0, got;
+    char *data = malloc(cap);
+    while (data && (got = fread(data + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            char *p = realloc(data, cap * 2);
+            if (!p) {
+                free(data);
+                data = NULL;
+                break;
+            }
+            data = p;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (!data)
+        return NULL;
+    data[n] = '\0';
+    if (len)
+        *len = n;
+    return data;
+}
+
+int art_test_cli(const char *args, char **out, char **err)
+{
+    static char dir[4096];
+    char outp[4300], errp[4300], cmd[32768];
+    if (!dir[0]) {
+        const char *root = getenv("ART_TEST_BUILDDIR");
+        snprintf(dir, sizeof dir, "%s/tests/tmp", root ? root : ".");
+        mkdir(dir, 0700);
+        snprintf(dir, sizeof dir, "%s/tests/tmp/capture-%ld", root ? root : ".", (long)getpid());
+        mkdir(dir, 0700);
+    }
+    snprintf(outp, sizeof outp, "%s/stdout", dir);
+    snprintf(errp, sizeof errp, "%s/stderr", dir);
+    const char *bin = getenv("ART_CLI");
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s > '%s' 2> '%s' < /dev/null",
+             getenv("ART_TEST_SRCDIR") ? getenv("ART_TEST_SRCDIR") : ".",
+             bin ? bin : "artefact", args, outp, errp);
+    int rc = system(cmd);
+    *out = art_test_read_abs(outp, NULL);
+    *err = art_test_read_abs(errp, NULL);
+    if (!*out)
+        *out = calloc(1, 1);
+    if (!*err)
+        *err = calloc(1, 1);
+    if (rc == -1)
+        return -1;
+    /* The shell reports a child killed by a signal as 128 + the signal. */
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
+}
+
+int art_test_count_lines(const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+void art_test_store_digest(const char *path, char out[65])
+{
+    sqlite3 *db;
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    out[0] = '\0';
+    if (!buf || sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        free(buf);
+        return;
+    }
+    sqlite3_stmt *tables;
+    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+                       -1, &tables, NULL);
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2",
+                 (const char *)sqlite3_column_text(tables, 0));
+        sqlite3_stmt *rows;
+        if (sqlite3_prepare_v2(db, sql, -1, &rows, NULL) != SQLITE_OK)
+            continue;
+        while (sqlite3_step(rows) == SQLITE_ROW)
+            for (int i = 0; i < sqlite3_column_count(rows); i++) {
+                const char *t = (const char *)sqlite3_column_text(rows, i);
+                size_t need = strlen(t ? t : "NULL") + 2;
+                if (len + need >= cap) {
+                    while (len + need >= cap)
+                        cap *= 2;
+                    char *p = realloc(buf, cap);
+                    if (!p)
+                        break;
+                    buf = p;
+                }
+                len += (size_t)snprintf(buf + len, cap - len, "%s|", t ? t : "NULL");
+            }
+        sqlite3_finalize(rows);
+    }
+    sqlite3_finalize(tables);
+    sqlite3_close(db);
+    art_sha256_hex(buf, len, out);
+    free(buf);
 }
 
 void art_test_add_suite(const char *name, const art_test_case *cases, size_t n)

@@ -458,44 +458,9 @@ static void test_store_two_coders(void)
 /* CLI                                                                  */
 /* ------------------------------------------------------------------ */
 
-static char *slurp_abs(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    art_buf b;
-    art_buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        art_buf_append(&b, chunk, n);
-    fclose(f);
-    if (!b.data)
-        art_buf_puts(&b, "");
-    return art_buf_steal(&b);
-}
 
 static char cli_dir[4096];
 
-static int cli(const char *args, char **out, char **err)
-{
-    char cmd[16384], outp[4200], errp[4200];
-    snprintf(outp, sizeof outp, "%s/out.txt", cli_dir);
-    snprintf(errp, sizeof errp, "%s/err.txt", cli_dir);
-    const char *bin = getenv("ART_CLI");
-    char fallback[4200];
-    if (!bin) {
-        snprintf(fallback, sizeof fallback, "%s/src/cli/artefact",
-                 getenv("ART_TEST_BUILDDIR") ? getenv("ART_TEST_BUILDDIR") : ".");
-        bin = fallback;
-    }
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s > '%s' 2> '%s' < /dev/null",
-             getenv("ART_TEST_SRCDIR"), bin, args, outp, errp);
-    int rc = system(cmd);
-    *out = slurp_abs(outp);
-    *err = slurp_abs(errp);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 static void golden(const char *name, const char *actual)
 {
@@ -508,7 +473,7 @@ static void golden(const char *name, const char *actual)
         fputs(actual, f);
         fclose(f);
     }
-    char *want = slurp_abs(path);
+    char *want = art_test_read_abs(path, NULL);
     CU_ASSERT_PTR_NOT_NULL(want);
     if (want && strcmp(want, actual) != 0) {
         fprintf(stderr, "\ngolden mismatch: %s\n", path);
@@ -523,29 +488,29 @@ static void test_cli_formats(void)
     char *out, *err, args[8192];
     snprintf(args, sizeof args, "ingest " TWO_CODERS " --db '%s/a.db' --site Riverside --round r1",
              cli_dir);
-    CU_ASSERT_EQUAL_FATAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(art_test_cli(args, &out, &err), 0);
     free(out); free(err);
 
     snprintf(args, sizeof args, "agreement --db '%s/a.db'", cli_dir);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     golden("two-coders.txt", out);
     CU_ASSERT_STRING_EQUAL(err, "");
     free(out); free(err);
 
     snprintf(args, sizeof args, "agreement --db '%s/a.db' --format csv --exclude-uncoded", cli_dir);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     golden("two-coders-excluded.csv", out);
     free(out); free(err);
 
     snprintf(args, sizeof args,
              "agreement --db '%s/a.db' --site Riverside --round r1 --format json --coders alex,sam",
              cli_dir);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     golden("two-coders.json", out);
     free(out); free(err);
 
     snprintf(args, sizeof args, "agreement --db '%s/a.db' --coders=sam", cli_dir);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "Only 1 coder: agreement needs two or more."));
     free(out); free(err);
 }
@@ -554,24 +519,24 @@ static void test_cli_errors(void)
 {
     char *out, *err, args[8192];
     snprintf(args, sizeof args, "agreement --db '%s/a.db' --format xml", cli_dir);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown format 'xml'"));
     free(out); free(err);
     snprintf(args, sizeof args, "agreement --db '%s/a.db' --coders 'alex,,sam'", cli_dir);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "--coders takes names separated by commas"));
     free(out); free(err);
     snprintf(args, sizeof args, "agreement --db '%s/a.db' --coders", cli_dir);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 2);
     free(out); free(err);
     snprintf(args, sizeof args, "agreement --db '%s/a.db' --coders alex,zed", cli_dir);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "no codings by coder 'zed'"));
     free(out); free(err);
     snprintf(args, sizeof args, "agreement --db '%s/a.db' --rubric x.xml", cli_dir);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 2);
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("agreement --help", &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli("agreement --help", &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "--exclude-uncoded"));
     free(out); free(err);
 }

@@ -10,46 +10,8 @@
 #include <sys/wait.h>
 
 static char tmp[4096];
-static char out_path[4200], err_path[4200];
 
-static char *slurp_abs(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    art_buf b;
-    art_buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        art_buf_append(&b, chunk, n);
-    fclose(f);
-    if (!b.data)
-        art_buf_puts(&b, "");
-    return art_buf_steal(&b);
-}
 
-/* Run `artefact ARGS` from the source tree; returns the exit code and the
- * captured output (free both). */
-static int cli(const char *args, char **out, char **err)
-{
-    char cmd[32768];
-    const char *bin = getenv("ART_CLI");
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s > '%s' 2> '%s' < /dev/null",
-             getenv("ART_TEST_SRCDIR"), bin ? bin : "artefact", args, out_path, err_path);
-    int rc = system(cmd);
-    *out = slurp_abs(out_path);
-    *err = slurp_abs(err_path);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static int count_lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
 
 static void golden(const char *name, const char *actual)
 {
@@ -62,7 +24,7 @@ static void golden(const char *name, const char *actual)
         fputs(actual, f);
         fclose(f);
     }
-    char *want = slurp_abs(path);
+    char *want = art_test_read_abs(path, NULL);
     CU_ASSERT_PTR_NOT_NULL(want);
     if (want && strcmp(want, actual) != 0) {
         char got[4300];
@@ -81,29 +43,29 @@ static void golden(const char *name, const char *actual)
 static void test_version_and_usage(void)
 {
     char *out, *err;
-    CU_ASSERT_EQUAL(cli("--version", &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli("--version", &out, &err), 0);
     CU_ASSERT_STRING_EQUAL(out, "artefact " ART_VERSION "\n");
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("", &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli("", &out, &err), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "usage: artefact COMMAND"));
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("frobnicate", &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli("frobnicate", &out, &err), 2);
     CU_ASSERT_STRING_EQUAL(err, "artefact: unknown command 'frobnicate' (try 'artefact --help')\n");
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("assess --help", &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli("assess --help", &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: artefact assess DIR"));
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("assess", &out, &err), 2);
-    CU_ASSERT_EQUAL(count_lines(err), 1);
+    CU_ASSERT_EQUAL(art_test_cli("assess", &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_count_lines(err), 1);
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("show --bogus", &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli("show --bogus", &out, &err), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown option '--bogus'"));
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("plugins --site x", &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli("plugins --site x", &out, &err), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "--site does not apply"));
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("report --db /nonexistent/dir/a.db", &out, &err), 1);
-    CU_ASSERT_EQUAL(count_lines(err), 1);
+    CU_ASSERT_EQUAL(art_test_cli("report --db /nonexistent/dir/a.db", &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_count_lines(err), 1);
     free(out); free(err);
 }
 
@@ -112,7 +74,7 @@ static void test_assess_small_site_golden(void)
     char args[8192], *out, *err;
     snprintf(args, sizeof args,
              "assess tests/data/store/site --db '%s/g.db' --site Testshire --round r1", tmp);
-    int rc = cli(args, &out, &err);
+    int rc = art_test_cli(args, &out, &err);
     CU_ASSERT_EQUAL(rc, 0);
     if (rc != 0)
         fprintf(stderr, "stderr: %s\n", err);
@@ -125,23 +87,23 @@ static void test_assess_small_site_golden(void)
     free(out); free(err);
 
     snprintf(args, sizeof args, "report --db '%s/g.db' --format json", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     golden("small-site.json", out);
     CU_ASSERT_PTR_NULL(strstr(out, "Maya"));
     free(out); free(err);
 
     snprintf(args, sizeof args, "report --db '%s/g.db' --format markdown", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     golden("small-site.md", out);
     free(out); free(err);
 
     snprintf(args, sizeof args, "report --db '%s/g.db' --format json --reveal-names", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "Maya Okafor"));
     free(out); free(err);
 
     snprintf(args, sizeof args, "show --db '%s/g.db' --format json", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     char want[16384];
     snprintf(want, sizeof want,
              "{\"store\": \"%s/g.db\", \"schema_version\": 3, \"site\": null, \"round\": null, "
@@ -151,7 +113,7 @@ static void test_assess_small_site_golden(void)
     free(out); free(err);
 
     snprintf(args, sizeof args, "codes --db '%s/g.db' --format csv", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_STRING_EQUAL(out,
                            "path,name,depth,codings\n"
                            "Hierarchy,Hierarchy,0,0\n"
@@ -163,7 +125,7 @@ static void test_assess_small_site_golden(void)
     free(out); free(err);
 
     snprintf(args, sizeof args, "codes --db '%s/g.db'", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "Hierarchy (0)\n  Toward low pole (0)\n    Panel sign-off (2)\n"));
     free(out); free(err);
 }
@@ -173,11 +135,11 @@ static void test_same_inputs_same_report(void)
     char args[8192], *a, *b, *err;
     snprintf(args, sizeof args,
              "assess examples/riverside --db '%s/d1.db' --site Riverside --round 2026-q4 --format json", tmp);
-    CU_ASSERT_EQUAL(cli(args, &a, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &a, &err), 0);
     free(err);
     snprintf(args, sizeof args,
              "assess examples/riverside --db '%s/d2.db' --site Riverside --round 2026-q4 --format json", tmp);
-    CU_ASSERT_EQUAL(cli(args, &b, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &b, &err), 0);
     free(err);
     CU_ASSERT_STRING_EQUAL(a, b);
     CU_ASSERT_PTR_NOT_NULL(strstr(a, "\"site\": \"Riverside\""));
@@ -192,13 +154,13 @@ static void test_html_report_file(void)
     snprintf(args, sizeof args,
              "assess examples/riverside --db '%s/h.db' --site Riverside --round 2026-q4 "
              "--format html -o '%s/report.html'", tmp, tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     char want[16384];
     snprintf(want, sizeof want, "report written to %s/report.html\n", tmp);
     CU_ASSERT_STRING_EQUAL(out, want);
     free(out); free(err);
     snprintf(want, sizeof want, "%s/report.html", tmp);
-    char *html = slurp_abs(want);
+    char *html = art_test_read_abs(want, NULL);
     CU_ASSERT_FATAL(html != NULL);
     CU_ASSERT_EQUAL(strncmp(html, "<!DOCTYPE html>", 15), 0);
     CU_ASSERT_PTR_NULL(strstr(html, "Okafor"));
@@ -209,112 +171,112 @@ static void test_bad_input_leaves_store_unchanged(void)
 {
     char args[8192], *out, *err;
     snprintf(args, sizeof args, "ingest tests/data/store/bad --db '%s/bad.db' --site S --round r1", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
-    CU_ASSERT_EQUAL(count_lines(err), 1);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_count_lines(err), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "b-broken.csv"));
     CU_ASSERT_EQUAL(strncmp(err, "artefact: ", 10), 0);
     free(out); free(err);
     snprintf(args, sizeof args, "show --db '%s/bad.db'", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "sources       0"));
     free(out); free(err);
 
     snprintf(args, sizeof args, "ingest tests/data/store/bad-html --db '%s/bad.db' --site S", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
-    CU_ASSERT_EQUAL(count_lines(err), 1);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_count_lines(err), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "policy.html: "));
     CU_ASSERT_PTR_NULL(strstr(err, "binary junk"));
     free(out); free(err);
 
     snprintf(args, sizeof args, "ingest /nonexistent/site --db '%s/bad.db' --site S", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 1);
     CU_ASSERT_STRING_EQUAL(err, "artefact: /nonexistent/site: No such file or directory\n");
     free(out); free(err);
 
     snprintf(args, sizeof args, "ingest configure.ac --db '%s/bad.db' --site S", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "configure.ac: unsupported file type '.ac'"));
     free(out); free(err);
 
     snprintf(args, sizeof args, "report --db '%s/bad.db' --site S", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
-    CU_ASSERT_EQUAL(count_lines(err), 1);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_count_lines(err), 1);
     free(out); free(err);
 }
 
 static void test_plugins_and_rubric_check(void)
 {
     char *out, *err;
-    CU_ASSERT_EQUAL(cli("plugins", &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli("plugins", &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "lexical "));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "codes "));
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("plugins --format json", &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli("plugins --format json", &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"name\": \"lexical\""));
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("rubric check rubrics/cls-culture.xml", &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli("rubric check rubrics/cls-culture.xml", &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "rubrics/cls-culture.xml: ok: rubric cls-culture"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "11 dimensions"));
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("rubric check tests/data/store/site/policy.txt", &out, &err), 1);
-    CU_ASSERT_EQUAL(count_lines(err), 1);
+    CU_ASSERT_EQUAL(art_test_cli("rubric check tests/data/store/site/policy.txt", &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_count_lines(err), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "policy.txt"));
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("rubric frob x", &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli("rubric frob x", &out, &err), 2);
     free(out); free(err);
 }
 
 static void test_refi_qda_commands(void)
 {
     char args[16384], *out, *err;
-    CU_ASSERT_EQUAL(cli("check tests/data/qda/invalid.qde", &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_cli("check tests/data/qda/invalid.qde", &out, &err), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "tests/data/qda/invalid.qde: line "));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "tests/data/qda/invalid.qde: 4 problems\n"));
     free(out); free(err);
     snprintf(args, sizeof args, "check '%s'",
              art_test_src("../shared/fixtures/refi-qda/samples/cproctor_demo.qdpx"));
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "cproctor_demo.qdpx: valid\n"));
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("check tests/data/qda/notxml.qde", &out, &err), 1);
-    CU_ASSERT_EQUAL(count_lines(err), 1);
+    CU_ASSERT_EQUAL(art_test_cli("check tests/data/qda/notxml.qde", &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_count_lines(err), 1);
     free(out); free(err);
 
     snprintf(args, sizeof args, "codebook export -o '%s/cls.qdc'", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     free(out); free(err);
     snprintf(args, sizeof args, "check '%s/cls.qdc'", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "cls.qdc: valid"));
     free(out); free(err);
-    CU_ASSERT_EQUAL(cli("codebook export --format csv", &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli("codebook export --format csv", &out, &err), 2);
     free(out); free(err);
 
     /* Office documents and a project with its quirks, in one ingest. */
     snprintf(args, sizeof args,
              "ingest tests/data/office/sample.docx tests/data/office/sample.odt "
              "tests/data/qda/tolerant.qdpx --db '%s/q.db' --site Q --round r1", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "artefact: warning: tests/data/qda/tolerant.qdpx: "));
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "Q, round r1: 3 files read (3 added, 0 already there)"));
     free(out); free(err);
     snprintf(args, sizeof args, "show --db '%s/q.db' --format json", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"documents\": 2,"));
     free(out); free(err);
     snprintf(args, sizeof args, "export --db '%s/q.db' -o '%s/q.qdpx'", tmp, tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "project written to "));
     free(out); free(err);
     snprintf(args, sizeof args, "check '%s/q.qdpx'", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     free(out); free(err);
     snprintf(args, sizeof args, "export --db '%s/q.db'", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "-o FILE"));
     free(out); free(err);
     snprintf(args, sizeof args, "ingest tests/data/qda/codebook.qdc --db '%s/q.db' --site Q", tmp);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "codebook"));
     free(out); free(err);
 }
@@ -322,8 +284,6 @@ static void test_refi_qda_commands(void)
 void art_test_register(void)
 {
     snprintf(tmp, sizeof tmp, "%s", art_test_tmpdir("cli"));
-    snprintf(out_path, sizeof out_path, "%s/stdout", tmp);
-    snprintf(err_path, sizeof err_path, "%s/stderr", tmp);
     ART_SUITE("cli",
               {"version and usage", test_version_and_usage},
               {"assess a small site (golden)", test_assess_small_site_golden},

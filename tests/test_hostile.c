@@ -13,81 +13,9 @@
 #include <sys/wait.h>
 
 static char tmp[4096];
-static char db_path[4200], ok_db_path[4200], out_path[4200], err_path[4200];
+static char db_path[4200], ok_db_path[4200];
 
-static char *slurp_abs(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    art_buf b;
-    art_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        art_buf_append(&b, chunk, n);
-    fclose(f);
-    if (!b.data)
-        art_buf_puts(&b, "");
-    if (len)
-        *len = b.len;
-    return art_buf_steal(&b);
-}
 
-/* Run `artefact ARGS`; returns the exit code, or 128 + signal when it died. */
-static int cli(const char *args, char **out, char **err)
-{
-    char cmd[16384];
-    const char *bin = getenv("ART_CLI");
-    snprintf(cmd, sizeof cmd, "'%s' %s > '%s' 2> '%s' < /dev/null", bin ? bin : "artefact", args,
-             out_path, err_path);
-    int rc = system(cmd);
-    *out = slurp_abs(out_path, NULL);
-    *err = slurp_abs(err_path, NULL);
-    if (rc == -1)
-        return -1;
-    /* sh reports a killed child as 128 + signal. */
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
-}
-
-static int count_lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
-}
-
-/* A digest of every row of every table (as tests/test_store.c does). */
-static void store_digest(const char *path, char out[65])
-{
-    sqlite3 *db;
-    art_buf b;
-    art_buf_init(&b);
-    CU_ASSERT_FATAL(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
-    sqlite3_stmt *tables;
-    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", -1,
-                       &tables, NULL);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        char sql[256];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2",
-                 (const char *)sqlite3_column_text(tables, 0));
-        sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(db, sql, -1, &rows, NULL) != SQLITE_OK)
-            continue;
-        art_buf_printf(&b, "[%s]", (const char *)sqlite3_column_text(tables, 0));
-        while (sqlite3_step(rows) == SQLITE_ROW)
-            for (int i = 0; i < sqlite3_column_count(rows); i++) {
-                const char *t = (const char *)sqlite3_column_text(rows, i);
-                art_buf_printf(&b, "%s|", t ? t : "NULL");
-            }
-        sqlite3_finalize(rows);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_close(db);
-    art_sha256_hex(b.data ? b.data : "", b.len, out);
-    art_buf_free(&b);
-}
 
 /* ---- inputs too big to commit --------------------------------------------- */
 
@@ -127,7 +55,7 @@ static bool write_repeated(const char *path, const char *head, const char *unit,
 static bool copy_file(const char *from, const char *to)
 {
     size_t len;
-    char *data = slurp_abs(from, &len);
+    char *data = art_test_read_abs(from, &len);
     if (!data)
         return false;
     FILE *f = fopen(to, "wb");
@@ -195,7 +123,7 @@ static size_t load_manifest(row *rows, size_t max)
 static bool file_contains(const char *path, const char *needle)
 {
     size_t len;
-    char *data = slurp_abs(path, &len);
+    char *data = art_test_read_abs(path, &len);
     if (!data)
         return false;
     bool found = false;
@@ -225,14 +153,14 @@ static void run_row(const row *r)
                  r->exit_code == 0 ? ok_db_path : db_path);
 
     char before[65], after[65];
-    store_digest(db_path, before);
+    art_test_store_digest(db_path, before);
     char *out, *err;
-    int rc = cli(args, &out, &err);
-    store_digest(db_path, after);
+    int rc = art_test_cli(args, &out, &err);
+    art_test_store_digest(db_path, after);
 
     bool ok = rc == r->exit_code && rc >= 0 && rc < 128 && strcmp(before, after) == 0;
     if (r->exit_code != 0) {
-        ok = ok && count_lines(err) == 1 && strstr(err, r->file) && strstr(err, r->fragment);
+        ok = ok && art_test_count_lines(err) == 1 && strstr(err, r->file) && strstr(err, r->fragment);
     } else {
         ok = ok && (strstr(err, r->fragment) || strstr(out, r->fragment));
         /* An external DTD or entity would have pulled /etc/passwd in. */
@@ -304,13 +232,11 @@ static void setup_store(void)
     snprintf(tmp, sizeof tmp, "%s", art_test_tmpdir("hostile"));
     snprintf(db_path, sizeof db_path, "%s/h.db", tmp);
     snprintf(ok_db_path, sizeof ok_db_path, "%s/ok.db", tmp);
-    snprintf(out_path, sizeof out_path, "%s/out", tmp);
-    snprintf(err_path, sizeof err_path, "%s/err", tmp);
     char args[9000];
     snprintf(args, sizeof args, "ingest '%s' --db '%s' --site Good --round r1",
              art_test_src("tests/data/store/site"), db_path);
     char *out, *err;
-    CU_ASSERT_EQUAL_FATAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(art_test_cli(args, &out, &err), 0);
     free(out);
     free(err);
 }

@@ -41,36 +41,6 @@ static const char *const DIMS[] = {"trust", "hierarchy", "coproduction",
                                    "leadership", "risk", "community"};
 #define NDIMS (sizeof DIMS / sizeof DIMS[0])
 
-static char *slurp_abs(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    art_buf b;
-    art_buf_init(&b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        art_buf_append(&b, chunk, n);
-    fclose(f);
-    if (!b.data)
-        art_buf_puts(&b, "");
-    return art_buf_steal(&b);
-}
-
-/* Run `artefact ARGS` from the source tree; returns the exit code and the
- * captured output (free both). */
-static int cli(const char *args, char **out, char **err)
-{
-    char cmd[32768];
-    const char *bin = getenv("ART_CLI");
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s > '%s' 2> '%s' < /dev/null",
-             getenv("ART_TEST_SRCDIR"), bin ? bin : "artefact", args, out_path, err_path);
-    int rc = system(cmd);
-    *out = slurp_abs(out_path);
-    *err = slurp_abs(err_path);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
 
 /* `artefact assess tests/data/sites/SITE --format json` into DB (a file
  * name in the scratch directory); the JSON, or NULL after recording a
@@ -81,7 +51,7 @@ static char *assess_json(const char *site, const char *db)
     snprintf(args, sizeof args,
              "assess tests/data/sites/%s --db '%s/%s' --site %s --round r1 --format json",
              site, tmp, db, site);
-    int rc = cli(args, &out, &err);
+    int rc = art_test_cli(args, &out, &err);
     CU_ASSERT_EQUAL(rc, 0);
     if (rc != 0) {
         fprintf(stderr, "\nassess %s failed (%d): %s\n", site, rc, err ? err : "");

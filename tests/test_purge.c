@@ -11,38 +11,8 @@
 #include <sys/wait.h>
 
 static char tmp[4096];
-static char out_path[4200], err_path[4200];
 
-static char *slurp_abs(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    art_buf b;
-    art_buf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        art_buf_append(&b, chunk, n);
-    fclose(f);
-    if (!b.data)
-        art_buf_puts(&b, "");
-    if (len)
-        *len = b.len;
-    return art_buf_steal(&b);
-}
 
-static int cli(const char *args, char **out, char **err)
-{
-    char cmd[16384];
-    const char *bin = getenv("ART_CLI");
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s > '%s' 2> '%s' < /dev/null",
-             getenv("ART_TEST_SRCDIR"), bin ? bin : "artefact", args, out_path, err_path);
-    int rc = system(cmd);
-    *out = slurp_abs(out_path, NULL);
-    *err = slurp_abs(err_path, NULL);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
-}
 
 static bool bytes_contain(const char *data, size_t len, const char *needle)
 {
@@ -62,7 +32,7 @@ static bool store_bytes_contain(const char *db, const char *needle)
         char path[4300];
         snprintf(path, sizeof path, "%s%s", db, suffixes[i]);
         size_t len;
-        char *data = slurp_abs(path, &len);
+        char *data = art_test_read_abs(path, &len);
         if (data)
             found = bytes_contain(data, len, needle);
         free(data);
@@ -109,8 +79,6 @@ static art_coded_set *riverside_names(void)
 static void set_paths(const char *tag)
 {
     snprintf(tmp, sizeof tmp, "%s", art_test_tmpdir(tag));
-    snprintf(out_path, sizeof out_path, "%s/out", tmp);
-    snprintf(err_path, sizeof err_path, "%s/err", tmp);
 }
 
 static void test_store_files_private(void)
@@ -149,7 +117,7 @@ static void test_no_names_in_reports(void)
                  "assess examples/riverside --db '%s/r.db' --site Riverside --round 2026-q4 "
                  "--format %s",
                  tmp, formats[f]);
-        CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+        CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
         CU_ASSERT(strlen(out) > 1000);
         for (size_t i = 0; i < set->nparticipants; i++) {
             const char *name = set->participants[i].name;
@@ -172,7 +140,7 @@ static void test_purge_participant(void)
     snprintf(args, sizeof args,
              "assess examples/riverside --db '%s' --site Riverside --round 2026-q4 --format json",
              db);
-    CU_ASSERT_EQUAL_FATAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(art_test_cli(args, &out, &err), 0);
     free(out);
     free(err);
 
@@ -194,18 +162,18 @@ static void test_purge_participant(void)
 
     /* An unknown participant: refused in one line that does not repeat it. */
     snprintf(args, sizeof args, "purge --participant 'Nobody Atall' --site Riverside --db '%s'", db);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "has no such participant"));
     CU_ASSERT_PTR_NULL(strstr(err, "Nobody"));
     free(out);
     free(err);
     snprintf(args, sizeof args, "purge --participant P01 --db '%s'", db);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 2);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 2);
     free(out);
     free(err);
 
     snprintf(args, sizeof args, "purge --participant P01 --site Riverside --db '%s'", db);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_STRING_EQUAL(err, "artefact: purged the participant from site Riverside\n");
     free(out);
     free(err);
@@ -232,14 +200,14 @@ static void test_purge_participant(void)
 
     /* The store still reports. */
     snprintf(args, sizeof args, "report --db '%s' --site Riverside --format json", db);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NULL(strstr(out, sentence));
     free(out);
     free(err);
 
     /* Then the whole site. */
     snprintf(args, sizeof args, "purge --site Riverside --db '%s'", db);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 0);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_STRING_EQUAL(err, "artefact: purged site Riverside\n");
     free(out);
     free(err);
@@ -256,7 +224,7 @@ static void test_purge_participant(void)
     CU_ASSERT_STRING_EQUAL(ok ? ok : "", "ok");
     free(ok);
     snprintf(args, sizeof args, "purge --site Riverside --db '%s'", db);
-    CU_ASSERT_EQUAL(cli(args, &out, &err), 1);
+    CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "no site named 'Riverside'"));
     free(out);
     free(err);

@@ -24,38 +24,6 @@ static art_store *fresh_store(const char *tag)
     return s;
 }
 
-/* A digest of every row of every table: equal digests mean the store holds
- * exactly the same data. */
-static void store_digest(const char *path, char out[65])
-{
-    sqlite3 *db;
-    art_buf b;
-    art_buf_init(&b);
-    CU_ASSERT_FATAL(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
-    sqlite3_stmt *tables;
-    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", -1,
-                       &tables, NULL);
-    while (sqlite3_step(tables) == SQLITE_ROW) {
-        char sql[256];
-        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2",
-                 (const char *)sqlite3_column_text(tables, 0));
-        sqlite3_stmt *rows;
-        if (sqlite3_prepare_v2(db, sql, -1, &rows, NULL) != SQLITE_OK)
-            continue;
-        art_buf_printf(&b, "[%s]", (const char *)sqlite3_column_text(tables, 0));
-        while (sqlite3_step(rows) == SQLITE_ROW)
-            for (int i = 0; i < sqlite3_column_count(rows); i++) {
-                const char *t = (const char *)sqlite3_column_text(rows, i);
-                art_buf_printf(&b, "%s|", t ? t : "NULL");
-            }
-        sqlite3_finalize(rows);
-    }
-    sqlite3_finalize(tables);
-    sqlite3_close(db);
-    art_sha256_hex(b.data ? b.data : "", b.len, out);
-    art_buf_free(&b);
-}
-
 static void test_open_creates_private_file(void)
 {
     art_store *s = fresh_store("open");
@@ -140,7 +108,7 @@ static void test_ingest_counts_and_idempotence(void)
 
     char before[65], after[65];
     art_store_close(s);
-    store_digest(db_path, before);
+    art_test_store_digest(db_path, before);
     CU_ASSERT_EQUAL(art_store_open(db_path, &s, &err), ART_OK);
     ingest_site(s, "r1", &st);
     CU_ASSERT_EQUAL(st.files_seen, 3);
@@ -148,7 +116,7 @@ static void test_ingest_counts_and_idempotence(void)
     CU_ASSERT_EQUAL(st.files_unchanged, 3);
     CU_ASSERT_EQUAL(st.segments, 0);
     art_store_close(s);
-    store_digest(db_path, after);
+    art_test_store_digest(db_path, after);
     CU_ASSERT_STRING_EQUAL(before, after);
 
     /* A second round shares the sources: nothing is parsed again. */
@@ -185,7 +153,7 @@ static void expect_ingest_fails(const char *path, art_status want, const char *n
     ingest_site(s, "r1", NULL);
     art_store_close(s);
     char before[65], after[65];
-    store_digest(db_path, before);
+    art_test_store_digest(db_path, before);
     art_error err;
     CU_ASSERT_EQUAL(art_store_open(db_path, &s, &err), ART_OK);
     const char *paths[] = {art_test_src("tests/data/store/site/policy.txt"), path};
@@ -196,7 +164,7 @@ static void expect_ingest_fails(const char *path, art_status want, const char *n
     CU_ASSERT_PTR_NULL(strchr(err.message, '\n'));
     CU_ASSERT_EQUAL(st.files_new, 0);
     art_store_close(s);
-    store_digest(db_path, after);
+    art_test_store_digest(db_path, after);
     /* Not even the new round or the good file survived. */
     CU_ASSERT_STRING_EQUAL(before, after);
 }

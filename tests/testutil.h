@@ -16,6 +16,16 @@ const char *art_test_tmpdir(const char *tag);
 /* Read a file from the source tree; aborts the test program if missing. */
 char *art_test_slurp(const char *rel, size_t *len);
 
+/* A whole file outside the source tree (NUL-terminated), or NULL. */
+char *art_test_read_abs(const char *path, size_t *len);
+/* Run `artefact ARGS` ($ART_CLI) from the source tree; *out and *err get
+ * what it printed (free both).  Returns the exit code, 128 + signal when it
+ * was killed. */
+int art_test_cli(const char *args, char **out, char **err);
+int art_test_count_lines(const char *s);
+/* A digest of every row of every table of a store: equal digests, same data. */
+void art_test_store_digest(const char *db_path, char out[65]);
+
 /* Add a suite with tests in one call: ART_SUITE("name", {"t1", f1}, ...). */
 typedef struct art_test_case { const char *name; CU_TestFunc fn; } art_test_case;
 void art_test_add_suite(const char *name, const art_test_case *cases, size_t n);
