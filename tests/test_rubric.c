@@ -597,8 +597,63 @@ static void test_truncated_rubrics(void)
     free(bytes);
 }
 
+/* A rubric may take indicators from a category of a LIWC-format
+ * dictionary beside it; a rubric read back from the store does not read it. */
+static void test_dictionary_indicators(void)
+{
+    art_rubric *r = NULL;
+    art_error err;
+    CU_ASSERT_EQUAL_FATAL(art_rubric_load(art_test_src("tests/data/rubric/dict/rubric.xml"), &r,
+                                          &err), ART_OK);
+    const art_dimension *d = art_rubric_dimension(r, "trust");
+    CU_ASSERT_FATAL(d != NULL);
+    /* 3 written + 5 from "trust" (trust, trust*, trusted, autonom*, kind of)
+     * + 4 from "control" (permission, sign off, approv*, manager*) */
+    CU_ASSERT_EQUAL(d->nindicators, 3 + 5 + 4);
+    size_t from_trust = 0, from_control = 0;
+    for (size_t i = 3; i < d->nindicators; i++) {
+        const art_indicator *ind = &d->indicators[i];
+        if (strcmp(ind->provenance, "dictionary culture.dic: trust") == 0) {
+            from_trust++;
+            CU_ASSERT_EQUAL(ind->direction, 1);
+            CU_ASSERT_DOUBLE_EQUAL(ind->weight, 0.5, 1e-12);
+        } else if (strcmp(ind->provenance, "dictionary culture.dic: control") == 0) {
+            from_control++;
+            CU_ASSERT_EQUAL(ind->direction, -1);
+            CU_ASSERT_DOUBLE_EQUAL(ind->weight, 1.0, 1e-12);
+        }
+    }
+    CU_ASSERT_EQUAL(from_trust, 5);
+    CU_ASSERT_EQUAL(from_control, 4);
+    art_rubric_free(r);
+
+    /* Read back from the store: dimensions only, no file read. */
+    size_t len;
+    char *xml = art_test_slurp("tests/data/rubric/dict/rubric.xml", &len);
+    CU_ASSERT_EQUAL_FATAL(art_rubric_load_memory(xml, len, "stored rubric", &r, &err), ART_OK);
+    CU_ASSERT_EQUAL(art_rubric_dimension(r, "trust")->nindicators, 3);
+    art_rubric_free(r);
+    free(xml);
+
+    static const struct { const char *file, *msg; art_status st; } bad[] = {
+        {"tests/data/rubric/dict/unknown-category.xml", "has no category 'nonsense'", ART_ERR_FORMAT},
+        {"tests/data/rubric/dict/missing-file.xml", "absent.dic", ART_ERR_IO},
+        {"tests/data/rubric/dict/outside.xml", "dictionary file must be beside the rubric",
+         ART_ERR_FORMAT}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = NULL;
+        CU_ASSERT_EQUAL(art_rubric_load(art_test_src(bad[i].file), &r, &err), bad[i].st);
+        CU_ASSERT_PTR_NULL(r);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.message, bad[i].msg));
+        if (!strstr(err.message, bad[i].msg))
+            fprintf(stderr, "\n%s: %s\n", bad[i].file, err.message);
+    }
+}
+
 void art_test_register(void)
 {
+    ART_SUITE("rubric-dictionaries",
+              {"indicators from a LIWC-format dictionary", test_dictionary_indicators});
     ART_SUITE("rubric-shipped",
               {"eleven dimensions, levels, indicators, codes", test_shipped_dimensions},
               {"content of hierarchy, trust, co-production", test_shipped_content},

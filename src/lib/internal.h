@@ -101,6 +101,10 @@ void art_arena_free(art_arena *a);
 art_status art_assessment_from_rubric(const art_rubric *rb, const char *site, const char *round,
                                       art_assessment **out, art_error *err);
 
+/* The name under which the store reads a run's rubric back: such a rubric
+ * keeps its dimensions but reads no dictionary files (reports need none). */
+#define ART_STORED_RUBRIC "stored rubric"
+
 /* ---- misc ----------------------------------------------------------- */
 /* Format a locator for a document segment into a malloc'd string. */
 char *art_locator_format(int paragraph, int sentence, long start, long end);

@@ -2,6 +2,7 @@
  * compiled into the library, check what RelaxNG cannot, and build the
  * art_rubric the engine and plugins use.  The format is in docs/rubric.md. */
 #include "internal.h"
+#include "dict.h"
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -258,6 +259,7 @@ typedef struct loader {
     const char *name;       /* file name for messages */
     art_error *err;
     art_rubric *r;
+    const char *base_dir;   /* where <dictionary> files are found; NULL: not read */
 } loader;
 
 static art_status nomem(loader *ld)
@@ -491,6 +493,101 @@ static art_status load_target(loader *ld, art_dimension *d, const xmlNode *dim_n
     return ART_OK;
 }
 
+/* Grow d->indicators by one (indicators are otherwise sized up front). */
+static art_indicator *append_indicator(art_dimension *d)
+{
+    art_indicator *p = realloc(d->indicators, (d->nindicators + 1) * sizeof *p);
+    if (!p)
+        return NULL;
+    d->indicators = p;
+    art_indicator *ind = &p[d->nindicators];
+    memset(ind, 0, sizeof *ind);
+    return ind;
+}
+
+/* A dictionary file may only sit beside the rubric or below it: a rubric
+ * must not steer reads elsewhere on the disk. */
+static bool safe_dictionary_name(const char *f)
+{
+    return f[0] != '/' && !strstr(f, "..") && !strchr(f, '\\');
+}
+
+/* <dictionary file category direction weight>: every entry of one category
+ * of a LIWC-format dictionary becomes an indicator of the dimension, with
+ * "dictionary FILE: CATEGORY" as its provenance.  Entries the matcher cannot
+ * read (emoticons, punctuation) are left out.  A rubric read back from the
+ * store (no base_dir) keeps its dimensions but does not read dictionaries:
+ * only scoring needs them. */
+static art_status load_dictionaries(loader *ld, art_dimension *d, const xmlNode *dim_node)
+{
+    for (const xmlNode *c = first_child(dim_node, "dictionary"); c && ld->base_dir;
+         c = next_sibling(c, "dictionary")) {
+        bool oom = false;
+        char *file = node_attr(c, "file", &oom), *cat = node_attr(c, "category", &oom);
+        char *dir = node_attr(c, "direction", &oom), *weight = node_attr(c, "weight", &oom);
+        art_status st = ART_OK;
+        double w = DEFAULT_WEIGHT;
+        art_dict *dict = NULL;
+        if (oom || !file || !cat)
+            st = nomem(ld);
+        else if (!safe_dictionary_name(file))
+            st = art_error_set(ld->err, ART_ERR_FORMAT,
+                               "%s: line %ld: dictionary file must be beside the rubric",
+                               ld->name, line_of(c));
+        else if (weight && (!parse_decimal(weight, &w) || !(w > 0.0)))
+            st = art_error_set(ld->err, ART_ERR_FORMAT,
+                               "%s: line %ld: dictionary weight must be above 0", ld->name,
+                               line_of(c));
+        if (st == ART_OK) {
+            art_buf path;
+            art_buf_init(&path);
+            art_buf_printf(&path, "%s/%s", ld->base_dir, file);
+            st = path.failed ? nomem(ld) : art_dict_load(path.data, &dict, ld->err);
+            art_buf_free(&path);
+        }
+        size_t k = 0, n = 0;
+        const char *const *phrases = NULL;
+        if (st == ART_OK) {
+            k = art_dict_find_category(dict, cat);
+            if (k == (size_t)-1 || k >= art_dict_ncategories(dict))
+                st = art_error_set(ld->err, ART_ERR_FORMAT,
+                                   "%s: line %ld: dictionary '%s' has no category '%s'",
+                                   ld->name, line_of(c), file, cat);
+            else
+                phrases = art_dict_phrases(dict, k, &n);
+        }
+        art_buf prov;
+        art_buf_init(&prov);
+        art_buf_printf(&prov, "dictionary %s: %s", file, cat);
+        for (size_t i = 0; st == ART_OK && i < n; i++) {
+            if (art_matcher_check_phrase(phrases[i], NULL) != ART_OK)
+                continue;
+            art_indicator *ind = append_indicator(d);
+            if (!ind || prov.failed) {
+                st = nomem(ld);
+                break;
+            }
+            ind->phrase = art_strdup(phrases[i]);
+            ind->provenance = art_strdup(prov.data);
+            ind->direction = parse_direction(dir);
+            ind->weight = w;
+            ind->level = ART_LEVEL_NONE;
+            d->nindicators++;
+            if (!ind->phrase || !ind->provenance)
+                st = nomem(ld);
+        }
+        art_buf_free(&prov);
+        art_dict_free(dict);
+        free(file);
+        free(cat);
+        free(dir);
+        free(weight);
+        if (st != ART_OK)
+            return st;
+    }
+    return ART_OK;
+}
+
 static art_status load_dimension(loader *ld, art_dimension *d, const xmlNode *n)
 {
     bool oom = false;
@@ -510,6 +607,8 @@ static art_status load_dimension(loader *ld, art_dimension *d, const xmlNode *n)
         st = load_codes(ld, d, n);
     if (st == ART_OK)
         st = load_practice(ld, d, n);
+    if (st == ART_OK)
+        st = load_dictionaries(ld, d, n);
     return st;
 }
 
@@ -859,10 +958,19 @@ art_status art_rubric_load_memory(const char *data, size_t len, const char *name
         if (!r)
             st = art_error_set(err, ART_ERR_NOMEM, "%s: out of memory", name);
     }
+    char *base = NULL;
+    if (st == ART_OK && strcmp(name, ART_STORED_RUBRIC) != 0) {
+        /* Dictionaries are found beside the rubric file. */
+        const char *slash = strrchr(name, '/');
+        base = slash ? art_strndup(name, (size_t)(slash - name) + (slash == name)) : art_strdup(".");
+        if (!base)
+            st = art_error_set(err, ART_ERR_NOMEM, "%s: out of memory", name);
+    }
     if (st == ART_OK) {
-        loader ld = {name, err, r};
+        loader ld = {name, err, r, base};
         st = build_rubric(&ld, xmlDocGetRootElement(doc));
     }
+    free(base);
     xmlFreeDoc(doc);
     if (st != ART_OK) {
         art_rubric_free(r);

@@ -216,7 +216,7 @@ static art_status load_run_header(art_store *s, long long round_id, long long *r
         *run_id = sqlite3_column_int64(st, 0);
         const char *xml = (const char *)sqlite3_column_blob(st, 1);
         int len = sqlite3_column_bytes(st, 1);
-        r = art_rubric_load_memory(xml ? xml : "", (size_t)len, "stored rubric", rubric, err);
+        r = art_rubric_load_memory(xml ? xml : "", (size_t)len, ART_STORED_RUBRIC, rubric, err);
         if (r == ART_OK && col_text(st, 3) && !(*code_map = art_strdup(col_text(st, 3))))
             r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
         *gap = sqlite3_column_type(st, 4) == SQLITE_NULL ? 15 : sqlite3_column_double(st, 4);
