@@ -138,11 +138,47 @@ static void test_deterministic(void)
     art_assessment_free(b);
 }
 
+/* A rubric dictionary's share of the words, documents and interviews apart. */
+static void test_dictionary_shares(void)
+{
+    art_rubric *r = NULL;
+    art_error err;
+    CU_ASSERT_FATAL(art_rubric_load(art_test_src("tests/data/rubric/dict/rubric.xml"), &r,
+                                    &err) == ART_OK);
+    art_seg_view dsegs[] = {
+        {.id = 1, .kind = ART_SRC_DOCUMENT, .source = "policy.txt", .locator = "para 1",
+         .text = "Staff are trusted and autonomous.", .level = ART_LEVEL_ESPOUSED},
+        {.id = 2, .kind = ART_SRC_DOCUMENT, .source = "policy.txt", .locator = "para 1",
+         .text = "We still need a manager to approve every request.",
+         .level = ART_LEVEL_ESPOUSED},
+        {.id = 3, .kind = ART_SRC_INTERVIEW, .source = "i.csv", .locator = "row 1",
+         .text = "They trust me, kind of.", .level = ART_LEVEL_ASSUMPTION}};
+    art_corpus c = {.site = "S", .round = "r", .segs = dsegs, .nsegs = 3};
+    art_assessment *a = NULL;
+    CU_ASSERT_EQUAL_FATAL(art_assess(r, &c, NULL, 0, NULL, NULL, &a, &err), ART_OK);
+    const art_dim_score *t = &a->dims[0];
+    CU_ASSERT_STRING_EQUAL(t->id, "trust");
+    /* documents: 5 + 9 words; "trusted" (once, though two entries find it),
+     * "autonomous", "manager", "approve" */
+    CU_ASSERT_EQUAL(t->dict_tokens[ART_FACET_ESPOUSED], 14);
+    CU_ASSERT_EQUAL(t->dict_matched[ART_FACET_ESPOUSED], 4);
+    CU_ASSERT_DOUBLE_EQUAL(t->dict_share[ART_FACET_ESPOUSED], 4.0 / 14, 1e-12);
+    /* interviews: 5 words; "trust", "kind of" */
+    CU_ASSERT_EQUAL(t->dict_tokens[ART_FACET_ENACTED], 5);
+    CU_ASSERT_EQUAL(t->dict_matched[ART_FACET_ENACTED], 3);
+    /* hierarchy has no dictionary */
+    CU_ASSERT_TRUE(isnan(a->dims[1].dict_share[0]));
+    CU_ASSERT_EQUAL(a->dims[1].dict_tokens[0], 0);
+    art_assessment_free(a);
+    art_rubric_free(r);
+}
+
 void art_test_register(void)
 {
     ART_SUITE("assess",
               {"weighted facets, equal say", test_weighted_facets_equal_say},
               {"a failed plugin is skipped", test_failed_plugin_is_skipped},
               {"a missing plugin file is skipped", test_missing_plugin_file},
-              {"same inputs, same scores", test_deterministic});
+              {"same inputs, same scores", test_deterministic},
+              {"dictionary share of words", test_dictionary_shares});
 }

@@ -180,6 +180,13 @@ static void fixture_init(fixture *f)
                                     (char *)"Give practice leads the budget with the responsibility."};
     hier->practice = hier_practice;
     hier->npractice = 2;
+    /* Words of a rubric dictionary in hierarchy's documents and interviews. */
+    hier->dict_matched[0] = 10;
+    hier->dict_tokens[0] = 200;
+    hier->dict_share[0] = 0.05;
+    hier->dict_matched[1] = 5;
+    hier->dict_tokens[1] = 50;
+    hier->dict_share[1] = 0.1;
     a->voice_participants[ART_VOICE_LOCAL_AUTHORITY] = 3;
     a->voice_participants[ART_VOICE_VCS] = 2;
     a->voice_participants[ART_VOICE_UNKNOWN] = 1;
@@ -447,14 +454,18 @@ static void test_json_golden_and_structure(void)
     CU_ASSERT_TRUE(json_parses(s, &p));
     /* top, generated_by, rubric, counts, voices + participants,
      * 4 x (dimension + voice_counts), 11 evidence objects, 2 plugins */
-    /* ... plus 4 x (levels + its 3 levels), ladder + 7 rungs, stories + 5 outcomes */
-    CU_ASSERT_EQUAL(p.objects, 4 + 2 + 8 + 11 + 2 + 16 + 8 + 6);
+    /* ... plus 4 x (levels + its 3 levels), ladder + 7 rungs, stories + 5 outcomes,
+     * hierarchy's dictionary + its 2 sides */
+    CU_ASSERT_EQUAL(p.objects, 4 + 2 + 8 + 11 + 2 + 16 + 8 + 6 + 3);
     /* dimensions, plugins, top missing_voices, 4 x (evidence + missing_voices),
      * 4 x next_steps, contradictions, rungs, outcomes + 5 story lists + items */
     CU_ASSERT_EQUAL(p.arrays, 2 + 1 + 4 + 4 + 4 + 1 + 1 + 7);
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"contradictions\": [\"hierarchy\", \"trust\"],"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"artefact\": {\"score\": 22.5, \"count\": 5},"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"espoused\": {\"score\": null, \"count\": 0},"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"espoused\": {\"share\": 0.0500, \"matched\": 10, "
+                                     "\"tokens\": 200},"));
+    CU_ASSERT_EQUAL(count_of(s, "\"dictionary\": null,"), 3);
     /* Voices nobody in the round speaks for, and per dimension. */
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"missing_voices\": [\"health\", \"lived_experience\"]\n  },"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"missing_voices\": [\"vcs\", \"lived_experience\"],"));

@@ -509,6 +509,12 @@ typedef struct art_dim_score {
     size_t level_counts[3];
     char **practice;        /* next steps from the rubric (copied) */
     size_t npractice;
+    /* Share of word tokens matched by the dimension's dictionary indicators
+     * (rubric <dictionary>), in documents [ART_FACET_ESPOUSED] and interviews
+     * [ART_FACET_ENACTED]; NAN when the rubric gives it no dictionary. */
+    double dict_share[2];
+    size_t dict_matched[2];
+    size_t dict_tokens[2];
 } art_dim_score;
 
 typedef struct art_counts {
@@ -559,7 +565,7 @@ int art_score_level(double score);
 
 typedef struct art_store art_store;
 
-#define ART_SCHEMA_VERSION 3
+#define ART_SCHEMA_VERSION 4
 
 /* Open or create.  A new file is created mode 0600.  Foreign keys on, WAL,
  * busy timeout; the schema is migrated forward to ART_SCHEMA_VERSION. */

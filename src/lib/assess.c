@@ -7,6 +7,7 @@
  * more pages one has than the other.  Evidence is merged, de-duplicated and
  * ordered so that a reader sees both sides early. */
 #include "internal.h"
+#include "dict.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -93,6 +94,7 @@ art_status art_assessment_from_rubric(const art_rubric *rb, const char *site, co
             d->levels[k] = art_strdup(dm->levels[k]);
         d->target = dm->target;
         d->score = d->espoused = d->enacted = d->gap = d->divergence = NAN;
+        d->dict_share[0] = d->dict_share[1] = NAN;
         for (int k = 0; k < 3; k++)
             d->level_scores[k] = NAN;
         ok = d->id && d->name;
@@ -347,6 +349,67 @@ static art_status combine(art_assessment *a, const art_assess_opts *o, art_error
     return ART_OK;
 }
 
+#define DICT_PROVENANCE "dictionary "
+
+/* LIWC-style shares: of all the word tokens of the documents (and of the
+ * interviews), how many the dimension's dictionary entries match, each word
+ * once; the evidence names the entries (the audit trail). */
+static art_status dictionary_shares(const art_rubric *rubric, const art_corpus *corpus,
+                                    art_assessment *a, art_error *err)
+{
+    for (size_t i = 0; i < rubric->ndims && i < a->ndims; i++) {
+        const art_dimension *dm = &rubric->dims[i];
+        size_t n = 0;
+        for (size_t k = 0; k < dm->nindicators; k++)
+            n += dm->indicators[k].provenance &&
+                 strncmp(dm->indicators[k].provenance, DICT_PROVENANCE,
+                         strlen(DICT_PROVENANCE)) == 0;
+        if (n == 0)
+            continue;
+        const char **phrases = calloc(n, sizeof *phrases);
+        if (!phrases)
+            return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+        n = 0;
+        for (size_t k = 0; k < dm->nindicators; k++)
+            if (dm->indicators[k].provenance &&
+                strncmp(dm->indicators[k].provenance, DICT_PROVENANCE,
+                        strlen(DICT_PROVENANCE)) == 0)
+                phrases[n++] = dm->indicators[k].phrase;
+        art_matcher *m = NULL;
+        art_status st = art_matcher_new(phrases, n, &m, err);
+        free(phrases);
+        art_dim_score *d = &a->dims[i];
+        for (size_t g = 0; st == ART_OK && g < corpus->nsegs; g++) {
+            const art_seg_view *v = &corpus->segs[g];
+            art_match_ex *ms = NULL;
+            size_t nm = 0, ntok = 0;
+            st = art_matcher_scan(m, v->text, strlen(v->text), &ms, &nm, &ntok, err);
+            /* Matches come sorted by start: keep those that do not overlap
+             * one already counted ("trusted" found by "trust*" and by
+             * "trusted" is one word). */
+            size_t matched = 0;
+            long covered_to = -1;
+            for (size_t k = 0; st == ART_OK && k < nm; k++) {
+                if (ms[k].m.start < covered_to)
+                    continue;
+                matched += art_matcher_phrase_tokens(m, ms[k].m.indicator);
+                covered_to = ms[k].m.end;
+            }
+            free(ms);
+            int f = v->kind == ART_SRC_INTERVIEW ? ART_FACET_ENACTED : ART_FACET_ESPOUSED;
+            d->dict_tokens[f] += ntok;
+            d->dict_matched[f] += matched < ntok ? matched : ntok;
+        }
+        art_matcher_free(m);
+        if (st != ART_OK)
+            return st;
+        for (int f = 0; f < 2; f++)
+            d->dict_share[f] = d->dict_tokens[f] ? (double)d->dict_matched[f] / d->dict_tokens[f]
+                                                 : NAN;
+    }
+    return ART_OK;
+}
+
 art_status art_assess(const art_rubric *rubric, const art_corpus *corpus,
                       const char *const *plugin_paths, size_t nplugins,
                       const art_plugin_limits *lim, const art_assess_opts *opts,
@@ -381,6 +444,8 @@ art_status art_assess(const art_rubric *rubric, const art_corpus *corpus,
         st = combine(a, opts, err);
     if (st == ART_OK && rubric->nladder > 0)
         st = art_ladder_classify(rubric, corpus, &a->ladder, err);
+    if (st == ART_OK)
+        st = dictionary_shares(rubric, corpus, a, err);
     if (st != ART_OK) {
         art_assessment_free(a);
         return st;

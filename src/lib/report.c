@@ -715,7 +715,7 @@ static void json_number(art_out *o, double x, int decimals)
         art_out_puts(o, "null");
         return;
     }
-    double scale = decimals == 1 ? 10.0 : 100.0;
+    double scale = pow(10.0, decimals);
     double r = round(x * scale) / scale;
     if (r == 0)
         r = 0;
@@ -847,6 +847,20 @@ static void json_dimension(const art_dim_score *d, int max_ev, int depth, art_ou
         art_out_printf(o, ", \"count\": %zu}", d->level_counts[k]);
     }
     json_close(o, in, '}', false);
+    json_key(o, in, "dictionary", false);
+    if (d->dict_tokens[0] || d->dict_tokens[1]) {
+        art_out_puts(o, "{");
+        for (int f = 0; f < 2; f++) {
+            json_key(o, in + 1, f ? "enacted" : "espoused", f == 0);
+            art_out_puts(o, "{\"share\": ");
+            json_number(o, d->dict_tokens[f] ? d->dict_share[f] : NAN, 4);
+            art_out_printf(o, ", \"matched\": %zu, \"tokens\": %zu}", d->dict_matched[f],
+                           d->dict_tokens[f]);
+        }
+        json_close(o, in, '}', false);
+    } else {
+        art_out_puts(o, "null");
+    }
     json_key(o, in, "next_steps", false);
     art_out_puts(o, "[");
     for (size_t i = 0; i < d->npractice; i++) {

@@ -178,6 +178,16 @@ void art_report_plain_dimension_extra(const art_dim_score *d, art_out *o, bool m
         }
         art_out_puts(o, md ? "\n\n" : "\n");
     }
+    if (d->dict_tokens[0] || d->dict_tokens[1]) {
+        art_out_printf(o, "%sDictionary words:", indent);
+        static const char *const side[2] = {"documents", "interviews"};
+        for (int f = 0; f < 2; f++)
+            if (d->dict_tokens[f])
+                art_out_printf(o, "%s %s %.1f%% (%zu of %zu words)", f && d->dict_tokens[0] ? ";" : "",
+                               side[f], 100 * d->dict_share[f], d->dict_matched[f],
+                               d->dict_tokens[f]);
+        art_out_puts(o, md ? "\n\n" : "\n");
+    }
     if (d->npractice && art_report_has(d->gap) && d->gap > 0) {
         art_out_printf(o, "%sNext steps:\n", indent);
         for (size_t i = 0; i < d->npractice; i++) {

@@ -669,6 +669,16 @@ static void html_dimension(const art_dim_score *d, size_t rank, int max_ev, art_
     dim_next_level(d, o);
     dim_facets(d, o);
     dim_levels(d, o);
+    if (d->dict_tokens[0] || d->dict_tokens[1]) {
+        static const char *const side[2] = {"documents", "interviews"};
+        art_out_puts(o, "<p class=\"dictwords\">Dictionary words:");
+        for (int f = 0; f < 2; f++)
+            if (d->dict_tokens[f])
+                art_out_printf(o, "%s %s %.1f%% (%zu of %zu words)",
+                               f && d->dict_tokens[0] ? ";" : "", side[f],
+                               100 * d->dict_share[f], d->dict_matched[f], d->dict_tokens[f]);
+        art_out_puts(o, "</p>\n");
+    }
     dim_evidence(d, max_ev, o);
     art_out_puts(o, "</section>\n");
 }

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -126,7 +127,8 @@ static art_status save_scores(art_store *s, long long run_id, const art_assessme
                               "INSERT INTO scores(run_id, dimension, ordinal, score, espoused, "
                               "enacted, target, gap, confidence, level, nsources, nvoices, "
                               "voice_counts, divergence, divergent, insufficient, level_scores, "
-                              "level_counts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                              "level_counts, dictionary) "
+                              "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                               &sc, err);
     if (r != ART_OK)
         return r;
@@ -144,10 +146,15 @@ static art_status save_scores(art_store *s, long long run_id, const art_assessme
         voice_counts_text(d, vc, sizeof vc);
         char ls[96], lc[64];
         level_texts(d, ls, sizeof ls, lc, sizeof lc);
-        db_bind(sc, "itiddddddiiitdiitt", run_id, d->id, (long long)i, d->score, d->espoused,
+        char dc[96];
+        snprintf(dc, sizeof dc, "%zu,%zu,%zu,%zu", d->dict_matched[0], d->dict_tokens[0],
+                 d->dict_matched[1], d->dict_tokens[1]);
+        bool has_dict = !isnan(d->dict_share[0]) || !isnan(d->dict_share[1]);
+        db_bind(sc, "itiddddddiiitdiittt", run_id, d->id, (long long)i, d->score, d->espoused,
                 d->enacted, d->target, d->gap, d->confidence, (long long)d->level,
                 (long long)d->nsources, (long long)d->nvoices, vc, d->divergence,
-                (long long)d->divergent, (long long)d->insufficient, ls, lc);
+                (long long)d->divergent, (long long)d->insufficient, ls, lc,
+                has_dict ? dc : NULL);
         r = db_step_done(s, sc, err);
         for (size_t k = 0; r == ART_OK && k < d->nev; k++) {
             const art_evidence *e = &d->ev[k];
@@ -244,7 +251,7 @@ static art_status load_scores(art_store *s, long long run_id, art_assessment *a,
     art_status r = db_prepare(s,
                               "SELECT dimension, score, espoused, enacted, target, gap, "
                               "confidence, level, nsources, nvoices, voice_counts, divergence, "
-                              "divergent, insufficient, level_scores, level_counts "
+                              "divergent, insufficient, level_scores, level_counts, dictionary "
                               "FROM scores WHERE run_id = ? ORDER BY ordinal",
                               &st, err);
     if (r != ART_OK)
@@ -274,6 +281,14 @@ static art_status load_scores(art_store *s, long long run_id, art_assessment *a,
         d->divergent = sqlite3_column_int(st, 12);
         d->insufficient = sqlite3_column_int(st, 13);
         parse_level_texts(d, col_text(st, 14), col_text(st, 15));
+        const char *dc = col_text(st, 16);
+        d->dict_share[0] = d->dict_share[1] = NAN;
+        if (dc && sscanf(dc, "%zu,%zu,%zu,%zu", &d->dict_matched[0], &d->dict_tokens[0],
+                         &d->dict_matched[1], &d->dict_tokens[1]) == 4)
+            for (int f = 0; f < 2; f++)
+                d->dict_share[f] = d->dict_tokens[f]
+                                       ? (double)d->dict_matched[f] / d->dict_tokens[f]
+                                       : NAN;
     }
     if (rc != SQLITE_DONE)
         r = db_error(s, err, "load scores");

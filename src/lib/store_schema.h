@@ -173,6 +173,10 @@ static const char *const art_migrations[] = {
     "  scope TEXT NOT NULL, facet TEXT NOT NULL,"
     "  source TEXT, locator TEXT, quote TEXT, phrase TEXT,"
     "  PRIMARY KEY(run_id, ordinal)) WITHOUT ROWID;",
+
+    /* 4: dictionary shares per dimension: "matched,tokens,matched,tokens"
+     * for documents then interviews; NULL when the rubric gives none. */
+    "ALTER TABLE scores ADD COLUMN dictionary TEXT;",
 };
 
 #define ART_MIGRATIONS ((int)(sizeof art_migrations / sizeof art_migrations[0]))
