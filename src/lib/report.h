@@ -68,6 +68,9 @@ const char *art_report_route_name(const char *route);
 /* Indices of the divergent dimensions, largest divergence first (malloc'd;
  * returns how many). */
 size_t art_report_contradictions(const art_assessment *a, size_t **out);
+/* Documents and interviews on opposite sides of 50, and words for it. */
+bool art_report_opposite(const art_dim_score *d);
+const char *art_report_lean_words(const art_dim_score *d);
 size_t art_report_facet_evidence(const art_dim_score *d, size_t shown, art_facet f, int dir,
                                  const art_evidence **ev, size_t max);
 int art_report_contradiction_dir(const art_dim_score *d, art_facet f);

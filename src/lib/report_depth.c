@@ -45,7 +45,29 @@ const char *art_report_route_name(const char *route)
 static const char *const level_labels[3] = {"Artefacts", "Espoused values",
                                             "Underlying assumptions"};
 
-/* Divergent dimensions, largest divergence first; malloc'd indices. */
+bool art_report_opposite(const art_dim_score *d)
+{
+    return (d->espoused - 50) * (d->enacted - 50) < 0;
+}
+
+const char *art_report_lean_words(const art_dim_score *d)
+{
+    if (!art_report_opposite(d))
+        return "both lean the same way: a difference of degree";
+    return d->espoused > d->enacted ? "documents lean toward the CLS value, interviews away"
+                                    : "interviews lean toward the CLS value, documents away";
+}
+
+static bool contradiction_before(const art_dim_score *x, const art_dim_score *y)
+{
+    bool ox = art_report_opposite(x), oy = art_report_opposite(y);
+    if (ox != oy)
+        return ox;
+    return x->divergence > y->divergence;
+}
+
+/* Divergent dimensions, opposite leanings first, then the largest
+ * divergence; malloc'd indices. */
 size_t art_report_contradictions(const art_assessment *a, size_t **out)
 {
     *out = NULL;
@@ -58,9 +80,10 @@ size_t art_report_contradictions(const art_assessment *a, size_t **out)
     for (size_t i = 0; i < a->ndims; i++)
         if (a->dims[i].divergent)
             (*out)[k++] = i;
-    /* Insertion sort: a handful of dimensions. */
+    /* Opposite leanings first, then the larger divergence (insertion sort:
+     * a handful of dimensions). */
     for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && a->dims[(*out)[j]].divergence > a->dims[(*out)[j - 1]].divergence; j--) {
+        for (size_t j = i; j > 0 && contradiction_before(&a->dims[(*out)[j]], &a->dims[(*out)[j - 1]]); j--) {
             size_t t = (*out)[j];
             (*out)[j] = (*out)[j - 1];
             (*out)[j - 1] = t;
@@ -134,10 +157,10 @@ void art_report_plain_contradictions(const art_assessment *a, int max_ev, size_t
         const art_dim_score *d = &a->dims[idx[k]];
         art_out_puts(o, md ? "\n### " : "  ");
         art_report_put_text(o, d->name ? d->name : d->id, ART_REPORT_NO_LIMIT, esc, NULL);
-        art_out_printf(o, md ? "\n\nDocuments %ld, interviews %ld (%ld points apart).\n\n"
-                             : ": documents %ld, interviews %ld (%ld points apart)\n",
+        art_out_printf(o, md ? "\n\nDocuments %ld, interviews %ld (%ld points apart; %s).\n\n"
+                             : ": documents %ld, interviews %ld (%ld points apart; %s)\n",
                        art_report_round(d->espoused), art_report_round(d->enacted),
-                       art_report_round(d->divergence));
+                       art_report_round(d->divergence), art_report_lean_words(d));
         const art_evidence *ev[2];
         size_t shown = art_report_evidence_shown(d, max_ev, dflt);
         size_t ne = art_report_facet_evidence(

@@ -476,15 +476,17 @@ static void html_contradictions(const art_assessment *a, int max_ev, art_out *o)
     art_out_printf(o, "<section class=\"contra\" aria-labelledby=\"contra\">\n<h2 id=\"contra\">"
                       "Where documents and interviews disagree</h2>\n<p>These dimensions differ by "
                       "%.0f points or more between what the site&rsquo;s documents espouse and what "
-                      "its interviews describe. Largest difference first.</p>\n",
+                      "its interviews describe: first those where the two lean opposite ways, "
+                      "then the largest difference.</p>\n",
                    a->gap_threshold);
     for (size_t k = 0; k < n; k++) {
         const art_dim_score *d = &a->dims[idx[k]];
         art_out_puts(o, "<div class=\"pair\"><h3>");
         h_text(o, dim_label(d), NULL);
-        art_out_printf(o, " <span class=\"apart\">%ld points apart</span></h3><div class=\"cols\">"
+        art_out_printf(o, " <span class=\"apart\">%ld points apart; %s</span></h3><div class=\"cols\">"
                           "<div class=\"box\"><p class=\"k\">What the documents say &middot; %ld</p>",
-                       art_report_round(d->divergence), art_report_round(d->espoused));
+                       art_report_round(d->divergence), art_report_lean_words(d),
+                       art_report_round(d->espoused));
         quote_list(d, max_ev, ART_FACET_ESPOUSED, o);
         art_out_printf(o, "</div><div class=\"box\"><p class=\"k\">What people describe &middot; "
                           "%ld</p>",
