@@ -21,19 +21,25 @@ local function run(art)
   local rubric = art.rubric()
   local limit = 500          -- keep within the host's default evidence cap
 
-  for _, dim in ipairs(rubric.dimensions) do
-    local tallies = {}       -- facet -> tally
-    for seg in art.segments() do
-      local facet = FACET[seg.kind]
-      -- A heading names a topic ("Co-production"); the paragraphs under it
-      -- say what the site does about it, so headings are not evidence.
-      local text = seg.block ~= "heading" and seg.text or ""
-      for _, m in ipairs(art.match(dim.id, text)) do
+  -- One pass over the text: art.match_all finds every dimension's phrases
+  -- at once.  tallies[dimension id][facet] = tally.
+  local tallies = {}
+  for seg in art.segments() do
+    local facet = FACET[seg.kind]
+    -- A heading names a topic ("Co-production"); the paragraphs under it
+    -- say what the site does about it, so headings are not evidence.
+    if seg.block ~= "heading" then
+      for _, m in ipairs(art.match_all(seg.text)) do
         local dir = m.direction * (m.negated and -1 or 1)
-        local t = tallies[facet]
+        local by_facet = tallies[m.dimension]
+        if not by_facet then
+          by_facet = {}
+          tallies[m.dimension] = by_facet
+        end
+        local t = by_facet[facet]
         if not t then
           t = new_tally()
-          tallies[facet] = t
+          by_facet[facet] = t
         end
         -- "We aim to", "in theory", "sometimes": a hedged statement is an
         -- aspiration or a partial truth, so it counts half.
@@ -48,10 +54,12 @@ local function run(art)
         }
       end
     end
+  end
 
-    -- Emit in a fixed facet order so runs are deterministic.
+  -- Emit in rubric order, then a fixed facet order, so runs are deterministic.
+  for _, dim in ipairs(rubric.dimensions) do
     for _, facet in ipairs({ "espoused", "enacted" }) do
-      local t = tallies[facet]
+      local t = tallies[dim.id] and tallies[dim.id][facet]
       if t then
         -- Strongest evidence first; ties keep segment order (stable by id).
         table.sort(t.evidence, function(a, b)
@@ -74,7 +82,7 @@ end
 
 return {
   name = "lexical",
-  version = "0.1.0",
+  version = "0.2.0",
   description = "Scores dimensions from rubric indicator phrases in documents and interviews",
   dimensions = { "*" },
   run = run,

@@ -48,6 +48,9 @@ typedef struct host {
     budget_state budget;
     bool all_dims;                  /* declared dimensions = {"*"} */
     art_matcher **dim_matchers;     /* one per rubric dimension, compiled lazily */
+    art_matcher *all_matcher;       /* every dimension's phrases at once (art.match_all) */
+    size_t *all_dim, *all_ind;      /* phrase k of all_matcher is indicator all_ind[k]
+                                       of dimension all_dim[k] */
     art_emit *emits;
     size_t nemits, emit_cap;
     art_status fail_status;         /* sticky failure raised by the host API */
@@ -718,6 +721,78 @@ static art_matcher *dimension_matcher(lua_State *L, host *h, size_t d)
     return h->dim_matchers[d];
 }
 
+/* One automaton over every dimension's phrases: a plugin that scores all
+ * dimensions reads each text once instead of once per dimension. */
+static art_matcher *all_dimensions_matcher(lua_State *L, host *h)
+{
+    if (h->all_matcher)
+        return h->all_matcher;
+    size_t n = 0;
+    for (size_t d = 0; d < h->rubric->ndims; d++)
+        n += h->rubric->dims[d].nindicators;
+    const char **phrases = malloc((n ? n : 1) * sizeof *phrases);
+    h->all_dim = malloc((n ? n : 1) * sizeof *h->all_dim);
+    h->all_ind = malloc((n ? n : 1) * sizeof *h->all_ind);
+    if (!phrases || !h->all_dim || !h->all_ind) {
+        free(phrases);
+        luaL_error(L, "art.match_all: out of memory");
+    }
+    size_t k = 0;
+    for (size_t d = 0; d < h->rubric->ndims; d++)
+        for (size_t i = 0; i < h->rubric->dims[d].nindicators; i++, k++) {
+            phrases[k] = h->rubric->dims[d].indicators[i].phrase;
+            h->all_dim[k] = d;
+            h->all_ind[k] = i;
+        }
+    art_error err;
+    art_error_clear(&err);
+    art_status st = art_matcher_new(phrases, n, &h->all_matcher, &err);
+    free(phrases);
+    if (st != ART_OK)
+        luaL_error(L, "art.match_all: %s", err.message);
+    return h->all_matcher;
+}
+
+/* art.match_all(text): the matches of every dimension, each with its
+ * `dimension` id; otherwise as art.match. */
+static int api_match_all(lua_State *L)
+{
+    host *h = api_enter(L);
+    need_corpus(L, h, "match_all");
+    size_t len;
+    const char *text = luaL_checklstring(L, 1, &len);
+    art_matcher *m = all_dimensions_matcher(L, h);
+    guard *g = guard_push(L);
+    size_t n = 0;
+    art_error err;
+    art_error_clear(&err);
+    if (art_matcher_run_ex(m, text, len, &g->matches, &n, &err) != ART_OK)
+        return luaL_error(L, "art.match_all: %s", err.message);
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        const art_match *v = &g->matches[i].m;
+        const art_dimension *dim = &h->rubric->dims[h->all_dim[v->indicator]];
+        const art_indicator *ind = &dim->indicators[h->all_ind[v->indicator]];
+        lua_createtable(L, 0, 10);
+        set_str(L, "dimension", dim->id);
+        set_int(L, "indicator", (lua_Integer)h->all_ind[v->indicator] + 1);
+        set_str(L, "phrase", ind->phrase);
+        set_int(L, "direction", ind->direction);
+        set_num(L, "weight", ind->weight);
+        set_level(L, "level", ind->level);
+        lua_pushboolean(L, v->negated);
+        lua_setfield(L, -2, "negated");
+        lua_pushboolean(L, g->matches[i].hedged);
+        lua_setfield(L, -2, "hedged");
+        set_int(L, "start", v->start);
+        set_int(L, "end", v->end);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    free(g->matches);
+    g->matches = NULL;
+    return 1;
+}
+
 static int api_match(lua_State *L)
 {
     host *h = api_enter(L);
@@ -1046,6 +1121,7 @@ static const luaL_Reg ART_FUNCS[] = {
     {"segments", api_segments},
     {"segment_count", api_segment_count},
     {"match", api_match},
+    {"match_all", api_match_all},
     {"match_phrases", api_match_phrases},
     {"code_direction", api_code_direction},
     {"emit", api_emit},
@@ -1299,6 +1375,11 @@ static void host_release(host *h)
             art_matcher_free(h->dim_matchers[i]);
         free(h->dim_matchers);
     }
+    art_matcher_free(h->all_matcher);
+    free(h->all_dim);
+    free(h->all_ind);
+    h->all_matcher = NULL;
+    h->all_dim = h->all_ind = NULL;
 }
 
 static void close_state(lua_State *L, host *h)
