@@ -673,31 +673,40 @@ static int api_segment_count(lua_State *L)
     return 1;
 }
 
-/* Push the array of match tables; `ind` gives indicator details or NULL. */
+/* One match table: indicator details from the rubric when `ind` is given,
+ * else the phrase from the caller's list at stack index phrases_idx. */
+static void push_match(lua_State *L, const art_match_ex *mx, size_t index,
+                       const art_indicator *ind, const char *dimension, int phrases_idx)
+{
+    lua_createtable(L, 0, 10);
+    if (dimension)
+        set_str(L, "dimension", dimension);
+    set_int(L, "indicator", (lua_Integer)index + 1);
+    if (ind) {
+        set_str(L, "phrase", ind->phrase);
+        set_int(L, "direction", ind->direction);
+        set_num(L, "weight", ind->weight);
+        set_level(L, "level", ind->level);
+    } else {
+        lua_rawgeti(L, phrases_idx, (lua_Integer)index + 1);
+        lua_setfield(L, -2, "phrase");
+    }
+    lua_pushboolean(L, mx->m.negated);
+    lua_setfield(L, -2, "negated");
+    lua_pushboolean(L, mx->hedged);
+    lua_setfield(L, -2, "hedged");
+    set_int(L, "start", mx->m.start);
+    set_int(L, "end", mx->m.end);
+}
+
+/* Push the array of match tables; `dim` gives indicator details or NULL. */
 static void push_matches(lua_State *L, const art_match_ex *vx, size_t n,
                          const art_dimension *dim, int phrases_idx)
 {
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
-        const art_match *v = &vx[i].m;
-        lua_createtable(L, 0, 9);
-        set_int(L, "indicator", (lua_Integer)v->indicator + 1);
-        if (dim) {
-            const art_indicator *ind = &dim->indicators[v->indicator];
-            set_str(L, "phrase", ind->phrase);
-            set_int(L, "direction", ind->direction);
-            set_num(L, "weight", ind->weight);
-            set_level(L, "level", ind->level);
-        } else {
-            lua_rawgeti(L, phrases_idx, (lua_Integer)v->indicator + 1);
-            lua_setfield(L, -2, "phrase");
-        }
-        lua_pushboolean(L, v->negated);
-        lua_setfield(L, -2, "negated");
-        lua_pushboolean(L, vx[i].hedged);
-        lua_setfield(L, -2, "hedged");
-        set_int(L, "start", v->start);
-        set_int(L, "end", v->end);
+        size_t k = vx[i].m.indicator;
+        push_match(L, &vx[i], k, dim ? &dim->indicators[k] : NULL, NULL, phrases_idx);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
 }
@@ -770,22 +779,10 @@ static int api_match_all(lua_State *L)
         return luaL_error(L, "art.match_all: %s", err.message);
     lua_createtable(L, (int)n, 0);
     for (size_t i = 0; i < n; i++) {
-        const art_match *v = &g->matches[i].m;
-        const art_dimension *dim = &h->rubric->dims[h->all_dim[v->indicator]];
-        const art_indicator *ind = &dim->indicators[h->all_ind[v->indicator]];
-        lua_createtable(L, 0, 10);
-        set_str(L, "dimension", dim->id);
-        set_int(L, "indicator", (lua_Integer)h->all_ind[v->indicator] + 1);
-        set_str(L, "phrase", ind->phrase);
-        set_int(L, "direction", ind->direction);
-        set_num(L, "weight", ind->weight);
-        set_level(L, "level", ind->level);
-        lua_pushboolean(L, v->negated);
-        lua_setfield(L, -2, "negated");
-        lua_pushboolean(L, g->matches[i].hedged);
-        lua_setfield(L, -2, "hedged");
-        set_int(L, "start", v->start);
-        set_int(L, "end", v->end);
+        size_t k = g->matches[i].m.indicator;
+        const art_dimension *dim = &h->rubric->dims[h->all_dim[k]];
+        push_match(L, &g->matches[i], h->all_ind[k], &dim->indicators[h->all_ind[k]], dim->id,
+                   0);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     free(g->matches);
@@ -1499,14 +1496,12 @@ static bool read_plugin_file(const char *path, art_plugin_result *out, char **da
     return false;
 }
 
-art_status art_plugin_run(const char *path, const art_rubric *rubric, const art_corpus *corpus,
-                          const art_plugin_limits *lim, art_plugin_result *out, art_error *err)
+/* Read a plugin file and execute it: run it (call) or only read its
+ * metadata.  A missing or unreadable file is the plugin's failure, in out. */
+static art_status run_file(const char *path, const art_rubric *rubric, const art_corpus *corpus,
+                           const art_plugin_limits *lim, bool call, art_plugin_result *out,
+                           art_error *err)
 {
-    if (!out)
-        return art_error_set(err, ART_ERR_USAGE, "plugin run without a result");
-    memset(out, 0, sizeof *out);
-    if (!path || !rubric || !corpus)
-        return art_error_set(err, ART_ERR_USAGE, "plugin run needs a path, a rubric and a corpus");
     art_status st = result_init(out, path, err);
     if (st != ART_OK)
         return st;
@@ -1517,9 +1512,20 @@ art_status art_plugin_run(const char *path, const art_rubric *rubric, const art_
     art_sha256_hex(code, len, out->sha256);
     host h;
     host_init(&h, rubric, corpus, lim, out);
-    st = execute(code, len, path, true, &h, err);
+    st = execute(code, len, path, call, &h, err);
     free(code);
     return st;
+}
+
+art_status art_plugin_run(const char *path, const art_rubric *rubric, const art_corpus *corpus,
+                          const art_plugin_limits *lim, art_plugin_result *out, art_error *err)
+{
+    if (!out)
+        return art_error_set(err, ART_ERR_USAGE, "plugin run without a result");
+    memset(out, 0, sizeof *out);
+    if (!path || !rubric || !corpus)
+        return art_error_set(err, ART_ERR_USAGE, "plugin run needs a path, a rubric and a corpus");
+    return run_file(path, rubric, corpus, lim, true, out, err);
 }
 
 art_status art_plugin_describe(const char *path, const art_plugin_limits *lim,
@@ -1530,19 +1536,7 @@ art_status art_plugin_describe(const char *path, const art_plugin_limits *lim,
     memset(out, 0, sizeof *out);
     if (!path)
         return art_error_set(err, ART_ERR_USAGE, "plugin describe needs a path");
-    art_status st = result_init(out, path, err);
-    if (st != ART_OK)
-        return st;
-    char *code = NULL;
-    size_t len = 0;
-    if (!read_plugin_file(path, out, &code, &len))
-        return ART_OK;
-    art_sha256_hex(code, len, out->sha256);
-    host h;
-    host_init(&h, NULL, NULL, lim, out);
-    st = execute(code, len, path, false, &h, err);
-    free(code);
-    return st;
+    return run_file(path, NULL, NULL, lim, false, out, err);
 }
 
 void art_plugin_limits_default(art_plugin_limits *lim)
