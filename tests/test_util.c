@@ -68,6 +68,10 @@ static void test_squash(void)
     CU_ASSERT_TRUE(art_str_ends_with_ci("Strategy.MD", ".md"));
     CU_ASSERT_FALSE(art_str_ends_with_ci("md", ".md"));
     CU_ASSERT_EQUAL(art_strcasecmp_ascii("Panel", "pANEL"), 0);
+    CU_ASSERT_TRUE(art_str_contains_ci("Voluntary and Community Sector", "community sector"));
+    CU_ASSERT_FALSE(art_str_contains_ci("Council", "councillor"));
+    CU_ASSERT_TRUE(art_str_contains_ci("", ""));
+    CU_ASSERT_FALSE(art_str_contains_ci("", "x"));
     CU_ASSERT_PTR_NULL(art_strdup(NULL));
 }
 

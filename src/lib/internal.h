@@ -38,6 +38,8 @@ char *art_strdup(const char *s);                 /* NULL in -> NULL out */
 char *art_strndup(const char *s, size_t n);
 int art_strcasecmp_ascii(const char *a, const char *b);
 bool art_str_ends_with_ci(const char *s, const char *suffix);
+/* needle occurs in hay, ignoring ASCII case (an empty needle always does). */
+bool art_str_contains_ci(const char *hay, const char *needle);
 /* Collapse runs of white space to one space and trim both ends, in place. */
 void art_str_squash_space(char *s);
 

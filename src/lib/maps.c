@@ -134,15 +134,6 @@ void art_voice_map_free(art_voice_map *m)
     free(m);
 }
 
-static bool contains_ci(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (const char *p = hay; *p; p++)
-        if (strncasecmp(p, needle, n) == 0)
-            return true;
-    return n == 0;
-}
-
 static const char *attr_value(const art_attr *attrs, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
@@ -157,10 +148,11 @@ art_voice art_voice_of(const art_voice_map *m, const art_attr *attrs, size_t nat
     const char *role = attr_value(attrs, nattrs, "role");
     for (size_t k = 0; m && k < m->nrules; k++) {
         const char *match = m->rules[k].match;
-        if ((sector && contains_ci(sector, match)) || (role && contains_ci(role, match)))
+        if ((sector && art_str_contains_ci(sector, match)) ||
+            (role && art_str_contains_ci(role, match)))
             return m->rules[k].voice;
         for (size_t i = 0; i < nattrs; i++)
-            if (attrs[i].value && contains_ci(attrs[i].value, match))
+            if (attrs[i].value && art_str_contains_ci(attrs[i].value, match))
                 return m->rules[k].voice;
     }
     art_voice v = art_voice_classify(role, sector);

@@ -47,24 +47,10 @@ art_voice art_voice_from_id(const char *id)
     return ART_VOICE_UNKNOWN;
 }
 
-/* Case-insensitive substring search (ASCII). */
-static bool contains_ci(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (const char *p = hay; *p; p++) {
-        size_t i = 0;
-        while (i < n && p[i] && tolower((unsigned char)p[i]) == needle[i])
-            i++;
-        if (i == n)
-            return true;
-    }
-    return false;
-}
-
 static bool any_word(const char *text, const char *const *words)
 {
     for (; *words; words++)
-        if (contains_ci(text, *words))
+        if (art_str_contains_ci(text, *words))
             return true;
     return false;
 }
