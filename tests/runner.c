@@ -138,6 +138,37 @@ int art_test_cli(const char *args, char **out, char **err)
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
 }
 
+void art_test_golden(const char *rel, const char *actual)
+{
+    const char *path = art_test_src(rel);
+    if (getenv("ART_UPDATE_GOLDEN")) {
+        FILE *f = fopen(path, "wb");
+        CU_ASSERT_FATAL(f != NULL);
+        fputs(actual, f);
+        fclose(f);
+    }
+    char *want = art_test_read_abs(path, NULL);
+    CU_ASSERT_PTR_NOT_NULL(want);
+    if (want && strcmp(want, actual) != 0) {
+        /* Leave what came out beside the build, to diff against the golden. */
+        const char *root = getenv("ART_TEST_BUILDDIR");
+        const char *base = strrchr(rel, '/');
+        char got[4300];
+        snprintf(got, sizeof got, "%s/tests/tmp", root ? root : ".");
+        mkdir(got, 0700);
+        snprintf(got, sizeof got, "%s/tests/tmp/%s.actual", root ? root : ".",
+                 base ? base + 1 : rel);
+        FILE *f = fopen(got, "wb");
+        if (f) {
+            fputs(actual, f);
+            fclose(f);
+        }
+        fprintf(stderr, "\ngolden mismatch: diff %s %s\n", path, got);
+        CU_FAIL("output differs from the golden file");
+    }
+    free(want);
+}
+
 int art_test_count_lines(const char *s)
 {
     int n = 0;

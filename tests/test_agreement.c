@@ -462,25 +462,6 @@ static void test_store_two_coders(void)
 static char cli_dir[4096];
 
 
-static void golden(const char *name, const char *actual)
-{
-    char rel[256];
-    snprintf(rel, sizeof rel, "tests/data/agreement/%s", name);
-    const char *path = art_test_src(rel);
-    if (getenv("ART_UPDATE_GOLDEN")) {
-        FILE *f = fopen(path, "wb");
-        CU_ASSERT_FATAL(f != NULL);
-        fputs(actual, f);
-        fclose(f);
-    }
-    char *want = art_test_read_abs(path, NULL);
-    CU_ASSERT_PTR_NOT_NULL(want);
-    if (want && strcmp(want, actual) != 0) {
-        fprintf(stderr, "\ngolden mismatch: %s\n", path);
-        CU_FAIL("output differs from the golden file");
-    }
-    free(want);
-}
 
 static void test_cli_formats(void)
 {
@@ -493,20 +474,20 @@ static void test_cli_formats(void)
 
     snprintf(args, sizeof args, "agreement --db '%s/a.db'", cli_dir);
     CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
-    golden("two-coders.txt", out);
+    art_test_golden("tests/data/agreement/two-coders.txt", out);
     CU_ASSERT_STRING_EQUAL(err, "");
     free(out); free(err);
 
     snprintf(args, sizeof args, "agreement --db '%s/a.db' --format csv --exclude-uncoded", cli_dir);
     CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
-    golden("two-coders-excluded.csv", out);
+    art_test_golden("tests/data/agreement/two-coders-excluded.csv", out);
     free(out); free(err);
 
     snprintf(args, sizeof args,
              "agreement --db '%s/a.db' --site Riverside --round r1 --format json --coders alex,sam",
              cli_dir);
     CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
-    golden("two-coders.json", out);
+    art_test_golden("tests/data/agreement/two-coders.json", out);
     free(out); free(err);
 
     snprintf(args, sizeof args, "agreement --db '%s/a.db' --coders=sam", cli_dir);

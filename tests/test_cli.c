@@ -13,32 +13,6 @@ static char tmp[4096];
 
 
 
-static void golden(const char *name, const char *actual)
-{
-    char rel[256];
-    snprintf(rel, sizeof rel, "tests/data/cli/%s", name);
-    const char *path = art_test_src(rel);
-    if (getenv("ART_UPDATE_GOLDEN")) {
-        FILE *f = fopen(path, "wb");
-        CU_ASSERT_FATAL(f != NULL);
-        fputs(actual, f);
-        fclose(f);
-    }
-    char *want = art_test_read_abs(path, NULL);
-    CU_ASSERT_PTR_NOT_NULL(want);
-    if (want && strcmp(want, actual) != 0) {
-        char got[4300];
-        snprintf(got, sizeof got, "%s/%s.actual", tmp, name);
-        FILE *f = fopen(got, "wb");
-        if (f) {
-            fputs(actual, f);
-            fclose(f);
-        }
-        fprintf(stderr, "\ngolden mismatch: diff %s %s\n", path, got);
-        CU_FAIL("output differs from the golden file");
-    }
-    free(want);
-}
 
 static void test_version_and_usage(void)
 {
@@ -79,7 +53,7 @@ static void test_assess_small_site_golden(void)
     if (rc != 0)
         fprintf(stderr, "stderr: %s\n", err);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "Testshire, round r1: 3 files read (3 added, 0 already there), 7 segments, 3 codings"));
-    golden("small-site.txt", out);
+    art_test_golden("tests/data/cli/small-site.txt", out);
     /* Names never appear unless asked for. */
     CU_ASSERT_PTR_NULL(strstr(out, "Maya"));
     CU_ASSERT_PTR_NULL(strstr(out, "Okafor"));
@@ -88,13 +62,13 @@ static void test_assess_small_site_golden(void)
 
     snprintf(args, sizeof args, "report --db '%s/g.db' --format json", tmp);
     CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
-    golden("small-site.json", out);
+    art_test_golden("tests/data/cli/small-site.json", out);
     CU_ASSERT_PTR_NULL(strstr(out, "Maya"));
     free(out); free(err);
 
     snprintf(args, sizeof args, "report --db '%s/g.db' --format markdown", tmp);
     CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
-    golden("small-site.md", out);
+    art_test_golden("tests/data/cli/small-site.md", out);
     free(out); free(err);
 
     snprintf(args, sizeof args, "report --db '%s/g.db' --format json --reveal-names", tmp);

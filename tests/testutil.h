@@ -23,6 +23,9 @@ char *art_test_read_abs(const char *path, size_t *len);
  * was killed. */
 int art_test_cli(const char *args, char **out, char **err);
 int art_test_count_lines(const char *s);
+/* Compare actual with the golden file at rel (source tree); with
+ * ART_UPDATE_GOLDEN set, rewrite the golden file first. */
+void art_test_golden(const char *rel, const char *actual);
 /* A digest of every row of every table of a store: equal digests, same data. */
 void art_test_store_digest(const char *db_path, char out[65]);
 
