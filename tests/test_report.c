@@ -607,6 +607,27 @@ static void test_html_max_evidence(void)
     free(s);
 }
 
+/* A dimension below the evidence floor says so in the chart and tables of
+ * every format, not "no evidence". */
+static void test_insufficient_everywhere(void)
+{
+    const art_format fmts[] = {ART_FORMAT_TEXT, ART_FORMAT_MARKDOWN, ART_FORMAT_HTML};
+    for (size_t i = 0; i < 3; i++) {
+        fixture f;
+        fixture_init(&f);
+        art_dim_score *comm = &f.dims[3];
+        comm->insufficient = 1;
+        comm->score = comm->gap = NAN;
+        comm->level = 0;
+        char *s = render_ok(&f.a, fmts[i], 0);
+        CU_ASSERT_PTR_NOT_NULL(strstr(s, "insufficient evidence"));
+        if (fmts[i] == ART_FORMAT_HTML)
+            CU_ASSERT_PTR_NOT_NULL(strstr(s, "font-style=\"italic\" fill=\"#555d66\">"
+                                             "insufficient evidence</text>"));
+        free(s);
+    }
+}
+
 static void test_write_error_is_io(void)
 {
     fixture f;
@@ -677,6 +698,7 @@ void art_test_register(void)
               {"equal gaps keep rubric order", test_ties_keep_rubric_order},
               {"html is self-contained and ordered", test_html},
               {"html honours max_evidence", test_html_max_evidence},
+              {"insufficient evidence in every format", test_insufficient_everywhere},
               {"write to a full device is ART_ERR_IO", test_write_error_is_io},
               {"bad arguments are ART_ERR_USAGE", test_bad_arguments},
               {"empty assessment renders", test_empty_assessment});

@@ -251,7 +251,7 @@ static void put_padded_name(art_out *o, const char *name, size_t width)
         art_out_puts(o, " ");
 }
 
-static const char *confidence_label(const art_dim_score *d)
+const char *art_report_confidence_label(const art_dim_score *d)
 {
     if (d->insufficient)
         return "insufficient evidence";
@@ -377,7 +377,7 @@ static void text_table(const art_assessment *a, const size_t *order, art_out *o)
         text_number(o, d->gap, 6);
         text_number(o, d->espoused, 10);
         text_number(o, d->enacted, 9);
-        art_out_printf(o, "  %s\n", confidence_label(d));
+        art_out_printf(o, "  %s\n", art_report_confidence_label(d));
     }
 }
 
@@ -439,7 +439,7 @@ static void text_dimension(const art_dim_score *d, size_t rank, int max_ev, art_
     text_number_inline(o, ", enacted", d->enacted);
     if (d->level > 0)
         art_out_printf(o, "; level %d of %d", d->level, ART_LEVELS);
-    art_out_printf(o, "; confidence %s; ", confidence_label(d));
+    art_out_printf(o, "; confidence %s; ", art_report_confidence_label(d));
     put_source_voice_counts(o, d);
     art_out_puts(o, "\n");
     put_dimension_missing(d, o, "   ", "\n");
@@ -572,7 +572,7 @@ static void md_table(const art_assessment *a, const size_t *order, art_out *o)
             art_out_puts(o, " | ");
             md_number(o, cells[i]);
         }
-        art_out_printf(o, " | %s |\n", confidence_label(d));
+        art_out_printf(o, " | %s |\n", art_report_confidence_label(d));
     }
 }
 
@@ -614,7 +614,7 @@ static void md_dimension(const art_dim_score *d, size_t rank, int max_ev, art_ou
     md_number(o, d->enacted);
     if (d->level > 0)
         art_out_printf(o, "; level %d of %d", d->level, ART_LEVELS);
-    art_out_printf(o, "; confidence %s; ", confidence_label(d));
+    art_out_printf(o, "; confidence %s; ", art_report_confidence_label(d));
     put_source_voice_counts(o, d);
     art_out_puts(o, ".\n\n");
     put_dimension_missing(d, o, "", ".\n\n");

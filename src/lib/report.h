@@ -49,6 +49,8 @@ bool art_report_has(double x);
 long art_report_round(double x);
 /* "low", "medium", "high" from a 0..1 confidence; NULL if it is not a number. */
 const char *art_report_confidence_word(double c);
+/* "low", "medium", "high", "insufficient evidence" or "no evidence". */
+const char *art_report_confidence_label(const art_dim_score *d);
 /* Descriptor of the level above d's current one; NULL at level 5 or no score. */
 const char *art_report_next_level(const art_dim_score *d);
 

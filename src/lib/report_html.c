@@ -118,14 +118,6 @@ static const char *dim_label(const art_dim_score *d)
     return d->name ? d->name : d->id;
 }
 
-static const char *confidence_label(const art_dim_score *d)
-{
-    if (!art_report_has(d->score))
-        return "no evidence";
-    const char *w = art_report_confidence_word(d->confidence);
-    return w ? w : DASH;
-}
-
 static const char *schein_name(art_level lv)
 {
     switch (lv) {
@@ -285,7 +277,8 @@ static void chart_row(const art_dim_score *d, int y, art_out *o)
                        CH_X0, mid - 7, chart_x(d->score) - CH_X0);
     else
         art_out_printf(o, "<text x=\"%d\" y=\"%d\" font-size=\"12\" font-style=\"italic\" "
-                          "fill=\"#555d66\">no evidence</text>", CH_X0 + 8, mid + 4);
+                          "fill=\"#555d66\">%s</text>", CH_X0 + 8, mid + 4,
+                       art_report_confidence_label(d));
     if (art_report_has(d->target))
         art_out_printf(o, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#1f2328\" "
                           "stroke-width=\"2.5\"/>", chart_x(d->target), mid - 12,
@@ -354,7 +347,7 @@ static void html_chart_table(const art_assessment *a, const size_t *order, art_o
         num_cell(o, d->gap);
         num_cell(o, d->espoused);
         num_cell(o, d->enacted);
-        art_out_printf(o, "<td>%s</td></tr>\n", confidence_label(d));
+        art_out_printf(o, "<td>%s</td></tr>\n", art_report_confidence_label(d));
     }
     art_out_puts(o, "</tbody>\n</table>\n");
 }
@@ -375,8 +368,8 @@ static void dim_figures(const art_dim_score *d, art_out *o)
     if (d->level > 0)
         art_out_printf(o, "<span>Level %d of %d</span>", d->level, ART_LEVELS);
     art_out_printf(o, "<span>Confidence: %s</span><span>%zu source%s, %zu voice%s</span></p>\n",
-                   confidence_label(d), d->nsources, d->nsources == 1 ? "" : "s", d->nvoices,
-                   d->nvoices == 1 ? "" : "s");
+                   art_report_confidence_label(d), d->nsources, d->nsources == 1 ? "" : "s",
+                   d->nvoices, d->nvoices == 1 ? "" : "s");
 }
 
 static void text_box(art_out *o, const char *cls, const char *label, const char *text)
