@@ -481,6 +481,66 @@ art_status art_stories_tag(const art_rubric *r, art_story_set *s, art_error *err
 /* Assessment: combined scores per dimension                           */
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* Ratings, reviews and rounds (what an assessment carries beside its  */
+/* evidence scores; filled by art_store_load_assessment)               */
+/* ------------------------------------------------------------------ */
+
+/* Who gave a rating: the site's own people, or an external critical friend. */
+typedef enum art_rater_role { ART_ROLE_SELF = 0, ART_ROLE_EXTERNAL = 1 } art_rater_role;
+#define ART_ROLE_COUNT 2
+const char *art_rater_role_id(art_rater_role r);          /* "self", "external" */
+int art_rater_role_from_id(const char *id, art_rater_role *out);  /* 0 ok, -1 unknown */
+
+/* One judgement of one dimension on the rubric's 1..5 levels. */
+typedef struct art_rating {
+    char *rater;
+    art_rater_role role;
+    char *dimension;        /* rubric dimension id */
+    int level;              /* 1..5 */
+    char *rationale;        /* may be NULL */
+} art_rating;
+
+/* A critical friend's annotation or override of one dimension.  Reviews are
+ * never edited or deleted: a later override supersedes an earlier one, and
+ * every one stays in the store and in the report, with who and when. */
+typedef enum art_review_kind { ART_REVIEW_ANNOTATION = 0, ART_REVIEW_OVERRIDE = 1 } art_review_kind;
+const char *art_review_kind_id(art_review_kind k);        /* "annotation", "override" */
+typedef struct art_review {
+    char *dimension;
+    char *author;
+    char *created_at;       /* ISO 8601 UTC, set by the store */
+    art_review_kind kind;
+    int level;              /* override: 1..5; annotation: 0 */
+    char *rationale;        /* required */
+} art_review;
+
+/* How a dimension moved between an earlier round and this one
+ * (art_report --since).  Evidence lists hold what this round has that the
+ * earlier did not (gained) and the reverse (lost), matched on source,
+ * locator and indicator. */
+typedef struct art_movement {
+    int present;            /* 0 unless the assessment has a `since` round */
+    double from, to;        /* scores, NAN when none */
+    int from_level, to_level;
+    art_evidence *gained;
+    size_t ngained;
+    art_evidence *lost;
+    size_t nlost;
+} art_movement;
+
+/* Every scored round of a site, oldest first, for trend charts: row r holds
+ * round r's score for each dimension of the assessment, in a->dims order
+ * (NAN where there was no score or too little evidence). */
+typedef struct art_history {
+    char **rounds;          /* labels, oldest first (the current one included) */
+    char **created_at;
+    size_t nrounds;
+    size_t ndims;
+    double *scores;         /* nrounds * ndims */
+} art_history;
+void art_history_free(art_history *h);
+
 /* Scores are 0..100, NAN when there is no evidence ("null" in JSON). */
 typedef struct art_dim_score {
     char *id;
@@ -515,6 +575,16 @@ typedef struct art_dim_score {
     double dict_share[2];
     size_t dict_matched[2];
     size_t dict_tokens[2];
+    /* Ratings of this dimension in the round, by role (ART_ROLE_*): mean
+     * level and count; NAN/0 when none.  rating_disagree is set when self,
+     * external and evidence levels (those present) span 2 levels or more. */
+    double rating_mean[ART_ROLE_COUNT];
+    size_t rating_n[ART_ROLE_COUNT];
+    int rating_disagree;
+    /* The latest override, if any (index into a->reviews, -1 when none):
+     * the evidence score above is never changed; reports show both. */
+    long override_review;
+    art_movement movement;
 } art_dim_score;
 
 typedef struct art_counts {
@@ -539,6 +609,16 @@ typedef struct art_assessment {
     art_ladder ladder;
     art_story_set *stories; /* change stories of the round, tagged; NULL if none */
     size_t voice_participants[ART_VOICE_COUNT];  /* participants per voice in the round */
+    art_rating *ratings;    /* the round's ratings, by rater then dimension */
+    size_t nratings;
+    art_review *reviews;    /* the round's reviews, oldest first */
+    size_t nreviews;
+    /* Krippendorff's alpha (ordinal) over raters x dimensions, with its
+     * bootstrap 95% interval; NAN when fewer than two raters overlap. */
+    double ratings_alpha, ratings_alpha_lo, ratings_alpha_hi;
+    char *since;            /* the earlier round movement is measured from, or NULL */
+    art_history *history;   /* NULL until loaded */
+    char *origin;           /* NULL when scored here; "bundle:SHA256" when imported */
 } art_assessment;
 
 typedef struct art_assess_opts {
@@ -565,7 +645,7 @@ int art_score_level(double score);
 
 typedef struct art_store art_store;
 
-#define ART_SCHEMA_VERSION 4
+#define ART_SCHEMA_VERSION 5
 
 /* Open or create.  A new file is created mode 0600.  Foreign keys on, WAL,
  * busy timeout; the schema is migrated forward to ART_SCHEMA_VERSION. */
@@ -671,6 +751,40 @@ art_status art_store_purge_site(art_store *s, const char *site, art_error *err);
  * re-read from the store, pseudonyms replaced by names).  Only for a user who
  * asked for it (--reveal-names). */
 art_status art_store_reveal_names(art_store *s, art_assessment *a, art_error *err);
+
+/* ---- Ratings and reviews (ratings.c, store_ratings.c) ---- */
+
+/* Parse a ratings CSV: a header naming at least rater, role, dimension and
+ * level (rationale optional; any order, case-insensitive), one rating per
+ * row.  Bad rows are an error naming the file and line. */
+art_status art_ratings_parse_csv(const char *data, size_t len, const char *name,
+                                 art_rating **out, size_t *n, art_error *err);
+void art_ratings_free(art_rating *r, size_t n);
+/* Store ratings into site/round in one transaction (the round must exist);
+ * a rater's rating of a dimension replaces their earlier one.  Every
+ * dimension must be one of the rubric's (rb may be NULL: the rubric of the
+ * round's latest run). */
+art_status art_store_import_ratings(art_store *s, const char *site, const char *round,
+                                    const art_rubric *rb, const art_rating *r, size_t n,
+                                    art_error *err);
+/* Append a review (annotation or override) to site/round. */
+art_status art_store_add_review(art_store *s, const char *site, const char *round,
+                                const art_review *rv, art_error *err);
+/* Load the round's ratings and reviews into a, and fill each dimension's
+ * rating_mean/rating_n/rating_disagree/override_review and a->ratings_alpha. */
+art_status art_store_load_reviews(art_store *s, art_assessment *a, art_error *err);
+/* The same summary from a->ratings and a->reviews alone (no store). */
+art_status art_assessment_summarise_reviews(art_assessment *a, art_error *err);
+void art_reviews_free(art_review *r, size_t n);
+
+/* ---- Rounds and trends (store_history.c) ---- */
+
+/* Every scored round of a's site, oldest first, into a->history. */
+art_status art_store_load_history(art_store *s, art_assessment *a, art_error *err);
+/* Compare a with the latest run of an earlier round of its site: sets
+ * a->since and each dimension's movement.  NOTFOUND for an unknown round. */
+art_status art_store_load_movement(art_store *s, art_assessment *a, const char *since,
+                                   art_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Reports                                                             */

@@ -21,7 +21,13 @@ enum {
     OPT_REVEAL = 1 << 7,
     OPT_VOICE_MAP = 1 << 8,
     OPT_CODE_MAP = 1 << 9,
-    OPT_GAP = 1 << 10
+    OPT_GAP = 1 << 10,
+    OPT_SINCE = 1 << 11,      /* --since ROUND (report) */
+    OPT_BUNDLE = 1 << 12,     /* --bundle FILE (export, import) */
+    OPT_WITH_QUOTES = 1 << 13,/* --with-quotes (export --bundle) */
+    OPT_MIN = 1 << 14,        /* --min-sources N, --min-voices N (compare) */
+    OPT_TABLES = 1 << 15,     /* --table NAME, --tables DIR (report, compare) */
+    OPT_REVIEW = 1 << 16      /* --dimension, --level, --by, --rationale (review) */
 };
 
 typedef struct cli_opts {
@@ -36,6 +42,17 @@ typedef struct cli_opts {
     const char *code_map;
     double gap_threshold;   /* < 0: the default */
     bool reveal_names;
+    const char *since;
+    const char *bundle;
+    bool with_quotes;
+    long min_sources;       /* < 0: the default */
+    long min_voices;        /* < 0: the default */
+    const char *table;      /* one table of a report, as CSV or JSON */
+    const char *tables_dir; /* every table, as CSV and JSON files */
+    const char *dimension;
+    long level;             /* 0: none given */
+    const char *by;
+    const char *rationale;
     char **args;        /* positional arguments */
     int nargs;
 } cli_opts;
@@ -100,6 +117,11 @@ int cmd_purge(cli_opts *o);
 int cmd_purge_main(int argc, char **argv);
 /* agreement has options of its own (--exclude-uncoded, --coders). */
 int cmd_agreement(cli_opts *o);
+int cmd_ratings(cli_opts *o);       /* cmd_ratings.c */
+int cmd_review(cli_opts *o);        /* cmd_ratings.c */
+int cmd_compare(cli_opts *o);       /* cmd_compare.c */
+int cmd_import(cli_opts *o);        /* cmd_bundle.c */
+int cmd_export_bundle(cli_opts *o); /* cmd_bundle.c: export --bundle */
 int cmd_agreement_main(int argc, char **argv);
 
 /* Print an ingest's warnings ("artefact: warning: ..."), the first few. */

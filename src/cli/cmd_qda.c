@@ -62,6 +62,10 @@ int cmd_codebook(cli_opts *o)
 
 int cmd_export(cli_opts *o)
 {
+    if (o->bundle)
+        return cmd_export_bundle(o);
+    if (o->with_quotes)
+        return cli_usage_error("export", "--with-quotes applies to --bundle only");
     if (o->format && strcmp(o->format, "qdpx") != 0)
         return cli_usage_error("export", "unknown format '%s' (expected qdpx)", o->format);
     if (!o->output || strcmp(o->output, "-") == 0)

@@ -54,6 +54,8 @@ int cmd_report(cli_opts *o)
     int rc = open_scope(o, &s, &site, &round);
     if (rc == CLI_OK && art_store_load_assessment(s, site, round, &a, &err) != ART_OK)
         rc = cli_fail(&err);
+    if (rc == CLI_OK && o->since && art_store_load_movement(s, a, o->since, &err) != ART_OK)
+        rc = cli_fail(&err);
     if (rc == CLI_OK && o->reveal_names && art_store_reveal_names(s, a, &err) != ART_OK)
         rc = cli_fail(&err);
     if (rc == CLI_OK)

@@ -40,6 +40,12 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         {"output", required_argument, NULL, 'o'},  {"reveal-names", no_argument, NULL, 'N'},
         {"voice-map", required_argument, NULL, 'V'}, {"code-map", required_argument, NULL, 'C'},
         {"gap-threshold", required_argument, NULL, 'G'},
+        {"since", required_argument, NULL, 'S'},   {"bundle", required_argument, NULL, 'B'},
+        {"with-quotes", no_argument, NULL, 'Q'},   {"min-sources", required_argument, NULL, 'm'},
+        {"min-voices", required_argument, NULL, 'v'}, {"table", required_argument, NULL, 't'},
+        {"tables", required_argument, NULL, 'T'},  {"dimension", required_argument, NULL, 'D'},
+        {"level", required_argument, NULL, 'L'},   {"by", required_argument, NULL, 'b'},
+        {"rationale", required_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     static const struct { int ch; unsigned bit; const char *name; } bits[] = {
         {'d', OPT_DB, "--db"},         {'s', OPT_SITE, "--site"},
@@ -47,9 +53,15 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         {'P', OPT_PLUGINS, "--plugins"}, {'f', OPT_FORMAT, "--format"},
         {'o', OPT_OUTPUT, "--output"}, {'N', OPT_REVEAL, "--reveal-names"},
         {'V', OPT_VOICE_MAP, "--voice-map"}, {'C', OPT_CODE_MAP, "--code-map"},
-        {'G', OPT_GAP, "--gap-threshold"}};
+        {'G', OPT_GAP, "--gap-threshold"}, {'S', OPT_SINCE, "--since"},
+        {'B', OPT_BUNDLE, "--bundle"}, {'Q', OPT_WITH_QUOTES, "--with-quotes"},
+        {'m', OPT_MIN, "--min-sources"}, {'v', OPT_MIN, "--min-voices"},
+        {'t', OPT_TABLES, "--table"}, {'T', OPT_TABLES, "--tables"},
+        {'D', OPT_REVIEW, "--dimension"}, {'L', OPT_REVIEW, "--level"},
+        {'b', OPT_REVIEW, "--by"}, {'x', OPT_REVIEW, "--rationale"}};
     memset(o, 0, sizeof *o);
     o->gap_threshold = -1;
+    o->min_sources = o->min_voices = -1;
     opterr = 0;
     optind = 1;
     int ch;
@@ -76,6 +88,32 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         case 'N': o->reveal_names = true; break;
         case 'V': o->voice_map = optarg; break;
         case 'C': o->code_map = optarg; break;
+        case 'S': o->since = optarg; break;
+        case 'B': o->bundle = optarg; break;
+        case 'Q': o->with_quotes = true; break;
+        case 't': o->table = optarg; break;
+        case 'T': o->tables_dir = optarg; break;
+        case 'D': o->dimension = optarg; break;
+        case 'b': o->by = optarg; break;
+        case 'x': o->rationale = optarg; break;
+        case 'm':
+        case 'v':
+        case 'L': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            const char *what = ch == 'm' ? "--min-sources" : ch == 'v' ? "--min-voices" : "--level";
+            if (*end || end == optarg || v < 0 || v > 1000000 || (ch == 'L' && (v < 1 || v > 5)))
+                return cli_usage_error(cmd->name, ch == 'L' ? "%s takes a level from 1 to 5"
+                                                            : "%s takes a whole number",
+                                       what);
+            if (ch == 'm')
+                o->min_sources = v;
+            else if (ch == 'v')
+                o->min_voices = v;
+            else
+                o->level = v;
+            break;
+        }
         case 'G': {
             char *end;
             o->gap_threshold = strtod(optarg, &end);
@@ -349,6 +387,11 @@ int cli_score(art_store *s, const char *site, const char *round, const cli_opts 
         art_store_voice_counts(s, site, round, a->voice_participants, &err) != ART_OK)
         rc = cli_fail(&err);
     if (rc == CLI_OK && art_store_save_assessment(s, a, xml, xml_len, &err) != ART_OK)
+        rc = cli_fail(&err);
+    /* The report of a fresh run shows the round's ratings and reviews and
+     * the site's trend, as a stored run's report would. */
+    if (rc == CLI_OK && (art_store_load_reviews(s, a, &err) != ART_OK ||
+                         art_store_load_history(s, a, &err) != ART_OK))
         rc = cli_fail(&err);
     if (rc == CLI_OK) {
         for (size_t i = 0; i < a->nplugins; i++)

@@ -53,7 +53,9 @@ static const cli_command commands[] = {
      "  --format F       text (default), markdown, json or html\n"
      "  -o, --output F   write the report to F instead of standard output\n"
      "  --reveal-names   show participants' names instead of pseudonyms (P01, P02...)\n",
-     OPT_DB | OPT_SITE | OPT_ROUND | OPT_FORMAT | OPT_OUTPUT | OPT_REVEAL, 0, 0, cmd_report},
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_FORMAT | OPT_OUTPUT | OPT_REVEAL | OPT_SINCE |
+         OPT_TABLES,
+     0, 0, cmd_report},
     {"show", "what the store holds",
      "usage: artefact show [--db FILE] [--site NAME] [--round LABEL] [--format text|json]\n"
      "Counts of sources, documents, interviews, segments, codes, codings and participants:\n"
@@ -98,7 +100,22 @@ static const cli_command commands[] = {
      "  --format F       qdpx (the default)\n"
      "  -o, --output F   the .qdpx to write\n"
      "  --reveal-names   keep participants' names\n",
-     OPT_DB | OPT_SITE | OPT_ROUND | OPT_FORMAT | OPT_OUTPUT | OPT_REVEAL, 0, 0, cmd_export},
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_FORMAT | OPT_OUTPUT | OPT_REVEAL | OPT_BUNDLE |
+         OPT_WITH_QUOTES,
+     0, 0, cmd_export},
+    {"import", "merge a site's bundle into a network store",
+     "usage: artefact import --bundle FILE [--db FILE]\n",
+     OPT_DB | OPT_BUNDLE, 0, 0, cmd_import},
+    {"ratings", "import or list self and external ratings of the dimensions",
+     "usage: artefact ratings import FILE [--db FILE] [--site NAME] [--round LABEL]\n"
+     "       artefact ratings list [--db FILE] [--site NAME] [--round LABEL] [--format F]\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_FORMAT, 1, 2, cmd_ratings},
+    {"review", "a critical friend's annotation or override of a dimension",
+     "usage: artefact review --dimension ID --by NAME --rationale TEXT [--level N]\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_REVIEW | OPT_FORMAT, 0, 1, cmd_review},
+    {"compare", "compare every site of a store, dimension by dimension",
+     "usage: artefact compare [--db FILE] [--format F] [-o FILE]\n",
+     OPT_DB | OPT_FORMAT | OPT_OUTPUT | OPT_MIN | OPT_TABLES | OPT_ROUND, 0, 0, cmd_compare},
     {"agreement", "how far coders agree: kappa and Krippendorff's alpha per code",
      "usage: artefact agreement [--db FILE] [--site NAME] [--round LABEL] [--format text|csv|json]\n"
      "                          [--exclude-uncoded] [--coders A,B...]\n",

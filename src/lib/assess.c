@@ -13,6 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void evidence_list_free(art_evidence *ev, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(ev[i].source);
+        free(ev[i].locator);
+        free(ev[i].quote);
+        free(ev[i].participant);
+        free(ev[i].indicator);
+    }
+    free(ev);
+}
+
 static void dim_score_clear(art_dim_score *d)
 {
     free(d->id);
@@ -22,15 +34,9 @@ static void dim_score_clear(art_dim_score *d)
     free(d->cls_value);
     for (int k = 0; k < ART_LEVELS; k++)
         free(d->levels[k]);
-    for (size_t i = 0; i < d->nev; i++) {
-        art_evidence *e = &d->ev[i];
-        free(e->source);
-        free(e->locator);
-        free(e->quote);
-        free(e->participant);
-        free(e->indicator);
-    }
-    free(d->ev);
+    evidence_list_free(d->ev, d->nev);
+    evidence_list_free(d->movement.gained, d->movement.ngained);
+    evidence_list_free(d->movement.lost, d->movement.nlost);
     for (size_t i = 0; i < d->npractice; i++)
         free(d->practice[i]);
     free(d->practice);
@@ -61,7 +67,27 @@ void art_assessment_free(art_assessment *a)
     free(a->code_map);
     art_ladder_clear(&a->ladder);
     art_story_set_free(a->stories);
+    art_ratings_free(a->ratings, a->nratings);
+    art_reviews_free(a->reviews, a->nreviews);
+    free(a->since);
+    art_history_free(a->history);
+    free(a->origin);
     free(a);
+}
+
+void art_history_free(art_history *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->nrounds; i++) {
+        free(h->rounds[i]);
+        if (h->created_at)
+            free(h->created_at[i]);
+    }
+    free(h->rounds);
+    free(h->created_at);
+    free(h->scores);
+    free(h);
 }
 
 art_status art_assessment_from_rubric(const art_rubric *rb, const char *site, const char *round,
@@ -78,6 +104,7 @@ art_status art_assessment_from_rubric(const art_rubric *rb, const char *site, co
     a->rubric_title = art_strdup(rb->title);
     memcpy(a->rubric_sha256, rb->sha256, sizeof a->rubric_sha256);
     a->gap_threshold = 15;
+    a->ratings_alpha = a->ratings_alpha_lo = a->ratings_alpha_hi = NAN;
     a->dims = calloc(rb->ndims ? rb->ndims : 1, sizeof *a->dims);
     bool ok = a->site && a->round && a->rubric_id && a->rubric_version && a->dims;
     if (a->dims)
@@ -97,6 +124,9 @@ art_status art_assessment_from_rubric(const art_rubric *rb, const char *site, co
         d->dict_share[0] = d->dict_share[1] = NAN;
         for (int k = 0; k < 3; k++)
             d->level_scores[k] = NAN;
+        d->rating_mean[ART_ROLE_SELF] = d->rating_mean[ART_ROLE_EXTERNAL] = NAN;
+        d->override_review = -1;
+        d->movement.from = d->movement.to = NAN;
         ok = d->id && d->name;
         if (ok && dm->npractice) {
             d->practice = calloc(dm->npractice, sizeof *d->practice);

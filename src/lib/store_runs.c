@@ -568,6 +568,10 @@ art_status art_store_load_assessment(art_store *s, const char *site, const char 
         r = load_plugins(s, run_id, a, err);
     if (r == ART_OK)
         r = art_store_counts(s, site, round, &a->counts, err);
+    if (r == ART_OK)
+        r = art_store_load_reviews(s, a, err);
+    if (r == ART_OK)
+        r = art_store_load_history(s, a, err);
     if (r != ART_OK) {
         art_assessment_free(a);
         return r;

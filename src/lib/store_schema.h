@@ -177,6 +177,43 @@ static const char *const art_migrations[] = {
     /* 4: dictionary shares per dimension: "matched,tokens,matched,tokens"
      * for documents then interviews; NULL when the rubric gives none. */
     "ALTER TABLE scores ADD COLUMN dictionary TEXT;",
+
+    /* 5: ratings, critical friends' reviews, bundles.  A rating is one
+     * rater's level for one dimension in a round; importing again replaces
+     * it.  Reviews are appended and never changed (an UPDATE is refused), so
+     * every override keeps who and when.  A run imported from a bundle says
+     * so in `origin`; a bundle is remembered by its digest, so importing it
+     * twice changes nothing. */
+    "CREATE TABLE ratings("
+    "  id INTEGER PRIMARY KEY,"
+    "  round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,"
+    "  rater TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK(role IN ('self','external')),"
+    "  dimension TEXT NOT NULL,"
+    "  level INTEGER NOT NULL CHECK(level BETWEEN 1 AND 5),"
+    "  rationale TEXT,"
+    "  imported_at TEXT NOT NULL DEFAULT " ART_NOW ","
+    "  UNIQUE(round_id, rater, dimension));"
+    "CREATE TABLE reviews("
+    "  id INTEGER PRIMARY KEY,"
+    "  round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,"
+    "  dimension TEXT NOT NULL,"
+    "  author TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('annotation','override')),"
+    "  level INTEGER CHECK(level IS NULL OR level BETWEEN 1 AND 5),"
+    "  rationale TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL DEFAULT " ART_NOW ");"
+    "CREATE INDEX reviews_round ON reviews(round_id, dimension, id);"
+    "CREATE TRIGGER reviews_kept BEFORE UPDATE ON reviews "
+    "  BEGIN SELECT RAISE(ABORT, 'reviews are kept as written'); END;"
+    "ALTER TABLE rubric_runs ADD COLUMN origin TEXT;"
+    "CREATE TABLE bundles("
+    "  sha256 TEXT PRIMARY KEY,"
+    "  site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,"
+    "  round TEXT NOT NULL,"
+    "  producer TEXT,"
+    "  created_at TEXT,"
+    "  imported_at TEXT NOT NULL DEFAULT " ART_NOW ");",
 };
 
 #define ART_MIGRATIONS ((int)(sizeof art_migrations / sizeof art_migrations[0]))

@@ -1,0 +1,2 @@
+/* bundle: see its section in artefact.h. */
+#include "internal.h"

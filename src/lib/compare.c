@@ -1,0 +1,2 @@
+/* compare: see its section in artefact.h. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* report_svg: see its section in artefact.h. */
+#include "internal.h"

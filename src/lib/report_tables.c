@@ -1,0 +1,2 @@
+/* report_tables: see its section in artefact.h. */
+#include "internal.h"

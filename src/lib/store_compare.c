@@ -1,0 +1,2 @@
+/* store_compare: see its section in artefact.h. */
+#include "internal.h"
