@@ -4,6 +4,7 @@
 #
 #   scripts/bootstrap.sh          build dependencies, then ./configure && make
 #   scripts/bootstrap.sh --test   also the tools the test suite uses
+#   scripts/bootstrap.sh --bench  also what `make bench` needs (scikit-learn, GNU time)
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -12,6 +13,12 @@ packages="build-essential autoconf automake libtool pkg-config
           libxml2-dev liblua5.4-dev libsqlite3-dev libcunit1-dev libarchive-dev"
 if [ "${1:-}" = "--test" ]; then
     packages="$packages valgrind"
+fi
+# --bench: what `make bench` compares against and measures with (see
+# docs/performance.md): scikit-learn for the Python baseline, GNU time for
+# peak memory, grep, and valgrind for profiling.
+if [ "${1:-}" = "--bench" ]; then
+    packages="$packages python3 python3-sklearn time grep valgrind"
 fi
 
 missing=""
