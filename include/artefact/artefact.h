@@ -806,6 +806,30 @@ typedef struct art_report_opts {
 art_status art_report_write(const art_assessment *a, const art_report_opts *opts,
                             FILE *out, art_error *err);
 
+/* Every table of a report, for spreadsheets and R (docs/reports.md lists
+ * them with their columns).  CSV is RFC 4180: a header row, CRLF line ends,
+ * UTF-8 without a byte order mark, text fields quoted (one starting with
+ * = + - @ gets a leading apostrophe so a spreadsheet never runs it),
+ * numbers bare with a dot, an empty field for a missing value.  JSON is an
+ * array of objects keyed by the CSV's header, null for a missing value.
+ * Participants appear as the assessment names them (pseudonyms unless the
+ * caller revealed names). */
+typedef enum art_table_format { ART_TABLE_CSV = 0, ART_TABLE_JSON } art_table_format;
+art_status art_table_format_from_name(const char *name, art_table_format *out,
+                                      art_error *err);        /* "csv", "json" */
+/* The table names in report order, NULL-terminated; *n (may be NULL) gets
+ * how many.  Static: do not free. */
+const char *const *art_report_table_names(size_t *n);
+/* One table to a stream; NOTFOUND (listing the names) for an unknown one. */
+art_status art_report_write_table(const art_assessment *a, const char *name,
+                                  art_table_format fmt, FILE *out, art_error *err);
+/* One table to a file, atomically (temporary file, then rename). */
+art_status art_report_write_table_file(const art_assessment *a, const char *name,
+                                       art_table_format fmt, const char *path, art_error *err);
+/* Every table as DIR/NAME.csv and DIR/NAME.json, each atomically; DIR is
+ * created when missing (not its parents). */
+art_status art_report_write_tables(const art_assessment *a, const char *dir, art_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Utilities                                                           */
 /* ------------------------------------------------------------------ */
