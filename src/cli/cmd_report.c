@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void print_score_summary(const art_assessment *a)
 {
@@ -45,6 +46,26 @@ int cmd_score(cli_opts *o)
     return rc;
 }
 
+/* --table NAME (CSV, or JSON with --format json; to -o FILE or stdout) and
+ * --tables DIR (every table, both formats).  Either replaces the report. */
+static int write_tables(const art_assessment *a, const cli_opts *o)
+{
+    art_error err;
+    if (o->tables_dir && art_report_write_tables(a, o->tables_dir, &err) != ART_OK)
+        return cli_fail(&err);
+    if (!o->table)
+        return CLI_OK;
+    art_table_format fmt = ART_TABLE_CSV;
+    if (o->format && art_table_format_from_name(o->format, &fmt, &err) != ART_OK)
+        return cli_usage_error("report", "--table writes csv or json, not '%s'", o->format);
+    art_status st;
+    if (o->output && strcmp(o->output, "-") != 0)
+        st = art_report_write_table_file(a, o->table, fmt, o->output, &err);
+    else
+        st = art_report_write_table(a, o->table, fmt, stdout, &err);
+    return st == ART_OK ? CLI_OK : cli_fail(&err);
+}
+
 int cmd_report(cli_opts *o)
 {
     art_error err;
@@ -59,7 +80,7 @@ int cmd_report(cli_opts *o)
     if (rc == CLI_OK && o->reveal_names && art_store_reveal_names(s, a, &err) != ART_OK)
         rc = cli_fail(&err);
     if (rc == CLI_OK)
-        rc = cli_write_report(a, o, false);
+        rc = o->table || o->tables_dir ? write_tables(a, o) : cli_write_report(a, o, false);
     art_assessment_free(a);
     free(site);
     free(round);

@@ -48,11 +48,20 @@ static const cli_command commands[] = {
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_CODE_MAP | OPT_GAP, 0, 0,
      cmd_score},
     {"report", "write the report of the latest scored run",
-     "usage: artefact report [--db FILE] [--site NAME] [--round LABEL] [--format F] [-o FILE]\n" COMMON_HELP
+     "usage: artefact report [--db FILE] [--site NAME] [--round LABEL] [--format F] [-o FILE]\n"
+     "       artefact report --table NAME [--format csv|json] [-o FILE] [options]\n"
+     "       artefact report --tables DIR [options]\n" COMMON_HELP
      "  --round LABEL    the round (default: the site's latest)\n"
      "  --format F       text (default), markdown, json or html\n"
      "  -o, --output F   write the report to F instead of standard output\n"
-     "  --reveal-names   show participants' names instead of pseudonyms (P01, P02...)\n",
+     "  --reveal-names   show participants' names instead of pseudonyms (P01, P02...)\n"
+     "  --since ROUND    show how each dimension moved since an earlier round, with the\n"
+     "                   evidence gained and lost\n"
+     "  --table NAME     print one table of the report as CSV (or JSON with --format json)\n"
+     "                   instead of the report; an unknown NAME lists the tables\n"
+     "  --tables DIR     write every table as DIR/NAME.csv and DIR/NAME.json\n"
+     "Tables: about dimensions evidence voices participants levels ladder outcomes stories\n"
+     "ratings reviews movement movement_evidence trend plugins (docs/reports.md).\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_FORMAT | OPT_OUTPUT | OPT_REVEAL | OPT_SINCE |
          OPT_TABLES,
      0, 0, cmd_report},

@@ -325,6 +325,22 @@ static void put_dimension_missing(const art_dim_score *d, art_out *o, const char
         art_out_printf(o, "%sNo evidence from: %s%s", prefix, missing, end);
 }
 
+/* A run imported from a bundle was scored at the site, not here. */
+static void put_origin(const art_assessment *a, art_out *o)
+{
+    if (!a->origin)
+        return;
+    if (strncmp(a->origin, "bundle:", 7) == 0) {
+        art_out_puts(o, "Imported from a bundle (SHA-256 ");
+        art_report_put_text(o, a->origin + 7, 64, ART_ESC_NONE, NULL);
+        art_out_puts(o, "): scored at the site, not in this store.\n");
+    } else {
+        art_out_puts(o, "Origin: ");
+        art_report_put_text(o, a->origin, 120, ART_ESC_NONE, NULL);
+        art_out_puts(o, "\n");
+    }
+}
+
 static void text_header(const art_assessment *a, art_out *o)
 {
     art_out_puts(o, "artefact culture report\n");
@@ -348,6 +364,7 @@ static void text_header(const art_assessment *a, art_out *o)
                    c->sources, c->sources == 1 ? "" : "s", c->documents,
                    c->documents == 1 ? "" : "s", c->interviews, c->interviews == 1 ? "" : "s",
                    c->segments, c->codes, c->codings, c->participants);
+    put_origin(a, o);
     put_voices_heard(a, o, "");
 }
 
@@ -505,6 +522,9 @@ static void write_text(const art_assessment *a, const size_t *order, int max_ev,
     text_table(a, order, o);
     for (size_t k = 0; k < a->ndims; k++)
         text_dimension(&a->dims[order[k]], k + 1, max_ev, o);
+    art_report_plain_reviews(a, o, false);
+    art_report_plain_movement(a, o, false);
+    art_report_plain_trend(a, o, false);
     art_report_plain_ladder(a, o, false);
     art_report_plain_stories(a, o, false);
     text_plugins(a, o);
@@ -555,6 +575,10 @@ static void md_header(const art_assessment *a, art_out *o)
                    c->documents == 1 ? "" : "s", c->interviews, c->interviews == 1 ? "" : "s",
                    c->segments, c->codes, c->codings, c->participants);
     art_out_puts(o, "\n");
+    if (a->origin) {
+        put_origin(a, o);
+        art_out_puts(o, "\n");
+    }
     put_voices_heard(a, o, "**");
 }
 
@@ -667,6 +691,9 @@ static void write_markdown(const art_assessment *a, const size_t *order, int max
     md_table(a, order, o);
     for (size_t k = 0; k < a->ndims; k++)
         md_dimension(&a->dims[order[k]], k + 1, max_ev, o);
+    art_report_plain_reviews(a, o, true);
+    art_report_plain_movement(a, o, true);
+    art_report_plain_trend(a, o, true);
     art_report_plain_ladder(a, o, true);
     art_report_plain_stories(a, o, true);
     md_plugins(a, o);
@@ -720,6 +747,16 @@ static void json_number(art_out *o, double x, int decimals)
     if (r == 0)
         r = 0;
     art_out_printf(o, "%.*f", decimals, r);
+}
+
+void art_report_json_string(art_out *o, const char *s)
+{
+    json_string(o, s);
+}
+
+void art_report_json_number(art_out *o, double x, int decimals)
+{
+    json_number(o, x, decimals);
 }
 
 static void json_indent(art_out *o, int depth)
@@ -808,7 +845,80 @@ static void json_missing_voices(const size_t counts[ART_VOICE_COUNT], bool appli
     art_out_puts(o, "]");
 }
 
-static void json_dimension(const art_dim_score *d, int max_ev, int depth, art_out *o)
+static void json_level_or_null(art_out *o, int level)
+{
+    if (level > 0)
+        art_out_printf(o, "%d", level);
+    else
+        art_out_puts(o, "null");
+}
+
+/* "ratings": self and external means, disagreement, the current override. */
+static void json_dim_ratings(const art_assessment *a, const art_dim_score *d, int in,
+                             art_out *o)
+{
+    json_key(o, in, "ratings", false);
+    art_out_puts(o, "{");
+    for (int r = 0; r < ART_ROLE_COUNT; r++) {
+        json_key(o, in + 1, art_rater_role_id((art_rater_role)r), r == 0);
+        art_out_puts(o, "{\"mean\": ");
+        json_number(o, d->rating_n[r] ? d->rating_mean[r] : NAN, 2);
+        art_out_printf(o, ", \"n\": %zu}", d->rating_n[r]);
+    }
+    json_key(o, in + 1, "disagree", false);
+    art_out_puts(o, d->rating_disagree ? "true" : "false");
+    json_key(o, in + 1, "override", false);
+    const art_review *rv = art_report_override(a, d);
+    if (rv) {
+        art_out_printf(o, "{\"review\": %ld, \"level\": %d, \"author\": ", d->override_review,
+                       rv->level);
+        json_string(o, rv->author);
+        art_out_puts(o, ", \"created_at\": ");
+        json_string(o, rv->created_at);
+        art_out_puts(o, "}");
+    } else {
+        art_out_puts(o, "null");
+    }
+    json_close(o, in, '}', false);
+}
+
+static void json_evidence_list(const char *key, const art_evidence *ev, size_t n, int depth,
+                               art_out *o)
+{
+    json_key(o, depth, key, false);
+    art_out_puts(o, "[");
+    for (size_t i = 0; ev && i < n; i++) {
+        art_out_puts(o, i ? ",\n" : "\n");
+        json_evidence(&ev[i], depth + 1, o);
+    }
+    json_close(o, depth, ']', !ev || n == 0);
+}
+
+/* "movement": null without --since; else scores, levels and evidence. */
+static void json_dim_movement(const art_dim_score *d, int in, art_out *o)
+{
+    const art_movement *m = &d->movement;
+    json_key(o, in, "movement", false);
+    if (!m->present) {
+        art_out_puts(o, "null");
+        return;
+    }
+    art_out_puts(o, "{");
+    json_key(o, in + 1, "from", true);
+    json_number(o, m->from, 1);
+    json_num_field(o, in + 1, "to", m->to, 1);
+    json_key(o, in + 1, "from_level", false);
+    json_level_or_null(o, m->from_level);
+    json_key(o, in + 1, "to_level", false);
+    json_level_or_null(o, m->to_level);
+    json_str_field(o, in + 1, "change", art_report_movement_word(m), false);
+    json_evidence_list("gained", m->gained, m->ngained, in + 1, o);
+    json_evidence_list("lost", m->lost, m->nlost, in + 1, o);
+    json_close(o, in, '}', false);
+}
+
+static void json_dimension(const art_assessment *a, const art_dim_score *d, int max_ev,
+                           int depth, art_out *o)
 {
     int in = depth + 1;
     json_indent(o, depth);
@@ -876,6 +986,8 @@ static void json_dimension(const art_dim_score *d, int max_ev, int depth, art_ou
         json_evidence(&d->ev[i], in + 1, o);
     }
     json_close(o, in, ']', shown == 0);
+    json_dim_ratings(a, d, in, o);
+    json_dim_movement(d, in, o);
     json_close(o, depth, '}', false);
 }
 
@@ -993,6 +1105,81 @@ static void json_depth(const art_assessment *a, art_out *o)
     art_out_puts(o, ns ? "\n    ]\n  }" : "]\n  }");
 }
 
+/* origin, since, ratings, reviews and the raters' agreement. */
+static void json_reviews(const art_assessment *a, art_out *o)
+{
+    json_str_field(o, 1, "origin", a->origin, false);
+    json_str_field(o, 1, "since", a->since, false);
+    json_key(o, 1, "ratings", false);
+    art_out_puts(o, "[");
+    size_t nr = a->ratings ? a->nratings : 0;
+    for (size_t i = 0; i < nr; i++) {
+        const art_rating *r = &a->ratings[i];
+        art_out_puts(o, i ? ",\n    {\"rater\": " : "\n    {\"rater\": ");
+        json_string(o, r->rater);
+        art_out_printf(o, ", \"role\": \"%s\", \"dimension\": ", art_rater_role_id(r->role));
+        json_string(o, r->dimension);
+        art_out_printf(o, ", \"level\": %d, \"rationale\": ", r->level);
+        json_string(o, r->rationale);
+        art_out_puts(o, "}");
+    }
+    json_close(o, 1, ']', nr == 0);
+    json_key(o, 1, "reviews", false);
+    art_out_puts(o, "[");
+    size_t nv = a->reviews ? a->nreviews : 0;
+    for (size_t i = 0; i < nv; i++) {
+        const art_review *r = &a->reviews[i];
+        art_out_puts(o, i ? ",\n    {\"dimension\": " : "\n    {\"dimension\": ");
+        json_string(o, r->dimension);
+        art_out_printf(o, ", \"kind\": \"%s\", \"author\": ", art_review_kind_id(r->kind));
+        json_string(o, r->author);
+        art_out_puts(o, ", \"created_at\": ");
+        json_string(o, r->created_at);
+        art_out_puts(o, ", \"level\": ");
+        json_level_or_null(o, r->kind == ART_REVIEW_OVERRIDE ? r->level : 0);
+        art_out_puts(o, ", \"rationale\": ");
+        json_string(o, r->rationale);
+        art_out_puts(o, "}");
+    }
+    json_close(o, 1, ']', nv == 0);
+    json_key(o, 1, "ratings_agreement", false);
+    art_out_puts(o, "{\"alpha\": ");
+    json_number(o, a->ratings_alpha, 3);
+    art_out_puts(o, ", \"lo\": ");
+    json_number(o, a->ratings_alpha_lo, 3);
+    art_out_puts(o, ", \"hi\": ");
+    json_number(o, a->ratings_alpha_hi, 3);
+    art_out_printf(o, ", \"reliability\": \"%s\"}",
+                   art_reliability_id(art_alpha_reliability(a->ratings_alpha)));
+}
+
+/* "history": every scored round, oldest first, or null when not loaded. */
+static void json_history(const art_assessment *a, art_out *o)
+{
+    const art_history *h = a->history;
+    json_key(o, 1, "history", false);
+    if (!h || !h->rounds || (h->nrounds && !h->scores) || h->ndims != a->ndims) {
+        art_out_puts(o, "null");
+        return;
+    }
+    art_out_puts(o, "[");
+    for (size_t r = 0; r < h->nrounds; r++) {
+        art_out_puts(o, r ? ",\n    {\"round\": " : "\n    {\"round\": ");
+        json_string(o, h->rounds[r]);
+        art_out_puts(o, ", \"created_at\": ");
+        json_string(o, h->created_at ? h->created_at[r] : NULL);
+        art_out_puts(o, ", \"scores\": {");
+        for (size_t i = 0; i < a->ndims; i++) {
+            art_out_puts(o, i ? ", " : "");
+            json_string(o, a->dims[i].id);
+            art_out_puts(o, ": ");
+            json_number(o, h->scores[r * h->ndims + i], 1);
+        }
+        art_out_puts(o, "}}");
+    }
+    json_close(o, 1, ']', h->nrounds == 0);
+}
+
 static void write_json(const art_assessment *a, int max_ev, art_out *o)
 {
     art_out_puts(o, "{");
@@ -1001,7 +1188,7 @@ static void write_json(const art_assessment *a, int max_ev, art_out *o)
     art_out_puts(o, "[");
     for (size_t i = 0; i < a->ndims; i++) {     /* rubric order: stable for tools */
         art_out_puts(o, i ? ",\n" : "\n");
-        json_dimension(&a->dims[i], max_ev, 2, o);
+        json_dimension(a, &a->dims[i], max_ev, 2, o);
     }
     json_close(o, 1, ']', a->ndims == 0);
     json_depth(a, o);
@@ -1012,6 +1199,8 @@ static void write_json(const art_assessment *a, int max_ev, art_out *o)
         json_plugin(&a->plugins[i], 2, o);
     }
     json_close(o, 1, ']', a->nplugins == 0);
+    json_reviews(a, o);
+    json_history(a, o);
     json_close(o, 0, '}', false);
     art_out_puts(o, "\n");
 }

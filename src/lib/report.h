@@ -85,6 +85,42 @@ void art_report_plain_ladder(const art_assessment *a, art_out *o, bool md);
 void art_report_plain_stories(const art_assessment *a, art_out *o, bool md);
 void art_report_json_ladder(const art_assessment *a, art_out *o);
 
+/* ---- ratings, reviews, movement, trend (report.c) ---- */
+/* The dimension's current override review, or NULL (index checked). */
+const art_review *art_report_override(const art_assessment *a, const art_dim_score *d);
+/* True when the assessment has any rating or review to show. */
+bool art_report_has_reviews(const art_assessment *a);
+/* "up", "down", "no change", "newly scored", "no longer scored", "not scored". */
+const char *art_report_movement_word(const art_movement *m);
+/* True when the history holds two rounds or more (a trend to draw). */
+bool art_report_has_trend(const art_assessment *a);
+/* Text (md false) and Markdown sections for them (report_depth.c); each
+ * writes nothing when the assessment has nothing of its kind. */
+void art_report_plain_reviews(const art_assessment *a, art_out *o, bool md);
+void art_report_plain_movement(const art_assessment *a, art_out *o, bool md);
+void art_report_plain_trend(const art_assessment *a, art_out *o, bool md);
+/* "Krippendorff's alpha 0.71 (95% CI 0.50 to 0.90): tentative", or why
+ * there is none. */
+void art_report_put_alpha(const art_assessment *a, art_out *o);
+/* The Schein level as a person reads it: "Artefact", "Espoused value"... */
+const char *art_report_schein_name(art_level lv);
+/* A mean rating ("3.5") or an em dash. */
+void art_report_put_mean(art_out *o, double mean, size_t n);
+/* JSON string (null for NULL) and fixed-precision number (null for NAN). */
+void art_report_json_string(art_out *o, const char *s);
+void art_report_json_number(art_out *o, double x, int decimals);
+
+/* ---- SVG charts (report_svg.c), each a <figure> with role="img", a
+ * <title>/<desc>, and shapes and line styles that do not rely on colour. */
+/* Radar: one axis per dimension; score, target, espoused, enacted.  Needs
+ * three dimensions or more (returns false and writes nothing otherwise). */
+bool art_svg_radar(const art_assessment *a, art_out *o);
+/* Horizontal gap bars (target - score), largest first; dimensions with no
+ * score or too little evidence are left out (the caller lists them). */
+void art_svg_gap_bars(const art_assessment *a, const size_t *order, art_out *o);
+/* A line per dimension over the rounds of a->history (2+ rounds). */
+void art_svg_trend(const art_assessment *a, art_out *o);
+
 /* Default evidence per dimension in the HTML report. */
 #define ART_REPORT_HTML_EVIDENCE 10
 

@@ -336,3 +336,267 @@ void art_report_json_ladder(const art_assessment *a, art_out *o)
         art_out_puts(o, "null");
     art_out_printf(o, ",\n    \"items\": %zu\n  }", l->nitems);
 }
+
+/* ------------------------------------------------------------------ */
+/* Ratings and reviews, movement since an earlier round, trend         */
+/* ------------------------------------------------------------------ */
+
+#define DASH "\xE2\x80\x94"
+#define ARROW "\xE2\x86\x92"
+
+const art_review *art_report_override(const art_assessment *a, const art_dim_score *d)
+{
+    if (d->override_review < 0 || (size_t)d->override_review >= a->nreviews || !a->reviews)
+        return NULL;
+    const art_review *r = &a->reviews[d->override_review];
+    return r->kind == ART_REVIEW_OVERRIDE ? r : NULL;
+}
+
+bool art_report_has_reviews(const art_assessment *a)
+{
+    return (a->nratings > 0 && a->ratings) || (a->nreviews > 0 && a->reviews);
+}
+
+const char *art_report_movement_word(const art_movement *m)
+{
+    bool f = art_report_has(m->from), t = art_report_has(m->to);
+    if (f && t) {
+        long d = art_report_round(m->to) - art_report_round(m->from);
+        return d > 0 ? "up" : d < 0 ? "down" : "no change";
+    }
+    if (t)
+        return "newly scored";
+    if (f)
+        return "no longer scored";
+    return "not scored";
+}
+
+bool art_report_has_trend(const art_assessment *a)
+{
+    const art_history *h = a->history;
+    return h && h->nrounds >= 2 && h->rounds && h->scores && h->ndims == a->ndims;
+}
+
+const char *art_report_schein_name(art_level lv)
+{
+    switch (lv) {
+    case ART_LEVEL_ARTEFACT: return "Artefact";
+    case ART_LEVEL_ESPOUSED: return "Espoused value";
+    case ART_LEVEL_ASSUMPTION: return "Underlying assumption";
+    default: return DASH;
+    }
+}
+
+void art_report_put_mean(art_out *o, double mean, size_t n)
+{
+    if (n > 0 && art_report_has(mean))
+        art_out_printf(o, "%.1f", round(mean * 10) / 10);
+    else
+        art_out_puts(o, DASH);
+}
+
+void art_report_put_alpha(const art_assessment *a, art_out *o)
+{
+    if (!art_report_has(a->ratings_alpha)) {
+        art_out_puts(o, "Agreement between raters: not computable (it needs two raters or more "
+                        "rating the same dimensions, with some variation).");
+        return;
+    }
+    art_out_printf(o, "Agreement between raters: Krippendorff's alpha (ordinal) %.2f",
+                   a->ratings_alpha);
+    if (art_report_has(a->ratings_alpha_lo) && art_report_has(a->ratings_alpha_hi))
+        art_out_printf(o, " (95%% CI %.2f to %.2f)", a->ratings_alpha_lo, a->ratings_alpha_hi);
+    art_out_printf(o, ": %s.", art_reliability_id(art_alpha_reliability(a->ratings_alpha)));
+}
+
+static void plain_level(art_out *o, int level)
+{
+    if (level > 0)
+        art_out_printf(o, "%d", level);
+    else
+        art_out_puts(o, DASH);
+}
+
+/* "2 by Ann Critical, 2026-11-20T10:00:00Z" */
+static void plain_override(const art_review *r, art_out *o, art_esc esc)
+{
+    if (!r) {
+        art_out_puts(o, DASH);
+        return;
+    }
+    art_out_printf(o, "%d by ", r->level);
+    art_report_put_text(o, r->author, 80, esc, "unknown");
+    art_out_puts(o, ", ");
+    art_report_put_text(o, r->created_at, 40, esc, "undated");
+}
+
+static void plain_review_line(const art_assessment *a, const art_review *r, art_out *o, bool md)
+{
+    art_esc esc = md ? ART_ESC_MD : ART_ESC_NONE;
+    art_out_puts(o, md ? "- " : "  ");
+    art_report_put_text(o, r->created_at, 40, esc, "undated");
+    art_out_puts(o, md ? " **" : "  ");
+    art_report_put_text(o, r->author, 80, esc, "unknown");
+    art_out_puts(o, md ? "**, " : ", ");
+    art_out_puts(o, art_review_kind_id(r->kind));
+    if (r->kind == ART_REVIEW_OVERRIDE)
+        art_out_printf(o, " to level %d", r->level);
+    art_out_puts(o, " of ");
+    const char *name = r->dimension;
+    for (size_t i = 0; i < a->ndims; i++)
+        if (r->dimension && a->dims[i].id && strcmp(a->dims[i].id, r->dimension) == 0)
+            name = a->dims[i].name ? a->dims[i].name : a->dims[i].id;
+    art_report_put_text(o, name, 80, esc, "an unknown dimension");
+    art_out_puts(o, ": ");
+    art_report_put_text(o, r->rationale, ART_REPORT_NO_LIMIT, esc, DASH);
+    art_out_puts(o, "\n");
+}
+
+void art_report_plain_reviews(const art_assessment *a, art_out *o, bool md)
+{
+    if (!art_report_has_reviews(a))
+        return;
+    art_esc esc = md ? ART_ESC_MD : ART_ESC_NONE;
+    art_out_puts(o, md ? "\n## Ratings and critical friends\n\n"
+                         "The evidence score is never changed by a rating or an override; both are "
+                         "shown. Levels are the rubric's 1 to 5.\n\n"
+                         "| Dimension | Evidence level | Self | External | Override | Agreement |\n"
+                         "|---|---:|---:|---:|---|---|\n"
+                       : "\nRatings and critical friends (levels 1-5; the evidence score is never "
+                         "changed)\n");
+    for (size_t i = 0; i < a->ndims; i++) {
+        const art_dim_score *d = &a->dims[i];
+        art_out_puts(o, md ? "| " : "  ");
+        art_report_put_text(o, d->name ? d->name : d->id, 60, esc, NULL);
+        art_out_puts(o, md ? " | " : ": evidence ");
+        plain_level(o, d->level);
+        art_out_puts(o, md ? " | " : ", self ");
+        art_report_put_mean(o, d->rating_mean[ART_ROLE_SELF], d->rating_n[ART_ROLE_SELF]);
+        art_out_printf(o, " (%zu)", d->rating_n[ART_ROLE_SELF]);
+        art_out_puts(o, md ? " | " : ", external ");
+        art_report_put_mean(o, d->rating_mean[ART_ROLE_EXTERNAL], d->rating_n[ART_ROLE_EXTERNAL]);
+        art_out_printf(o, " (%zu)", d->rating_n[ART_ROLE_EXTERNAL]);
+        art_out_puts(o, md ? " | " : ", override ");
+        plain_override(art_report_override(a, d), o, esc);
+        if (md)
+            art_out_puts(o, d->rating_disagree ? " | **DISAGREE** |\n" : " | agree |\n");
+        else
+            art_out_puts(o, d->rating_disagree ? "  DISAGREE\n" : "\n");
+    }
+    if (a->nreviews > 0 && a->reviews) {
+        art_out_puts(o, md ? "\n### Reviews, oldest first\n\n" : "  Reviews, oldest first:\n");
+        for (size_t i = 0; i < a->nreviews; i++)
+            plain_review_line(a, &a->reviews[i], o, md);
+    }
+    art_out_puts(o, md ? "\n" : "  ");
+    art_report_put_alpha(a, o);
+    art_out_puts(o, "\n");
+}
+
+static void plain_score(art_out *o, double x)
+{
+    if (art_report_has(x))
+        art_out_printf(o, "%ld", art_report_round(x));
+    else
+        art_out_puts(o, DASH);
+}
+
+static void plain_moved_evidence(const art_evidence *e, const char *what, art_out *o, bool md)
+{
+    art_esc esc = md ? ART_ESC_MD : ART_ESC_NONE;
+    art_out_printf(o, md ? "  - %s: %s " : "     %s: %s \"", what, e->direction > 0 ? "+" : "\xE2\x88\x92");
+    if (md)
+        art_out_puts(o, "\xE2\x80\x9C");
+    art_report_put_text(o, e->quote, 240, esc, NULL);
+    art_out_puts(o, md ? "\xE2\x80\x9D " DASH " " : "\" " DASH " ");
+    art_report_put_text(o, e->source, ART_REPORT_NO_LIMIT, esc, "unknown source");
+    if (e->locator) {
+        art_out_puts(o, ", ");
+        art_report_put_text(o, e->locator, ART_REPORT_NO_LIMIT, esc, NULL);
+    }
+    art_out_printf(o, " (%s", art_report_schein_name(e->level));
+    if (e->voice != ART_VOICE_UNKNOWN)
+        art_out_printf(o, ", %s", art_voice_name(e->voice));
+    if (e->participant) {
+        art_out_puts(o, ", ");
+        art_report_put_text(o, e->participant, 40, esc, NULL);
+    }
+    art_out_puts(o, ")\n");
+}
+
+void art_report_plain_movement(const art_assessment *a, art_out *o, bool md)
+{
+    if (!a->since)
+        return;
+    art_esc esc = md ? ART_ESC_MD : ART_ESC_NONE;
+    art_out_puts(o, md ? "\n## Since " : "\nSince ");
+    art_report_put_text(o, a->since, 80, esc, NULL);
+    art_out_puts(o, md ? "\n\n" : "\n");
+    for (size_t i = 0; i < a->ndims; i++) {
+        const art_dim_score *d = &a->dims[i];
+        const art_movement *m = &d->movement;
+        art_out_puts(o, md ? "- **" : "  ");
+        art_report_put_text(o, d->name ? d->name : d->id, 60, esc, NULL);
+        art_out_puts(o, md ? "**: " : ": ");
+        if (!m->present) {
+            art_out_puts(o, "not compared\n");
+            continue;
+        }
+        plain_score(o, m->from);
+        art_out_puts(o, " " ARROW " ");
+        plain_score(o, m->to);
+        art_out_printf(o, ", %s", art_report_movement_word(m));
+        if (art_report_has(m->from) && art_report_has(m->to) &&
+            art_report_round(m->to) != art_report_round(m->from))
+            art_out_printf(o, " %ld", labs(art_report_round(m->to) - art_report_round(m->from)));
+        art_out_puts(o, " (level ");
+        plain_level(o, m->from_level);
+        art_out_puts(o, " " ARROW " ");
+        plain_level(o, m->to_level);
+        art_out_printf(o, "); %zu passage%s gained, %zu lost\n", m->ngained,
+                       m->ngained == 1 ? "" : "s", m->nlost);
+        for (size_t k = 0; m->gained && k < m->ngained; k++)
+            plain_moved_evidence(&m->gained[k], "gained", o, md);
+        for (size_t k = 0; m->lost && k < m->nlost; k++)
+            plain_moved_evidence(&m->lost[k], "lost", o, md);
+    }
+}
+
+void art_report_plain_trend(const art_assessment *a, art_out *o, bool md)
+{
+    if (!art_report_has_trend(a))
+        return;
+    const art_history *h = a->history;
+    art_esc esc = md ? ART_ESC_MD : ART_ESC_NONE;
+    art_out_printf(o, md ? "\n## Trend across %zu rounds\n\n| Dimension |"
+                         : "\nTrend across %zu rounds (oldest first)\n", h->nrounds);
+    if (md) {
+        for (size_t r = 0; r < h->nrounds; r++) {
+            art_out_puts(o, " ");
+            art_report_put_text(o, h->rounds[r], 40, esc, DASH);
+            art_out_puts(o, " |");
+        }
+        art_out_puts(o, "\n|---|");
+        for (size_t r = 0; r < h->nrounds; r++)
+            art_out_puts(o, "---:|");
+        art_out_puts(o, "\n");
+    }
+    for (size_t i = 0; i < a->ndims; i++) {
+        const art_dim_score *d = &a->dims[i];
+        art_out_puts(o, md ? "| " : "  ");
+        art_report_put_text(o, d->name ? d->name : d->id, 60, esc, NULL);
+        art_out_puts(o, md ? " |" : ":");
+        for (size_t r = 0; r < h->nrounds; r++) {
+            art_out_puts(o, md ? " " : r ? ", " : " ");
+            plain_score(o, h->scores[r * h->ndims + i]);
+            if (md) {
+                art_out_puts(o, " |");
+            } else {
+                art_out_puts(o, " (");
+                art_report_put_text(o, h->rounds[r], 40, esc, DASH);
+                art_out_puts(o, ")");
+            }
+        }
+        art_out_puts(o, "\n");
+    }
+}
