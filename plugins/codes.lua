@@ -13,30 +13,58 @@ local function run(art)
   local rubric = art.rubric()
   local limit = 500
 
-  for _, dim in ipairs(rubric.dimensions) do
-    local tallies = {}
-    for seg in art.segments() do
-      for _, code in ipairs(seg.codes) do
-        local dir = art.code_direction(dim.id, code)
-        if dir then
-          local facet = FACET[seg.kind]
-          local t = tallies[facet]
-          if not t then
-            t = { pos = 0, neg = 0, evidence = {} }
-            tallies[facet] = t
-          end
-          if dir > 0 then t.pos = t.pos + 1 else t.neg = t.neg + 1 end
-          if #t.evidence < limit then
-            t.evidence[#t.evidence + 1] = {
-              segment = seg.id, indicator = code, direction = dir, weight = 1,
-            }
+  -- One pass over the segments for every dimension at once (a pass per
+  -- dimension built every segment's table eleven times over).
+  -- tallies[dimension id][facet] = tally; evidence stays in segment order.
+  local tallies = {}
+  for _, dim in ipairs(rubric.dimensions) do tallies[dim.id] = {} end
+  -- A code's direction on a dimension depends on the code and the dimension
+  -- only, and interviews repeat a few dozen codes thousands of times: ask the
+  -- host once per pair.  false records "says nothing about this dimension".
+  local directions = {}
+  local function direction(dim_id, code)
+    local by_code = directions[dim_id]
+    if not by_code then
+      by_code = {}
+      directions[dim_id] = by_code
+    end
+    local dir = by_code[code]
+    if dir == nil then
+      dir = art.code_direction(dim_id, code) or false
+      by_code[code] = dir
+    end
+    return dir
+  end
+
+  for seg in art.segments() do
+    local codes = seg.codes
+    if #codes > 0 then
+      local facet = FACET[seg.kind]
+      for _, dim in ipairs(rubric.dimensions) do
+        for _, code in ipairs(codes) do
+          local dir = direction(dim.id, code)
+          if dir then
+            local by_facet = tallies[dim.id]
+            local t = by_facet[facet]
+            if not t then
+              t = { pos = 0, neg = 0, evidence = {} }
+              by_facet[facet] = t
+            end
+            if dir > 0 then t.pos = t.pos + 1 else t.neg = t.neg + 1 end
+            if #t.evidence < limit then
+              t.evidence[#t.evidence + 1] = {
+                segment = seg.id, indicator = code, direction = dir, weight = 1,
+              }
+            end
           end
         end
       end
     end
+  end
 
+  for _, dim in ipairs(rubric.dimensions) do
     for _, facet in ipairs({ "espoused", "enacted" }) do
-      local t = tallies[facet]
+      local t = tallies[dim.id][facet]
       if t then
         art.emit {
           dimension = dim.id,
