@@ -786,6 +786,47 @@ art_status art_store_load_history(art_store *s, art_assessment *a, art_error *er
 art_status art_store_load_movement(art_store *s, art_assessment *a, const char *since,
                                    art_error *err);
 
+/* ---- Bundles (bundle.c) ---- */
+
+/* A bundle is what a site sends the network (NDTi): a zip holding
+ * manifest.xml (format, producer, time, and the SHA-256 of every other
+ * entry) and bundle.xml (scores, levels, evidence counts by Schein level and
+ * voice, the ladder's counts, ratings, reviews, the rubric's text).  No
+ * interview text unless with_quotes, and then only the stored, already
+ * pseudonymised quotes.  See docs/bundles.md. */
+#define ART_BUNDLE_FORMAT 1
+
+typedef struct art_bundle_opts {
+    int with_quotes;        /* add each dimension's evidence quotes (pseudonymised) */
+    int reveal_names;       /* raters and review authors by name, not "self-1"...;
+                               participants are never named in a bundle */
+} art_bundle_opts;
+
+/* Write the latest run of site/round as a bundle at path (atomically).
+ * opts may be NULL (no quotes, raters pseudonymised).  NOTFOUND for an
+ * unknown site or round, or a round never scored. */
+art_status art_store_export_bundle(art_store *s, const char *site, const char *round,
+                                   const art_bundle_opts *opts, const char *path,
+                                   art_error *err);
+
+typedef struct art_bundle_import_stats {
+    char *site;             /* from the bundle (owned; art_bundle_import_stats_clear) */
+    char *round;
+    char sha256[65];        /* of bundle.xml: the run's origin is "bundle:" this */
+    bool imported;          /* false: this bundle was already in the store, nothing changed */
+    size_t ndims, nquotes, nladder, nratings, nreviews;
+} art_bundle_import_stats;
+void art_bundle_import_stats_clear(art_bundle_import_stats *st);
+
+/* Check a bundle (zip bounds, digests, format, schema, rubric digest) and
+ * merge it into the store in one transaction: site and round created when
+ * missing, the rubric, a run whose origin is "bundle:SHA256", its scores,
+ * quotes when present, ladder, ratings (a rater's rating replaces theirs)
+ * and reviews (appended unless already there).  A bundle already imported
+ * changes nothing (out->imported false).  out may be NULL. */
+art_status art_store_import_bundle(art_store *s, const char *path,
+                                   art_bundle_import_stats *out, art_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Reports                                                             */
 /* ------------------------------------------------------------------ */

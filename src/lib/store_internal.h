@@ -77,6 +77,17 @@ art_status store_name_map_load(art_store *s, long long site_id, name_map *m, art
 void store_name_map_free(name_map *m);
 char *store_pseudonymise(const name_map *m, const char *text, long **cpmap);
 
+/* ---- runs (store_runs.c), shared with the bundle importer ---- */
+/* Each writes one part of a run inside the caller's transaction. */
+art_status save_rubric(art_store *s, const art_assessment *a, const char *xml, size_t len,
+                       art_error *err);
+art_status save_plugins(art_store *s, long long run_id, const art_assessment *a,
+                        art_error *err);
+art_status save_scores(art_store *s, long long run_id, const art_assessment *a,
+                       art_error *err);
+art_status save_ladder(art_store *s, long long run_id, const art_assessment *a,
+                       art_error *err);
+
 /* ---- REFI-QDA (store_qda.c) ---- */
 art_status ingest_qda(ingest_ctx *c, const char *path, const char *sha, const char *data,
                       size_t len, art_error *err);

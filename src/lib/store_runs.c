@@ -15,7 +15,7 @@
 /* Assessments                                                          */
 /* ------------------------------------------------------------------ */
 
-static art_status save_rubric(art_store *s, const art_assessment *a, const char *xml, size_t len,
+art_status save_rubric(art_store *s, const art_assessment *a, const char *xml, size_t len,
                               art_error *err)
 {
     sqlite3_stmt *st;
@@ -38,7 +38,7 @@ static art_status save_rubric(art_store *s, const art_assessment *a, const char 
     return r;
 }
 
-static art_status save_plugins(art_store *s, long long run_id, const art_assessment *a,
+art_status save_plugins(art_store *s, long long run_id, const art_assessment *a,
                                art_error *err)
 {
     sqlite3_stmt *st;
@@ -96,7 +96,7 @@ static void parse_level_texts(art_dim_score *d, const char *ls, const char *lc)
     }
 }
 
-static art_status save_ladder(art_store *s, long long run_id, const art_assessment *a,
+art_status save_ladder(art_store *s, long long run_id, const art_assessment *a,
                               art_error *err)
 {
     if (a->ladder.nitems == 0)
@@ -119,7 +119,7 @@ static art_status save_ladder(art_store *s, long long run_id, const art_assessme
     return r;
 }
 
-static art_status save_scores(art_store *s, long long run_id, const art_assessment *a,
+art_status save_scores(art_store *s, long long run_id, const art_assessment *a,
                               art_error *err)
 {
     sqlite3_stmt *sc, *ev = NULL;
@@ -206,11 +206,11 @@ art_status art_store_save_assessment(art_store *s, const art_assessment *a,
 
 static art_status load_run_header(art_store *s, long long round_id, long long *run_id,
                                   art_rubric **rubric, char **code_map, double *gap,
-                                  art_error *err)
+                                  char **origin, art_error *err)
 {
     sqlite3_stmt *st;
     art_status r = db_prepare(s,
-                              "SELECT r.id, b.xml, b.sha256, r.code_map, r.gap_threshold "
+                              "SELECT r.id, b.xml, b.sha256, r.code_map, r.gap_threshold, r.origin "
                               "FROM rubric_runs r "
                               "JOIN rubrics b ON b.sha256 = r.rubric_sha256 "
                               "WHERE r.round_id = ? ORDER BY r.id DESC LIMIT 1",
@@ -227,6 +227,8 @@ static art_status load_run_header(art_store *s, long long round_id, long long *r
         if (r == ART_OK && col_text(st, 3) && !(*code_map = art_strdup(col_text(st, 3))))
             r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
         *gap = sqlite3_column_type(st, 4) == SQLITE_NULL ? 15 : sqlite3_column_double(st, 4);
+        if (r == ART_OK && col_text(st, 5) && !(*origin = art_strdup(col_text(st, 5))))
+            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
     } else if (rc == SQLITE_DONE) {
         r = art_error_set(err, ART_ERR_NOTFOUND,
                           "%s: this round has not been scored yet (run 'artefact score')", s->path);
@@ -530,15 +532,17 @@ art_status art_store_load_assessment(art_store *s, const char *site, const char 
     *out = NULL;
     long long site_id = 0, round_id = 0, run_id = 0;
     art_rubric *rb = NULL;
-    char *code_map = NULL;
+    char *code_map = NULL, *origin = NULL;
     double gap = 15;
     art_status r = find_site(s, site, &site_id, err);
     if (r == ART_OK)
         r = find_round(s, site_id, round, &round_id, err);
     if (r == ART_OK)
-        r = load_run_header(s, round_id, &run_id, &rb, &code_map, &gap, err);
+        r = load_run_header(s, round_id, &run_id, &rb, &code_map, &gap, &origin, err);
     if (r != ART_OK) {
         art_rubric_free(rb);
+        free(code_map);
+        free(origin);
         return r;
     }
     art_assessment *a = NULL;
@@ -546,9 +550,11 @@ art_status art_store_load_assessment(art_store *s, const char *site, const char 
     if (r != ART_OK) {
         art_rubric_free(rb);
         free(code_map);
+        free(origin);
         return r;
     }
     a->code_map = code_map;
+    a->origin = origin;
     a->gap_threshold = gap;
     /* Stories are tagged with the run's own rubric, so the report says
      * what that rubric saw. */
