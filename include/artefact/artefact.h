@@ -786,6 +786,92 @@ art_status art_store_load_history(art_store *s, art_assessment *a, art_error *er
 art_status art_store_load_movement(art_store *s, art_assessment *a, const char *since,
                                    art_error *err);
 
+/* ---- Comparing sites (compare.c, store_compare.c) ---- */
+
+/* Every site of a store side by side (see docs/compare.md).  A cell is one
+ * site's score on one dimension in one round.  A cell backed by fewer than
+ * min_sources distinct sources or min_voices distinct known voices is
+ * suppressed: its score and level are never shown (they are NAN/0 in the
+ * comparison itself), it says why, and it takes no part in percentiles. */
+typedef struct art_compare_opts {
+    size_t min_sources;     /* default 3 */
+    size_t min_voices;      /* default 2 */
+    const char *round;      /* the round compared; NULL: each site's latest scored round */
+} art_compare_opts;
+void art_compare_opts_default(art_compare_opts *o);
+
+typedef enum art_cell_status {
+    ART_CELL_SCORED = 0,
+    ART_CELL_SUPPRESSED,    /* too few sources or voices (see `why`) */
+    ART_CELL_NO_SCORE,      /* enough sources and voices, but the run gave no score
+                               (no evidence, or below the evidence floor) */
+    ART_CELL_ABSENT         /* the rubric of this run has no such dimension */
+} art_cell_status;
+const char *art_cell_status_id(art_cell_status s);   /* "scored", "suppressed", ... */
+
+/* Why a cell is suppressed: a set of these bits. */
+enum { ART_SUPPRESS_SOURCES = 1, ART_SUPPRESS_VOICES = 2 };
+
+typedef struct art_compare_cell {
+    art_cell_status status;
+    unsigned why;           /* ART_SUPPRESS_* bits when suppressed, else 0 */
+    double score;           /* 0..100; NAN unless status is ART_CELL_SCORED */
+    int level;              /* 1..5; 0 unless scored */
+    size_t nsources, nvoices;
+    /* Mid-rank percentile of the score among the scored cells of the same
+     * dimension in the matrix: 100 * (below + 0.5 * equal) / n, where equal
+     * counts this site too and scores are compared as whole points.
+     * Quartile from it: 1 for (0, 25], 2 for (25, 50], 3 for (50, 75],
+     * 4 for (75, 100) — 4 is the top.  NAN / 0 for trend cells and for cells
+     * without a shown score. */
+    double percentile;
+    int quartile;
+    size_t nranked;         /* n: scored cells of the dimension in the matrix */
+} art_compare_cell;
+
+/* One scored round of a site: its latest run. */
+typedef struct art_compare_round {
+    char *label;
+    char *created_at;
+    char *origin;           /* NULL when scored in this store; "bundle:SHA256" when imported */
+    art_compare_cell *cells;/* ndims, in art_comparison dimension order */
+} art_compare_round;
+
+typedef struct art_compare_site {
+    char *name;
+    art_compare_round *rounds;   /* every scored round, oldest first: the trend */
+    size_t nrounds;
+    size_t matrix_round;         /* index into rounds of the round in the matrix */
+} art_compare_site;
+
+typedef struct art_comparison {
+    char **dim_ids;         /* the union of the runs' dimensions, in rubric order */
+    char **dim_names;
+    size_t ndims;
+    art_compare_site *sites;     /* sites in the matrix, by name */
+    size_t nsites;
+    char **left_out;        /* sites with no scored run of opts.round, by name */
+    size_t nleft_out;
+    size_t min_sources, min_voices;
+    char *round;            /* opts.round, or NULL */
+} art_comparison;
+
+/* Read every site's scored rounds and build the comparison.  NOTFOUND when
+ * no site has a scored run (of opts->round, when given).  opts may be NULL. */
+art_status art_store_compare(art_store *s, const art_compare_opts *opts, art_comparison **out,
+                             art_error *err);
+/* Apply the thresholds to every cell and rank the matrix (done by
+ * art_store_compare; exposed for comparisons built by hand).  Cells must
+ * hold their raw scores, levels and counts with status SCORED, NO_SCORE or
+ * ABSENT; suppressed cells lose their score here. */
+void art_comparison_rank(art_comparison *c);
+/* format "text", "csv", "json" or "html"; table "matrix" or "trend" chooses
+ * one table (csv: default matrix; text: default both; json and html always
+ * hold both and refuse a table). */
+art_status art_comparison_write(const art_comparison *c, const char *format, const char *table,
+                                FILE *f, art_error *err);
+void art_comparison_free(art_comparison *c);
+
 /* ---- Bundles (bundle.c) ---- */
 
 /* A bundle is what a site sends the network (NDTi): a zip holding

@@ -97,6 +97,12 @@ void cli_free_list(char **list, size_t n);
  * place) or to stdout. */
 int cli_write_report(const art_assessment *a, const cli_opts *o, bool announce);
 
+/* Write path atomically (a temporary file beside it, renamed into place on
+ * success; removed on failure) with write(f, ud, err); "-" or NULL writes to
+ * stdout.  Prints the error and returns CLI_FAIL/CLI_USAGE, or CLI_OK. */
+typedef art_status (*cli_writer)(FILE *f, void *ud, art_error *err);
+int cli_write_atomic(const char *path, cli_writer write, void *ud);
+
 /* Score site/round from the store, save the run, and hand back the result. */
 int cli_score(art_store *s, const char *site, const char *round, const cli_opts *o,
               art_assessment **out);

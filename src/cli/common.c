@@ -343,6 +343,48 @@ int cli_write_report(const art_assessment *a, const cli_opts *o, bool announce)
     return CLI_OK;
 }
 
+int cli_write_atomic(const char *path, cli_writer write, void *ud)
+{
+    art_error err;
+    if (!path || strcmp(path, "-") == 0) {
+        if (write(stdout, ud, &err) != ART_OK)
+            return cli_fail(&err);
+        return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+    }
+    size_t need = strlen(path) + 16;
+    char *tmp = malloc(need);
+    if (!tmp)
+        return CLI_FAIL;
+    snprintf(tmp, need, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        fprintf(stderr, "artefact: %s: cannot write: %s\n", path, strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        return CLI_FAIL;
+    }
+    fchmod(fd, 0644);
+    art_status st = write(f, ud, &err);
+    if (fclose(f) != 0 && st == ART_OK)
+        st = art_error_set(&err, ART_ERR_IO, "%s: cannot write", path);
+    if (st == ART_OK && rename(tmp, path) != 0)
+        st = art_error_set(&err, ART_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+    if (st != ART_OK) {
+        unlink(tmp);
+        if (!strstr(err.message, path)) {
+            char msg[ART_ERROR_MAX];
+            snprintf(msg, sizeof msg, "%s", err.message);
+            art_error_set(&err, st, "%s: %s", path, msg);
+        }
+    }
+    free(tmp);
+    return st == ART_OK ? CLI_OK : cli_fail(&err);
+}
+
 int cli_score(art_store *s, const char *site, const char *round, const cli_opts *o,
               art_assessment **out)
 {
