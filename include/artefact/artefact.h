@@ -576,8 +576,11 @@ typedef struct art_dim_score {
     size_t dict_matched[2];
     size_t dict_tokens[2];
     /* Ratings of this dimension in the round, by role (ART_ROLE_*): mean
-     * level and count; NAN/0 when none.  rating_disagree is set when self,
-     * external and evidence levels (those present) span 2 levels or more. */
+     * level and count; NAN/0 when none.  rating_disagree is set when, among
+     * the values present of the self mean, the external mean and the
+     * evidence level (not counted when `insufficient`), the highest and the
+     * lowest are 1.0 level apart or more (so self 2.5 vs external 3 is not
+     * a disagreement; self 2 vs evidence level 3 is). */
     double rating_mean[ART_ROLE_COUNT];
     size_t rating_n[ART_ROLE_COUNT];
     int rating_disagree;
@@ -760,20 +763,29 @@ art_status art_store_reveal_names(art_store *s, art_assessment *a, art_error *er
 art_status art_ratings_parse_csv(const char *data, size_t len, const char *name,
                                  art_rating **out, size_t *n, art_error *err);
 void art_ratings_free(art_rating *r, size_t n);
-/* Store ratings into site/round in one transaction (the round must exist);
- * a rater's rating of a dimension replaces their earlier one.  Every
- * dimension must be one of the rubric's (rb may be NULL: the rubric of the
- * round's latest run). */
+/* Store ratings into site/round in one transaction (the site and round
+ * must exist: NOTFOUND naming them); a rater's rating of a dimension
+ * replaces their earlier one.  Every dimension must be one of the rubric's
+ * (rb may be NULL: the dimensions the round's latest run scored; with no run
+ * yet, every dimension id is accepted).  NOTFOUND names an unknown one. */
 art_status art_store_import_ratings(art_store *s, const char *site, const char *round,
                                     const art_rubric *rb, const art_rating *r, size_t n,
                                     art_error *err);
-/* Append a review (annotation or override) to site/round. */
+/* Append a review (annotation or override) to site/round: author,
+ * rationale and dimension required (the dimension checked as for ratings
+ * with rb NULL); an override has a level 1..5, an annotation level 0.
+ * created_at is set by the store and rv->created_at is ignored. */
 art_status art_store_add_review(art_store *s, const char *site, const char *round,
                                 const art_review *rv, art_error *err);
-/* Load the round's ratings and reviews into a, and fill each dimension's
- * rating_mean/rating_n/rating_disagree/override_review and a->ratings_alpha. */
+/* Load the round's ratings (by rater then dimension) and reviews (oldest
+ * first) into a, replacing what it held, and fill each dimension's
+ * rating_mean/rating_n/rating_disagree/override_review and a->ratings_alpha.
+ * Participants' names in raters, authors and rationales are replaced by
+ * their pseudonyms, as in the evidence. */
 art_status art_store_load_reviews(art_store *s, art_assessment *a, art_error *err);
-/* The same summary from a->ratings and a->reviews alone (no store). */
+/* The same summary from a->ratings and a->reviews alone (no store).
+ * Alpha is ordinal, units = a's dimensions, one column per rater (either
+ * role); ratings of dimensions a does not have take no part in it. */
 art_status art_assessment_summarise_reviews(art_assessment *a, art_error *err);
 void art_reviews_free(art_review *r, size_t n);
 

@@ -380,12 +380,15 @@ static art_status ingest_story_file(ingest_ctx *c, const char *path, const char 
     return r;
 }
 
-/* A CSV is coded interview segments, or change stories; say what was
- * expected when it is neither. */
+/* A CSV is ratings, coded interview segments, or change stories; say what
+ * was expected when it is none of them. */
 static art_status ingest_csv(ingest_ctx *c, const char *path, const char *sha, const char *data,
                              size_t len, art_error *err)
 {
-    art_status r = ingest_coded(c, path, sha, data, len, err);
+    bool ratings = false;
+    art_status r = ingest_ratings_csv(c, path, data, len, &ratings, err);
+    if (r == ART_OK && !ratings)
+        r = ingest_coded(c, path, sha, data, len, err);
     if (r != ART_ERR_UNSUPPORTED)
         return r;
     art_error story_err;

@@ -88,6 +88,12 @@ art_status save_scores(art_store *s, long long run_id, const art_assessment *a,
 art_status save_ladder(art_store *s, long long run_id, const art_assessment *a,
                        art_error *err);
 
+/* ---- ratings (store_ratings.c) ---- */
+/* A .csv whose header has rater, role, dimension and level: store it as
+ * the round's ratings (*taken set); any other CSV is left alone. */
+art_status ingest_ratings_csv(ingest_ctx *c, const char *path, const char *data, size_t len,
+                              bool *taken, art_error *err);
+
 /* ---- REFI-QDA (store_qda.c) ---- */
 art_status ingest_qda(ingest_ctx *c, const char *path, const char *sha, const char *data,
                       size_t len, art_error *err);
