@@ -465,7 +465,7 @@ static void csv_field(art_out *o, const char *s)
         if (formula)
             art_out_puts(o, "'");
         for (const char *p = clean; *p; p++)
-            art_out_write(o, p, 1 + (*p == '"'));   /* a quote is written twice */
+            art_out_write(o, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
         art_out_puts(o, "\"");
     }
     free(clean);
