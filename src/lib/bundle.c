@@ -144,6 +144,37 @@ static art_status load_reviews(art_store *s, long long round_id, bundle_src *b, 
     return r;
 }
 
+/* Replace *text by its pseudonymised form (participants' names). */
+static bool scrub(const name_map *m, char **text)
+{
+    if (!*text || m->n == 0)
+        return true;
+    char *clean = store_pseudonymise(m, *text, NULL);
+    if (!clean)
+        return false;
+    free(*text);
+    *text = clean;
+    return true;
+}
+
+/* Ratings and reviews are typed by people: a participant's name in a
+ * rater, an author or a rationale becomes their pseudonym, as in the
+ * evidence, whatever --reveal-names says. */
+static art_status scrub_people(art_store *s, long long site_id, bundle_src *b, art_error *err)
+{
+    name_map m = {0};
+    art_status r = store_name_map_load(s, site_id, &m, err);
+    bool ok = r == ART_OK;
+    for (size_t i = 0; ok && i < b->nratings; i++)
+        ok = scrub(&m, &b->ratings[i].rater) && scrub(&m, &b->ratings[i].rationale);
+    for (size_t i = 0; ok && i < b->nreviews; i++)
+        ok = scrub(&m, &b->reviews[i].author) && scrub(&m, &b->reviews[i].rationale);
+    store_name_map_free(&m);
+    if (r == ART_OK && !ok)
+        r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    return r;
+}
+
 static art_status bundle_src_load(art_store *s, const char *site, const char *round,
                                   bundle_src *b, art_error *err)
 {
@@ -159,6 +190,8 @@ static art_status bundle_src_load(art_store *s, const char *site, const char *ro
         r = load_ratings(s, round_id, b, err);
     if (r == ART_OK)
         r = load_reviews(s, round_id, b, err);
+    if (r == ART_OK)
+        r = scrub_people(s, site_id, b, err);
     return r;
 }
 
