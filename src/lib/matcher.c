@@ -221,12 +221,45 @@ static bool is_clause_break(unsigned cp)
     }
 }
 
-/* Cut text into folded word tokens with code-point offsets. */
+/* Append one byte when the buffer has room (it does: tokenize reserves the
+ * text's length up front), without a call per byte. */
+static void put_byte(art_buf *b, char c)
+{
+    if (b->data && b->len + 1 < b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+    } else {
+        art_buf_putc(b, c);
+    }
+}
+
+static bool is_ascii_word(unsigned c)
+{
+    return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
+}
+
+/* The code point at text[i] and its length in bytes; ASCII without a call. */
+static size_t decode_at(const char *text, size_t len, size_t i, unsigned *cp)
+{
+    unsigned char c = (unsigned char)text[i];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    return art_utf8_decode(text + i, len - i, cp);
+}
+
+/* Cut text into folded word tokens with code-point offsets.  ASCII, most of
+ * the text, takes a fast path (class, fold and copy inline); other code
+ * points go through the UTF-8 decoder, is_word_cp and art_utf8_fold. */
 static bool tokenize(const char *text, size_t len, token_list *tl)
 {
     art_buf_init(&tl->folded);
     tl->toks = NULL;
     tl->n = tl->cap = 0;
+    /* Folding ASCII keeps its length, so this is nearly always enough. */
+    if (len && !art_buf_reserve(&tl->folded, len))
+        return false;
     size_t i = 0;
     long cp_pos = 0;
     bool in_word = false;
@@ -235,8 +268,8 @@ static bool tokenize(const char *text, size_t len, token_list *tl)
     long word_start = 0;
     while (i < len) {
         unsigned cp;
-        size_t k = art_utf8_decode(text + i, len - i, &cp);
-        if (is_word_cp(cp)) {
+        size_t k = decode_at(text, len, i, &cp);
+        if (cp < 0x80 ? is_ascii_word(cp) : is_word_cp(cp)) {
             if (!in_word) {
                 in_word = true;
                 word_off = tl->folded.len;
@@ -244,13 +277,16 @@ static bool tokenize(const char *text, size_t len, token_list *tl)
                 word_clause = clause;
                 clause = 0;
             }
-            append_folded(&tl->folded, cp);
+            if (cp < 0x80)
+                put_byte(&tl->folded, (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+            else
+                append_folded(&tl->folded, cp);
         } else if (in_word && is_apostrophe(cp) && i + k < len) {
             /* Keep the apostrophe only when a word character follows it. */
             unsigned next;
-            art_utf8_decode(text + i + k, len - i - k, &next);
+            decode_at(text, len, i + k, &next);
             if (is_word_cp(next)) {
-                art_buf_putc(&tl->folded, '\'');
+                put_byte(&tl->folded, '\'');
             } else {
                 if (!token_list_push(tl, word_off, tl->folded.len - word_off, word_start, cp_pos,
                                      word_clause))
