@@ -81,6 +81,15 @@ static const char css[] =
     "tr.failed td{background:#fbefe9}\n"
     ".status-failed{color:var(--low);font-weight:700}\n"
     "code{font-size:.85em}\n"
+    ".origin{border-left:4px solid var(--bar);background:var(--soft);padding:.5rem .9rem}\n"
+    ".disagree{color:var(--low);font-weight:700}\n"
+    ".agree{color:var(--muted)}\n"
+    ".up{color:var(--cls);font-weight:600;white-space:nowrap}"
+    ".down{color:var(--low);font-weight:600;white-space:nowrap}\n"
+    "ul.apart{margin:.2rem 0 1rem}\n"
+    "figure.radar svg{max-width:44rem;margin:0 auto}\n"
+    "table.wide{font-size:.85rem}\n"
+    ".ratings-line{margin:.3rem 0}\n"
     "footer{margin-top:3rem;padding-top:.8rem;border-top:1px solid var(--line);"
     "color:var(--muted);font-size:.85rem}\n"
     "@media (max-width:40rem){.cols{grid-template-columns:1fr}}\n"
@@ -90,7 +99,9 @@ static const char css[] =
     ".page{max-width:none;padding:0}\n"
     "h1{font-size:20pt}h2{font-size:15pt}h3{font-size:12.5pt}\n"
     "h2,h3{break-after:avoid;page-break-after:avoid}\n"
-    "tr,figure,.box,.next,.figures{break-inside:avoid;page-break-inside:avoid}\n"
+    "tr,figure,svg,.box,.next,.figures,.origin{break-inside:avoid;page-break-inside:avoid}\n"
+    "figure.radar svg{max-width:15cm}\n"
+    "a{color:inherit;text-decoration:none}\n"
     "thead{display:table-header-group}\n"
     ".dim{break-before:auto}\n"
     "thead th,.box,.how,tr.failed td{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
@@ -172,6 +183,25 @@ static void html_missing_voices(const art_assessment *a, art_out *o)
     }
 }
 
+/* A run imported from a bundle was scored at the site: say so up front. */
+static void html_origin(const art_assessment *a, art_out *o)
+{
+    if (!a->origin)
+        return;
+    art_out_puts(o, "<p class=\"origin\" role=\"note\"><strong>Imported from a bundle.</strong> ");
+    if (strncmp(a->origin, "bundle:", 7) == 0) {
+        art_out_puts(o, "These scores were computed at the site and sent as a bundle (SHA-256 "
+                        "<code>");
+        art_report_put_text(o, a->origin + 7, 64, ART_ESC_HTML, NULL);
+        art_out_puts(o, "</code>); this store holds what the bundle held, not the documents "
+                        "and interviews themselves.</p>\n");
+    } else {
+        art_out_puts(o, "Origin: ");
+        h_text(o, a->origin, NULL);
+        art_out_puts(o, "</p>\n");
+    }
+}
+
 static void html_summary(const art_assessment *a, art_out *o)
 {
     art_out_puts(o, "<header>\n<h1>Culture report: ");
@@ -199,6 +229,7 @@ static void html_summary(const art_assessment *a, art_out *o)
     count_item(o, "Codes", c->codes);
     count_item(o, "Codings", c->codings);
     art_out_puts(o, "</dl>\n</header>\n");
+    html_origin(a, o);
     html_missing_voices(a, o);
 }
 
@@ -603,6 +634,33 @@ static void dim_facets(const art_dim_score *d, art_out *o)
     art_out_puts(o, "</div>\n");
 }
 
+/* Self, external and a critical friend's override beside the evidence
+ * level, when there are any; the evidence score is never replaced. */
+static void dim_ratings_line(const art_assessment *a, const art_dim_score *d, art_out *o)
+{
+    const art_review *rv = art_report_override(a, d);
+    if (!d->rating_n[ART_ROLE_SELF] && !d->rating_n[ART_ROLE_EXTERNAL] && !rv)
+        return;
+    art_out_puts(o, "<p class=\"ratings-line\">Ratings: evidence level ");
+    if (d->level > 0)
+        art_out_printf(o, "%d", d->level);
+    else
+        art_out_puts(o, DASH);
+    art_out_puts(o, MIDDOT "self ");
+    art_report_put_mean(o, d->rating_mean[ART_ROLE_SELF], d->rating_n[ART_ROLE_SELF]);
+    art_out_puts(o, MIDDOT "external ");
+    art_report_put_mean(o, d->rating_mean[ART_ROLE_EXTERNAL], d->rating_n[ART_ROLE_EXTERNAL]);
+    if (rv) {
+        art_out_printf(o, MIDDOT "critical friend&rsquo;s override: level %d by ", rv->level);
+        h_text(o, rv->author, "unknown");
+        art_out_puts(o, ", ");
+        h_text(o, rv->created_at, "undated");
+    }
+    if (d->rating_disagree)
+        art_out_puts(o, " <span class=\"disagree\">&#9888; ratings disagree</span>");
+    art_out_puts(o, "</p>\n");
+}
+
 static void evidence_row(const art_evidence *e, art_out *o)
 {
     if (e->direction > 0)
@@ -647,13 +705,15 @@ static void dim_evidence(const art_dim_score *d, int max_ev, art_out *o)
     art_out_puts(o, "</tbody>\n</table>\n");
 }
 
-static void html_dimension(const art_dim_score *d, size_t rank, int max_ev, art_out *o)
+static void html_dimension(const art_assessment *a, const art_dim_score *d, size_t rank,
+                           int max_ev, art_out *o)
 {
     art_out_printf(o, "<section class=\"dim\" id=\"dim-%zu\" aria-labelledby=\"dim-%zu-h\">\n"
                       "<h3 id=\"dim-%zu-h\">%zu. ", rank, rank, rank, rank);
     h_text(o, dim_label(d), NULL);
     art_out_puts(o, "</h3>\n");
     dim_figures(d, o);
+    dim_ratings_line(a, d, o);
     char missing[256];
     if (d->nev > 0 && art_report_missing_voices(d->voice_counts, missing, sizeof missing) > 0) {
         art_out_puts(o, "<p class=\"missing\">No evidence from: ");
@@ -784,6 +844,321 @@ static void html_footer(const art_assessment *a, art_out *o)
                     "the assessment was given (pseudonyms by default).</p></footer>\n");
 }
 
+/* ------------------------------------------------------------------ */
+/* Radar, gap bars, ratings, movement, trend                           */
+/* ------------------------------------------------------------------ */
+
+static void th_col(art_out *o, const char *label, bool num)
+{
+    art_out_printf(o, "<th scope=\"col\"%s>%s</th>", num ? " class=\"num\"" : "", label);
+}
+
+static void row_head(art_out *o, const art_dim_score *d)
+{
+    art_out_puts(o, "<tr><th scope=\"row\">");
+    h_text(o, dim_label(d), NULL);
+    art_out_puts(o, "</th>");
+}
+
+static void html_radar(const art_assessment *a, art_out *o)
+{
+    if (a->ndims < 3)
+        return;
+    art_out_puts(o, "<section aria-labelledby=\"profile\">\n<h2 id=\"profile\">Culture profile"
+                    "</h2>\n<p>Every dimension at once: the further out, the closer to the CLS "
+                    "value. Where the documents&rsquo; outline lies outside the interviews&rsquo;, "
+                    "the site says more than people describe.</p>\n");
+    art_svg_radar(a, o);
+    art_out_puts(o, "<table class=\"alt\">\n<caption>The profile as a table (rubric order, "
+                    "0&ndash;100)</caption>\n<thead><tr>");
+    th_col(o, "Dimension", false);
+    th_col(o, "Score", true);
+    th_col(o, "Target", true);
+    th_col(o, "Espoused (documents)", true);
+    th_col(o, "Enacted (interviews)", true);
+    art_out_puts(o, "</tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < a->ndims; i++) {
+        const art_dim_score *d = &a->dims[i];
+        row_head(o, d);
+        num_cell(o, d->score);
+        num_cell(o, d->target);
+        num_cell(o, d->espoused);
+        num_cell(o, d->enacted);
+        art_out_puts(o, "</tr>\n");
+    }
+    art_out_puts(o, "</tbody>\n</table>\n</section>\n");
+}
+
+static void html_gap_bars(const art_assessment *a, const size_t *order, art_out *o)
+{
+    art_out_puts(o, "<section aria-labelledby=\"gapchart\">\n<h2 id=\"gapchart\">Gaps to target"
+                    "</h2>\n");
+    size_t drawn = 0;
+    for (size_t i = 0; i < a->ndims; i++)
+        drawn += art_report_has(a->dims[i].gap) && !a->dims[i].insufficient;
+    if (drawn == 0) {
+        art_out_puts(o, "<p class=\"none\">No dimension has a score to measure a gap from."
+                        "</p>\n");
+    } else {
+        art_out_puts(o, "<p>Points still to travel to each target, the largest first.</p>\n");
+        art_svg_gap_bars(a, order, o);
+        art_out_puts(o, "<table class=\"alt\">\n<caption>The gaps as a table, largest first"
+                        "</caption>\n<thead><tr>");
+        th_col(o, "Dimension", false);
+        th_col(o, "Score", true);
+        th_col(o, "Target", true);
+        th_col(o, "Gap", true);
+        th_col(o, "In words", false);
+        art_out_puts(o, "</tr></thead>\n<tbody>\n");
+        for (size_t k = 0; k < a->ndims; k++) {
+            const art_dim_score *d = &a->dims[order[k]];
+            if (!art_report_has(d->gap) || d->insufficient)
+                continue;
+            row_head(o, d);
+            num_cell(o, d->score);
+            num_cell(o, d->target);
+            num_cell(o, d->gap);
+            long g = art_report_round(d->gap);
+            if (g > 0)
+                art_out_printf(o, "<td>%ld points to go</td></tr>\n", g);
+            else if (g < 0)
+                art_out_printf(o, "<td>%ld points beyond the target</td></tr>\n", -g);
+            else
+                art_out_puts(o, "<td>on target</td></tr>\n");
+        }
+        art_out_puts(o, "</tbody>\n</table>\n");
+    }
+    if (drawn < a->ndims) {
+        art_out_puts(o, "<p>Not measured, for want of evidence:</p>\n<ul class=\"apart\">");
+        for (size_t k = 0; k < a->ndims; k++) {
+            const art_dim_score *d = &a->dims[order[k]];
+            if (art_report_has(d->gap) && !d->insufficient)
+                continue;
+            art_out_puts(o, "<li>");
+            h_text(o, dim_label(d), NULL);
+            art_out_printf(o, ": %s</li>", art_report_confidence_label(d));
+        }
+        art_out_puts(o, "</ul>\n");
+    }
+    art_out_puts(o, "</section>\n");
+}
+
+static void mean_cell(art_out *o, const art_dim_score *d, art_rater_role r)
+{
+    art_out_puts(o, "<td class=\"num\">");
+    art_report_put_mean(o, d->rating_mean[r], d->rating_n[r]);
+    if (d->rating_n[r])
+        art_out_printf(o, " <span class=\"loc\">%zu rater%s</span>", d->rating_n[r],
+                       d->rating_n[r] == 1 ? "" : "s");
+    art_out_puts(o, "</td>");
+}
+
+static const char *dim_name_of(const art_assessment *a, const char *id)
+{
+    for (size_t i = 0; id && i < a->ndims; i++)
+        if (a->dims[i].id && strcmp(a->dims[i].id, id) == 0)
+            return dim_label(&a->dims[i]);
+    return id;
+}
+
+static void review_rows(const art_assessment *a, art_out *o)
+{
+    art_out_puts(o, "<h3 id=\"reviews-h\">Every review, oldest first</h3>\n"
+                    "<table class=\"reviews\">\n<caption>Reviews are never edited or deleted: a "
+                    "later override supersedes an earlier one.</caption>\n<thead><tr>");
+    th_col(o, "When", false);
+    th_col(o, "Who", false);
+    th_col(o, "Dimension", false);
+    th_col(o, "Kind", false);
+    th_col(o, "Rationale", false);
+    art_out_puts(o, "</tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < a->nreviews; i++) {
+        const art_review *r = &a->reviews[i];
+        art_out_puts(o, "<tr><td>");
+        h_text(o, r->created_at, "undated");
+        art_out_puts(o, "</td><td>");
+        h_text(o, r->author, "unknown");
+        art_out_puts(o, "</td><td>");
+        h_text(o, dim_name_of(a, r->dimension), DASH);
+        if (r->kind == ART_REVIEW_OVERRIDE)
+            art_out_printf(o, "</td><td>Override to level %d</td><td>", r->level);
+        else
+            art_out_puts(o, "</td><td>Annotation</td><td>");
+        h_text(o, r->rationale, DASH);
+        art_out_puts(o, "</td></tr>\n");
+    }
+    art_out_puts(o, "</tbody>\n</table>\n");
+}
+
+static void html_reviews(const art_assessment *a, art_out *o)
+{
+    art_out_puts(o, "<section aria-labelledby=\"ratings\">\n<h2 id=\"ratings\">Ratings and "
+                    "critical friends</h2>\n");
+    if (!art_report_has_reviews(a)) {
+        art_out_puts(o, "<p class=\"none\">No self or external ratings and no critical "
+                        "friend&rsquo;s reviews are recorded for this round.</p>\n</section>\n");
+        return;
+    }
+    art_out_puts(o, "<p>The level the evidence puts each dimension at, beside the site&rsquo;s "
+                    "own ratings (self), a critical friend&rsquo;s (external) and any override, "
+                    "on the rubric&rsquo;s levels 1 to 5. An override never changes the evidence "
+                    "score: both are shown. Where they are two levels or more apart the row says "
+                    "so.</p>\n<table class=\"ratings\">\n<caption>Evidence, self and external "
+                    "levels side by side</caption>\n<thead><tr>");
+    th_col(o, "Dimension", false);
+    th_col(o, "Evidence level", true);
+    th_col(o, "Self", true);
+    th_col(o, "External", true);
+    th_col(o, "Override", false);
+    th_col(o, "Agreement", false);
+    art_out_puts(o, "</tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < a->ndims; i++) {
+        const art_dim_score *d = &a->dims[i];
+        row_head(o, d);
+        art_out_puts(o, "<td class=\"num\">");
+        if (d->level > 0)
+            art_out_printf(o, "%d", d->level);
+        else
+            art_out_puts(o, DASH);
+        art_out_puts(o, "</td>");
+        mean_cell(o, d, ART_ROLE_SELF);
+        mean_cell(o, d, ART_ROLE_EXTERNAL);
+        const art_review *rv = art_report_override(a, d);
+        art_out_puts(o, "<td>");
+        if (rv) {
+            art_out_printf(o, "Level %d<span class=\"who\">", rv->level);
+            h_text(o, rv->author, "unknown");
+            art_out_puts(o, ", ");
+            h_text(o, rv->created_at, "undated");
+            art_out_puts(o, "</span>");
+        } else {
+            art_out_puts(o, DASH);
+        }
+        art_out_puts(o, d->rating_disagree
+                            ? "</td><td><span class=\"disagree\">&#9888; Disagree</span></td></tr>\n"
+                            : "</td><td><span class=\"agree\">&#10003; Agree</span></td></tr>\n");
+    }
+    art_out_puts(o, "</tbody>\n</table>\n<p>");
+    art_report_put_alpha(a, o);
+    art_out_puts(o, "</p>\n");
+    if (a->nreviews > 0 && a->reviews)
+        review_rows(a, o);
+    art_out_puts(o, "</section>\n");
+}
+
+static void movement_cell(art_out *o, const art_movement *m)
+{
+    const char *w = art_report_movement_word(m);
+    long diff = art_report_has(m->from) && art_report_has(m->to)
+                    ? art_report_round(m->to) - art_report_round(m->from) : 0;
+    if (diff > 0)
+        art_out_printf(o, "<td><span class=\"up\">&#9650; up %ld</span></td>", diff);
+    else if (diff < 0)
+        art_out_printf(o, "<td><span class=\"down\">&#9660; down %ld</span></td>", -diff);
+    else
+        art_out_printf(o, "<td>%s</td>", w);
+}
+
+static void moved_evidence(const char *caption, const art_evidence *ev, size_t n, art_out *o)
+{
+    if (!ev || n == 0)
+        return;
+    art_out_printf(o, "<table class=\"ev\">\n<caption>%s (%zu)</caption>\n<colgroup><col "
+                      "class=\"c-dir\"><col><col class=\"c-src\"><col class=\"c-lvl\"><col "
+                      "class=\"c-voice\"></colgroup>\n<thead><tr><th scope=\"col\">Direction</th>"
+                      "<th scope=\"col\">Quote</th><th scope=\"col\">Source</th><th scope=\"col\">"
+                      "Schein level</th><th scope=\"col\">Voice</th></tr></thead>\n<tbody>\n",
+                   caption, n);
+    for (size_t i = 0; i < n; i++)
+        evidence_row(&ev[i], o);
+    art_out_puts(o, "</tbody>\n</table>\n");
+}
+
+static void html_movement(const art_assessment *a, int max_ev, art_out *o)
+{
+    if (!a->since)
+        return;
+    art_out_puts(o, "<section aria-labelledby=\"since\">\n<h2 id=\"since\">Since ");
+    h_text(o, a->since, NULL);
+    art_out_puts(o, "</h2>\n<p>How each dimension moved from round ");
+    h_text(o, a->since, NULL);
+    art_out_puts(o, " to round ");
+    h_text(o, a->round, DASH);
+    art_out_puts(o, ", and the passages behind the change: evidence this round has that the "
+                    "earlier one did not (gained), and the reverse (lost).</p>\n"
+                    "<table class=\"movement\">\n<caption>Movement per dimension</caption>\n"
+                    "<thead><tr>");
+    th_col(o, "Dimension", false);
+    th_col(o, "From", true);
+    th_col(o, "To", true);
+    th_col(o, "Change", false);
+    th_col(o, "Level", false);
+    th_col(o, "Passages gained", true);
+    th_col(o, "Passages lost", true);
+    art_out_puts(o, "</tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < a->ndims; i++) {
+        const art_dim_score *d = &a->dims[i];
+        const art_movement *m = &d->movement;
+        row_head(o, d);
+        if (!m->present) {
+            art_out_puts(o, "<td colspan=\"6\">not compared</td></tr>\n");
+            continue;
+        }
+        num_cell(o, m->from);
+        num_cell(o, m->to);
+        movement_cell(o, m);
+        art_out_puts(o, "<td>");
+        if (m->from_level > 0) art_out_printf(o, "%d", m->from_level); else art_out_puts(o, DASH);
+        art_out_puts(o, " &rarr; ");
+        if (m->to_level > 0) art_out_printf(o, "%d", m->to_level); else art_out_puts(o, DASH);
+        art_out_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td></tr>\n",
+                       m->ngained, m->nlost);
+    }
+    art_out_puts(o, "</tbody>\n</table>\n");
+    for (size_t i = 0; i < a->ndims; i++) {
+        const art_movement *m = &a->dims[i].movement;
+        if (!m->present || (m->ngained == 0 && m->nlost == 0))
+            continue;
+        art_out_printf(o, "<h3 id=\"since-%zu\">", i + 1);
+        h_text(o, dim_label(&a->dims[i]), NULL);
+        art_out_puts(o, ": ");
+        h_num(o, m->from);
+        art_out_puts(o, " &rarr; ");
+        h_num(o, m->to);
+        art_out_printf(o, ", %s</h3>\n", art_report_movement_word(m));
+        size_t shown = max_ev > 0 ? (size_t)max_ev : ART_REPORT_HTML_EVIDENCE;
+        moved_evidence("Evidence gained", m->gained, m->ngained < shown ? m->ngained : shown, o);
+        moved_evidence("Evidence lost", m->lost, m->nlost < shown ? m->nlost : shown, o);
+    }
+    art_out_puts(o, "</section>\n");
+}
+
+static void html_trend(const art_assessment *a, art_out *o)
+{
+    if (!art_report_has_trend(a))
+        return;
+    const art_history *h = a->history;
+    art_out_printf(o, "<section aria-labelledby=\"trend\">\n<h2 id=\"trend\">Trend across %zu "
+                      "rounds</h2>\n", h->nrounds);
+    art_svg_trend(a, o);
+    art_out_puts(o, "<table class=\"alt wide\">\n<caption>The trend as a table (scores "
+                    "0&ndash;100, oldest round first)</caption>\n<thead><tr>");
+    th_col(o, "Dimension", false);
+    for (size_t r = 0; r < h->nrounds; r++) {
+        art_out_puts(o, "<th scope=\"col\" class=\"num\">");
+        h_text(o, h->rounds[r], DASH);
+        art_out_puts(o, "</th>");
+    }
+    art_out_puts(o, "</tr></thead>\n<tbody>\n");
+    for (size_t i = 0; i < a->ndims; i++) {
+        row_head(o, &a->dims[i]);
+        for (size_t r = 0; r < h->nrounds; r++)
+            num_cell(o, h->scores[r * h->ndims + i]);
+        art_out_puts(o, "</tr>\n");
+    }
+    art_out_puts(o, "</tbody>\n</table>\n</section>\n");
+}
+
 void art_report_html(const art_assessment *a, int max_evidence, const size_t *order,
                      art_out *o)
 {
@@ -796,10 +1171,16 @@ void art_report_html(const art_assessment *a, int max_evidence, const size_t *or
                     "against targets</h2>\n");
     html_chart(a, order, o);
     html_chart_table(a, order, o);
-    art_out_puts(o, "</section>\n<section aria-labelledby=\"gaps\">\n"
+    art_out_puts(o, "</section>\n");
+    html_radar(a, o);
+    html_gap_bars(a, order, o);
+    html_reviews(a, o);
+    html_movement(a, max_evidence, o);
+    html_trend(a, o);
+    art_out_puts(o, "<section aria-labelledby=\"gaps\">\n"
                     "<h2 id=\"gaps\">Biggest gaps first</h2>\n");
     for (size_t k = 0; k < a->ndims; k++)
-        html_dimension(&a->dims[order[k]], k + 1, max_evidence, o);
+        html_dimension(a, &a->dims[order[k]], k + 1, max_evidence, o);
     art_out_puts(o, "</section>\n");
     html_ladder(a, o);
     html_stories(a, o);
