@@ -456,10 +456,16 @@ static void test_json_golden_and_structure(void)
      * 4 x (dimension + voice_counts), 11 evidence objects, 2 plugins */
     /* ... plus 4 x (levels + its 3 levels), ladder + 7 rungs, stories + 5 outcomes,
      * hierarchy's dictionary + its 2 sides */
-    CU_ASSERT_EQUAL(p.objects, 4 + 2 + 8 + 11 + 2 + 16 + 8 + 6 + 3);
+    /* ... plus 4 x (ratings + self + external) and ratings_agreement */
+    CU_ASSERT_EQUAL(p.objects, 4 + 2 + 8 + 11 + 2 + 16 + 8 + 6 + 3 + 12 + 1);
     /* dimensions, plugins, top missing_voices, 4 x (evidence + missing_voices),
      * 4 x next_steps, contradictions, rungs, outcomes + 5 story lists + items */
-    CU_ASSERT_EQUAL(p.arrays, 2 + 1 + 4 + 4 + 4 + 1 + 1 + 7);
+    /* ... plus the top-level ratings and reviews */
+    CU_ASSERT_EQUAL(p.arrays, 2 + 1 + 4 + 4 + 4 + 1 + 1 + 7 + 2);
+    CU_ASSERT_EQUAL(count_of(s, "\"movement\": null"), 4);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"ratings_agreement\": {\"alpha\": null, \"lo\": null, "
+                                     "\"hi\": null, \"reliability\": \"n/a\"},"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"history\": null\n}\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"contradictions\": [\"hierarchy\", \"trust\"],"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"artefact\": {\"score\": 22.5, \"count\": 5},"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"espoused\": {\"score\": null, \"count\": 0},"));
@@ -549,7 +555,8 @@ static void test_html(void)
     CU_ASSERT_EQUAL(count_of(s, "<h3"), 6);
     CU_ASSERT_TRUE(pos_of(s, "Where documents and interviews disagree") <
                    pos_of(s, "Biggest gaps first"));
-    CU_ASSERT_EQUAL(count_of(s, "role=\"img\""), 1);
+    /* The overview chart, the radar and the gap bars. */
+    CU_ASSERT_EQUAL(count_of(s, "role=\"img\""), 3);
     long svg = pos_of(s, "<svg"), alt = pos_of(s, "<table class=\"alt\">");
     CU_ASSERT_TRUE(svg > 0 && alt > svg);
     CU_ASSERT_PTR_NOT_NULL(strstr(s, "<title id=\"chart-title\">"));
@@ -680,10 +687,145 @@ static void test_empty_assessment(void)
             CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"site\": null,"));
             CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"dimensions\": [],\n"));
             CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"contradictions\": [],\n"));
-            CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"plugins\": []\n}\n"));
+            CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"plugins\": [],\n"));
+            CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"history\": null\n}\n"));
         }
         free(s);
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* Ratings, reviews, movement since a round, trend, origin             */
+/* ------------------------------------------------------------------ */
+
+typedef struct rounds_fixture {
+    art_rating ratings[3];
+    art_review reviews[2];
+    art_evidence gained[1], lost[1];
+    art_history hist;
+    char *labels[3];
+    double scores[3 * 4];
+} rounds_fixture;
+
+static void fixture_add_rounds(fixture *f, rounds_fixture *r)
+{
+    memset(r, 0, sizeof *r);
+    art_assessment *a = &f->a;
+    r->ratings[0] = (art_rating){(char *)"Sam", ART_ROLE_SELF, (char *)"trust", 5, NULL};
+    r->ratings[1] = (art_rating){(char *)"Cat", ART_ROLE_EXTERNAL, (char *)"trust", 2,
+                                 (char *)"Panels | still \"meet\""};
+    r->ratings[2] = (art_rating){(char *)"Cat", ART_ROLE_EXTERNAL, (char *)"hierarchy", 2, NULL};
+    a->ratings = r->ratings;
+    a->nratings = 3;
+    r->reviews[0] = (art_review){(char *)"trust", (char *)"Cat <friend>",
+                                 (char *)"2026-11-01T09:00:00Z", ART_REVIEW_OVERRIDE, 3,
+                                 (char *)"Interviews weigh more."};
+    r->reviews[1] = (art_review){(char *)"hierarchy", (char *)"Dee", (char *)"2026-11-02T09:00:00Z",
+                                 ART_REVIEW_ANNOTATION, 0, (char *)"Ask about # panels *again*"};
+    a->reviews = r->reviews;
+    a->nreviews = 2;
+    a->ratings_alpha = 0.4567;
+    a->ratings_alpha_lo = 0.1;
+    a->ratings_alpha_hi = NAN;
+    for (int i = 0; i < 4; i++) {
+        f->dims[i].rating_mean[0] = f->dims[i].rating_mean[1] = NAN;
+        f->dims[i].override_review = -1;
+    }
+    f->dims[0].rating_mean[ART_ROLE_SELF] = 5;
+    f->dims[0].rating_n[ART_ROLE_SELF] = 1;
+    f->dims[0].rating_mean[ART_ROLE_EXTERNAL] = 2;
+    f->dims[0].rating_n[ART_ROLE_EXTERNAL] = 1;
+    f->dims[0].rating_disagree = 1;
+    f->dims[0].override_review = 0;
+    f->dims[1].rating_mean[ART_ROLE_EXTERNAL] = 2;
+    f->dims[1].rating_n[ART_ROLE_EXTERNAL] = 1;
+    f->dims[1].override_review = 1;     /* an annotation: not an override */
+    a->since = (char *)"2026-q2";
+    r->gained[0] = ev("Interview 5", "row 2", "We agree it in the huddle.", 1, ART_LEVEL_ASSUMPTION,
+                      ART_FACET_ENACTED, ART_VOICE_VCS, "P05", "huddle", 1);
+    r->lost[0] = ev("Old policy", "para 2", "Every request goes to panel.", -1, ART_LEVEL_ESPOUSED,
+                    ART_FACET_ESPOUSED, ART_VOICE_UNKNOWN, NULL, "panel", 1);
+    f->dims[0].movement = (art_movement){1, 50, 62.4, 3, 4, r->gained, 1, r->lost, 1};
+    f->dims[1].movement = (art_movement){1, 40, 31.5, 2, 2, NULL, 0, NULL, 0};
+    f->dims[2].movement = (art_movement){1, NAN, NAN, 0, 0, NULL, 0, NULL, 0};
+    f->dims[3].movement = (art_movement){0, NAN, NAN, 0, 0, NULL, 0, NULL, 0};
+    static const char *labels[3] = {"2026-q1", "2026-q2", "2026-q4"};
+    static const double sc[3][4] = {{40, 45, NAN, 80}, {50, 40, NAN, 82}, {62.4, 31.5, NAN, 85}};
+    for (int k = 0; k < 3; k++) {
+        r->labels[k] = (char *)labels[k];
+        for (int i = 0; i < 4; i++)
+            r->scores[k * 4 + i] = sc[k][i];
+    }
+    r->hist = (art_history){r->labels, NULL, 3, 4, r->scores};
+    a->history = &r->hist;
+    a->origin = (char *)"bundle:abc123";
+}
+
+static void test_rounds_text_markdown(void)
+{
+    fixture f;
+    rounds_fixture r;
+    fixture_init(&f);
+    fixture_add_rounds(&f, &r);
+    char *t = render_ok(&f.a, ART_FORMAT_TEXT, 0);
+    check_golden("rounds.txt", t);
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "Imported from a bundle (SHA-256 abc123)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "  Trust: evidence 4, self 5.0 (1), external 2.0 (1), "
+                                     "override 3 by Cat <friend>, 2026-11-01T09:00:00Z  DISAGREE\n"));
+    /* An annotation is listed but is not an override. */
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "  Hierarchy: evidence 2, self \xE2\x80\x94 (0), external 2.0 "
+                                     "(1), override \xE2\x80\x94\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "Krippendorff's alpha (ordinal) 0.46: unreliable."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "  Trust: 50 \xE2\x86\x92 62, up 12 (level 3 \xE2\x86\x92 4); "
+                                     "1 passage gained, 1 lost\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "gained: + \"We agree it in the huddle.\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "  Community | hubs: not compared\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(t, "  Hierarchy: 45 (2026-q1), 40 (2026-q2), 32 (2026-q4)\n"));
+    free(t);
+    char *m = render_ok(&f.a, ART_FORMAT_MARKDOWN, 0);
+    check_golden("rounds.md", m);
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "| Trust | 4 | 5.0 (1) | 2.0 (1) | 3 by Cat \\<friend\\>, "
+                                     "2026-11-01T09:00:00Z | **DISAGREE** |\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "Ask about \\# panels \\*again\\*"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(m, "| Community \\| hubs | 80 | 82 | 85 |\n"));
+    free(m);
+}
+
+static void test_rounds_json(void)
+{
+    fixture f;
+    rounds_fixture r;
+    fixture_init(&f);
+    fixture_add_rounds(&f, &r);
+    char *s = render_ok(&f.a, ART_FORMAT_JSON, 0);
+    check_golden("rounds.json", s);
+    jp p;
+    CU_ASSERT_TRUE(json_parses(s, &p));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"override\": {\"review\": 0, \"level\": 3, \"author\": "
+                                     "\"Cat <friend>\", \"created_at\": \"2026-11-01T09:00:00Z\"}"));
+    CU_ASSERT_EQUAL(count_of(s, "\"override\": null"), 3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"self\": {\"mean\": 5.00, \"n\": 1},"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"disagree\": true,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"change\": \"up\","));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"change\": \"not scored\","));
+    CU_ASSERT_EQUAL(count_of(s, "\"movement\": null"), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"origin\": \"bundle:abc123\",\n  \"since\": \"2026-q2\","));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"ratings_agreement\": {\"alpha\": 0.457, \"lo\": 0.100, "
+                                     "\"hi\": null, \"reliability\": \"unreliable\"},"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "{\"round\": \"2026-q4\", \"scores\": "
+                                     "{\"trust\": 62.4, \"hierarchy\": 31.5, \"coproduction\": null, "
+                                     "\"community\": 85.0}}"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"level\": null, \"rationale\": \"Ask about # panels "
+                                     "*again*\"}"));
+    free(s);
+    /* A history that does not match the dimensions is left out, not misread. */
+    r.hist.ndims = 3;
+    s = render_ok(&f.a, ART_FORMAT_JSON, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s, "\"history\": null\n}\n"));
+    free(s);
+    s = render_ok(&f.a, ART_FORMAT_TEXT, 0);
+    CU_ASSERT_PTR_NULL(strstr(s, "Trend across"));
+    free(s);
 }
 
 void art_test_register(void)
@@ -701,5 +843,7 @@ void art_test_register(void)
               {"insufficient evidence in every format", test_insufficient_everywhere},
               {"write to a full device is ART_ERR_IO", test_write_error_is_io},
               {"bad arguments are ART_ERR_USAGE", test_bad_arguments},
-              {"empty assessment renders", test_empty_assessment});
+              {"empty assessment renders", test_empty_assessment},
+              {"ratings, movement and trend in text and markdown", test_rounds_text_markdown},
+              {"ratings, movement and trend in json", test_rounds_json});
 }

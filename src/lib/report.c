@@ -1143,14 +1143,16 @@ static void json_reviews(const art_assessment *a, art_out *o)
     }
     json_close(o, 1, ']', nv == 0);
     json_key(o, 1, "ratings_agreement", false);
+    /* No ratings, no agreement, whatever the fields hold. */
+    double alpha = nr ? a->ratings_alpha : NAN;
     art_out_puts(o, "{\"alpha\": ");
-    json_number(o, a->ratings_alpha, 3);
+    json_number(o, alpha, 3);
     art_out_puts(o, ", \"lo\": ");
-    json_number(o, a->ratings_alpha_lo, 3);
+    json_number(o, nr ? a->ratings_alpha_lo : NAN, 3);
     art_out_puts(o, ", \"hi\": ");
-    json_number(o, a->ratings_alpha_hi, 3);
+    json_number(o, nr ? a->ratings_alpha_hi : NAN, 3);
     art_out_printf(o, ", \"reliability\": \"%s\"}",
-                   art_reliability_id(art_alpha_reliability(a->ratings_alpha)));
+                   art_reliability_id(art_alpha_reliability(alpha)));
 }
 
 /* "history": every scored round, oldest first, or null when not loaded. */
@@ -1166,8 +1168,8 @@ static void json_history(const art_assessment *a, art_out *o)
     for (size_t r = 0; r < h->nrounds; r++) {
         art_out_puts(o, r ? ",\n    {\"round\": " : "\n    {\"round\": ");
         json_string(o, h->rounds[r]);
-        art_out_puts(o, ", \"created_at\": ");
-        json_string(o, h->created_at ? h->created_at[r] : NULL);
+        /* No run times: equal inputs give equal reports (docs/report-json.md);
+         * the trend table carries them. */
         art_out_puts(o, ", \"scores\": {");
         for (size_t i = 0; i < a->ndims; i++) {
             art_out_puts(o, i ? ", " : "");

@@ -397,7 +397,7 @@ void art_report_put_mean(art_out *o, double mean, size_t n)
 
 void art_report_put_alpha(const art_assessment *a, art_out *o)
 {
-    if (!art_report_has(a->ratings_alpha)) {
+    if (a->nratings == 0 || !a->ratings || !art_report_has(a->ratings_alpha)) {
         art_out_puts(o, "Agreement between raters: not computable (it needs two raters or more "
                         "rating the same dimensions, with some variation).");
         return;

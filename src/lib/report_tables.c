@@ -160,18 +160,20 @@ static void table_about(const art_assessment *a, tw *t, art_out *o, art_table_fo
         {"rubric_title", a->rubric_title},
         {"origin", a->origin},
         {"since", a->since},
-        {"reliability", art_reliability_id(art_alpha_reliability(a->ratings_alpha))},
+        {"reliability", art_reliability_id(art_alpha_reliability(
+                            a->nratings && a->ratings ? a->ratings_alpha : NAN))},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         tw_str(t, pairs[i][0]);
         tw_str(t, pairs[i][1]);
     }
     char buf[64];
+    bool rated = a->nratings > 0 && a->ratings;
     const struct { const char *k; double v; } nums[] = {
         {"gap_threshold", a->gap_threshold},
-        {"ratings_alpha", a->ratings_alpha},
-        {"ratings_alpha_lo", a->ratings_alpha_lo},
-        {"ratings_alpha_hi", a->ratings_alpha_hi},
+        {"ratings_alpha", rated ? a->ratings_alpha : NAN},
+        {"ratings_alpha_lo", rated ? a->ratings_alpha_lo : NAN},
+        {"ratings_alpha_hi", rated ? a->ratings_alpha_hi : NAN},
     };
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         tw_str(t, nums[i].k);
