@@ -1402,6 +1402,11 @@ static art_status execute(const char *code, size_t len, const char *chunkname, b
         host_release(h);
         return art_error_set(err, ART_ERR_NOMEM, "%s: cannot create a Lua state", chunkname);
     }
+    /* Scoring makes a short-lived table per segment and per match; the
+     * generational collector frees them young instead of re-marking the
+     * long-lived tallies on every incremental cycle.  Plugins cannot see or
+     * change the mode (collectgarbage is not in the sandbox). */
+    lua_gc(L, LUA_GCGEN, 0, 0);
     lua_pushcfunction(L, message_handler);      /* stack index 1 */
     bool ok = protected_call(L, h, open_sandbox, 0);
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
