@@ -117,10 +117,41 @@ static const cli_command commands[] = {
      OPT_DB | OPT_BUNDLE, 0, 0, cmd_import},
     {"ratings", "import or list self and external ratings of the dimensions",
      "usage: artefact ratings import FILE [--db FILE] [--site NAME] [--round LABEL]\n"
-     "       artefact ratings list [--db FILE] [--site NAME] [--round LABEL] [--format F]\n",
+     "                               [--rubric FILE]\n"
+     "       artefact ratings list [--db FILE] [--site NAME] [--round LABEL] [--format F]\n"
+     "import: read a ratings CSV (columns rater, role, dimension, level and optionally\n"
+     "rationale, in any order; role self or external, also 'critical friend'; level 1 to 5)\n"
+     "into the round, all or nothing. A rater's rating of a dimension replaces their earlier\n"
+     "one. Dimensions must be the rubric's: --rubric, else the round's latest run (with no\n"
+     "run yet, any). A ratings CSV in a site folder is imported by ingest and assess too.\n"
+     "list: per dimension, the evidence score and level, the self and external mean ratings\n"
+     "(with how many), whether they disagree (a whole level apart or more, evidence\n"
+     "included), the latest override, and Krippendorff's alpha (ordinal) between raters\n"
+     "with a 95% bootstrap interval: below 0.667 unreliable, 0.667 to 0.8 tentative.\n"
+     "See docs/ratings.md.\n"
+     COMMON_HELP
+     "  --round LABEL    the round (default: the site's latest)\n"
+     "  --rubric FILE    import: check dimensions against this rubric; list: the rubric\n"
+     "                   whose dimensions are shown when the round has no run yet\n"
+     "  --format F       list: text (default), csv or json\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_FORMAT, 1, 2, cmd_ratings},
     {"review", "a critical friend's annotation or override of a dimension",
-     "usage: artefact review --dimension ID --by NAME --rationale TEXT [--level N]\n",
+     "usage: artefact review --dimension ID --by NAME --rationale TEXT [--level N]\n"
+     "                       [--db FILE] [--site NAME] [--round LABEL]\n"
+     "       artefact review list [--db FILE] [--site NAME] [--round LABEL] [--format F]\n"
+     "A critical friend's review of one dimension of the round: with --level an override\n"
+     "(the level they would give), without it an annotation. Reviews are only ever added,\n"
+     "never changed: a later override supersedes an earlier one, and reports show every\n"
+     "one with who and when, beside the evidence score, which is never changed.\n"
+     "list: every review of the round, oldest first. See docs/ratings.md.\n"
+     COMMON_HELP
+     "  --round LABEL    the round (default: the site's latest)\n"
+     "  --dimension ID   the rubric dimension reviewed\n"
+     "  --by NAME        who reviews (shown in reports: a role such as 'Critical friend'\n"
+     "                   is enough)\n"
+     "  --rationale TEXT why (required)\n"
+     "  --level N        override the dimension's level with N (1 to 5)\n"
+     "  --format F       list: text (default), csv or json\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_REVIEW | OPT_FORMAT, 0, 1, cmd_review},
     {"compare", "compare every site of a store, dimension by dimension",
      "usage: artefact compare [--db FILE] [--format F] [-o FILE]\n",
