@@ -539,7 +539,25 @@ static void test_with_quotes_only_pseudonyms(void)
     sqlite3_finalize(st);
     sqlite3_close(db);
     free(xml);
-    cleanup_free(dir, zip, NULL);
+
+    /* Even a name that reached a stored quote or source name (a store
+     * written by something else) leaves as the pseudonym. */
+    char *copy = path_in(dir, "copy.db");
+    char sql[8192];
+    snprintf(sql, sizeof sql, "VACUUM INTO '%s'", copy);
+    exec_sql(site_db, sql);
+    exec_sql(copy, "UPDATE evidence SET quote = 'Maya Okafor told me so', "
+                   "source = 'Maya Okafor.csv' WHERE id = (SELECT min(id) FROM evidence)");
+    char *zip2 = export_bundle(copy, dir, "q2.zip", "--with-quotes --reveal-names");
+    xml = bundle_xml(zip2, NULL);
+    char *pseudo = query(copy, "SELECT pseudonym FROM participants WHERE name = 'Maya Okafor'");
+    char told[64];
+    snprintf(told, sizeof told, ">%s told me so</quote>", pseudo);
+    CU_ASSERT_PTR_NOT_NULL(strstr(xml, told));
+    CU_ASSERT_PTR_NULL(strstr(xml, "Maya"));
+    CU_ASSERT_PTR_NULL(strstr(xml, "Okafor"));
+    cleanup_free(xml, pseudo, zip2);
+    cleanup_free(dir, zip, copy);
 }
 
 /* Import must fail with `want` in the message and leave the store as it was. */
@@ -638,8 +656,8 @@ static void test_hostile_files(void)
     char *net = network_with_one(dir);
     /* not a zip */
     assert_refused(net, art_test_src("examples/riverside/strategy.md"), "strategy.md");
-    /* a zip bomb */
-    assert_refused(net, art_test_src("tests/hostile/bomb.docx"), "bomb.docx");
+    /* another kind of zip (a bomb, but its entries are not a bundle's) */
+    assert_refused(net, art_test_src("tests/hostile/bomb.docx"), "not a bundle");
     /* too many entries */
     char *many = path_in(dir, "many.zip");
     const char *entries[40];
@@ -650,7 +668,18 @@ static void test_hostile_files(void)
         entries[2 * i + 1] = "<x/>";
     }
     write_zip(many, entries, 20);
-    assert_refused(net, many, "many.zip");
+    assert_refused(net, many, "too many entries");
+    /* a bundle.xml that inflates a thousandfold */
+    size_t big = (size_t)8 << 20;
+    char *bomb_xml = malloc(big + 1);
+    memset(bomb_xml, ' ', big);
+    bomb_xml[big] = '\0';
+    char *bomb = path_in(dir, "bomb.zip");
+    const char *bomb_entries[] = {"manifest.xml", "<manifest/>", "bundle.xml", bomb_xml};
+    write_zip(bomb, bomb_entries, 2);
+    free(bomb_xml);
+    assert_refused(net, bomb, "zip bomb");
+    free(bomb);
     /* a missing file */
     char *missing = path_in(dir, "nothing-here.zip");
     assert_refused(net, missing, "nothing-here.zip");

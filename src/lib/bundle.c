@@ -157,6 +157,25 @@ static bool scrub(const name_map *m, char **text)
     return true;
 }
 
+/* Stored quotes are pseudonymised when a run is saved; the bundle makes
+ * sure again (a source or document may be named after a person too). */
+static bool scrub_run(const name_map *m, art_assessment *a)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && i < a->ndims; i++)
+        for (size_t k = 0; ok && k < a->dims[i].nev; k++) {
+            art_evidence *e = &a->dims[i].ev[k];
+            ok = scrub(m, &e->source) && scrub(m, &e->locator) && scrub(m, &e->quote) &&
+                 scrub(m, &e->participant) && scrub(m, &e->indicator);
+        }
+    for (size_t i = 0; ok && i < a->ladder.nitems; i++) {
+        art_ladder_item *it = &a->ladder.items[i];
+        ok = scrub(m, &it->source) && scrub(m, &it->locator) && scrub(m, &it->quote) &&
+             scrub(m, &it->phrase);
+    }
+    return ok;
+}
+
 /* Ratings and reviews are typed by people: a participant's name in a
  * rater, an author or a rationale becomes their pseudonym, as in the
  * evidence, whatever --reveal-names says. */
@@ -164,7 +183,7 @@ static art_status scrub_people(art_store *s, long long site_id, bundle_src *b, a
 {
     name_map m = {0};
     art_status r = store_name_map_load(s, site_id, &m, err);
-    bool ok = r == ART_OK;
+    bool ok = r == ART_OK && scrub_run(&m, b->a);
     for (size_t i = 0; ok && i < b->nratings; i++)
         ok = scrub(&m, &b->ratings[i].rater) && scrub(&m, &b->ratings[i].rationale);
     for (size_t i = 0; ok && i < b->nreviews; i++)

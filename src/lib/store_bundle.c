@@ -308,12 +308,16 @@ static art_status validate_bundle(const parsed *p, xmlDoc *doc, art_error *err)
     } else {
         rep = (schema_report){0};
         xmlRelaxNGSetValidStructuredErrors(vctx, (xmlStructuredErrorFunc)on_schema_error, &rep);
-        if (xmlRelaxNGValidateDoc(vctx, doc) != 0)
-            r = art_error_set(err, ART_ERR_FORMAT,
-                              "%s: %s: line %ld: %s%s%sdoes not match the bundle schema: %s",
-                              p->path, BUNDLE_ENTRY, rep.line, rep.element[0] ? "<" : "",
-                              rep.element, rep.element[0] ? ">: " : "",
-                              rep.have ? rep.message : "invalid");
+        if (xmlRelaxNGValidateDoc(vctx, doc) != 0) {
+            char where[96] = "";
+            if (rep.line > 0)
+                snprintf(where, sizeof where, "line %ld: ", rep.line);
+            if (rep.element[0])
+                snprintf(where + strlen(where), sizeof where - strlen(where), "<%s>: ",
+                         rep.element);
+            r = art_error_set(err, ART_ERR_FORMAT, "%s: %s: %sdoes not match the bundle schema: %s",
+                              p->path, BUNDLE_ENTRY, where, rep.have ? rep.message : "invalid");
+        }
         xmlRelaxNGFreeValidCtxt(vctx);
     }
     xmlRelaxNGFree(schema);
