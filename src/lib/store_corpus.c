@@ -333,6 +333,49 @@ static art_status attach_codes(art_store *s, art_corpus *c, art_arena *arena, lo
     return r;
 }
 
+/* Consecutive segments mostly share their source, document, block and
+ * participant: keep one arena copy of a repeated string instead of one per
+ * segment (a site's corpus is tens of thousands of segments). */
+typedef struct last_str {
+    const char *s;
+} last_str;
+
+static const char *arena_dup_shared(art_arena *a, last_str *last, const char *s)
+{
+    if (!s)
+        return NULL;
+    if (last->s && strcmp(last->s, s) == 0)
+        return last->s;
+    const char *d = art_arena_strdup(a, s);
+    if (d)
+        last->s = d;
+    return d;
+}
+
+/* "para P, sentence S, chars A-B" or "DOCUMENT, row R", in the arena.  A
+ * stack buffer takes the common case without art_buf_printf's two passes. */
+static const char *segment_locator(art_arena *a, bool interview, const char *document,
+                                   int paragraph, int sentence, long start, long end)
+{
+    char small[160];
+    int n = interview ? snprintf(small, sizeof small, "%s%srow %d", document ? document : "",
+                                 document ? ", " : "", paragraph + 1)
+                      : snprintf(small, sizeof small, "para %d, sentence %d, chars %ld-%ld",
+                                 paragraph + 1, sentence + 1, start, end);
+    if (n < 0)
+        return NULL;
+    if ((size_t)n < sizeof small)
+        return art_arena_strdup(a, small);
+    /* Only an interview's document name can be this long. */
+    art_buf loc;
+    art_buf_init(&loc);
+    art_buf_printf(&loc, "%s%srow %d", document ? document : "", document ? ", " : "",
+                   paragraph + 1);
+    const char *out = loc.failed ? NULL : art_arena_strdup(a, loc.data);
+    art_buf_free(&loc);
+    return out;
+}
+
 static art_status load_segments(art_store *s, corpus_build *cb, long long site_id,
                                 long long round_id, const name_map *names, art_error *err)
 {
@@ -350,6 +393,7 @@ static art_status load_segments(art_store *s, corpus_build *cb, long long site_i
         return r;
     db_bind(st, "ii", site_id, round_id);
     int rc;
+    last_str last_source = {0}, last_document = {0}, last_block = {0}, last_who = {0};
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if ((r = corpus_grow(cb, err)) != ART_OK)
             break;
@@ -358,30 +402,22 @@ static art_status load_segments(art_store *s, corpus_build *cb, long long site_i
         bool interview = strcmp(col_text(st, 1), "interview") == 0;
         v->id = sqlite3_column_int64(st, 0);
         v->kind = interview ? ART_SRC_INTERVIEW : ART_SRC_DOCUMENT;
-        v->source = art_arena_strdup(cb->arena, col_text(st, 2));
-        v->document = art_arena_strdup(cb->arena, col_text(st, 3));
+        v->source = arena_dup_shared(cb->arena, &last_source, col_text(st, 2));
+        v->document = arena_dup_shared(cb->arena, &last_document, col_text(st, 3));
         v->paragraph = sqlite3_column_int(st, 4);
         v->sentence = sqlite3_column_int(st, 5);
         v->start = (long)sqlite3_column_int64(st, 6);
         v->end = (long)sqlite3_column_int64(st, 7);
         v->level = interview ? ART_LEVEL_ASSUMPTION : ART_LEVEL_ESPOUSED;
         v->voice = art_voice_from_id(col_text(st, 11));
-        v->block = art_arena_strdup(cb->arena, col_text(st, 12));
+        v->block = arena_dup_shared(cb->arena, &last_block, col_text(st, 12));
         const char *who = names ? col_text(st, 9) : col_text(st, 10);
-        v->participant = art_arena_strdup(cb->arena, who);
+        v->participant = arena_dup_shared(cb->arena, &last_who, who);
         char *text = names ? store_pseudonymise(names, col_text(st, 8), NULL) : art_strdup(col_text(st, 8));
         v->text = text ? art_arena_strdup(cb->arena, text) : NULL;
         free(text);
-        art_buf loc;
-        art_buf_init(&loc);
-        if (interview)
-            art_buf_printf(&loc, "%s%srow %d", v->document ? v->document : "",
-                           v->document ? ", " : "", v->paragraph + 1);
-        else
-            art_buf_printf(&loc, "para %d, sentence %d, chars %ld-%ld", v->paragraph + 1,
-                           v->sentence + 1, v->start, v->end);
-        v->locator = loc.failed ? NULL : art_arena_strdup(cb->arena, loc.data);
-        art_buf_free(&loc);
+        v->locator = segment_locator(cb->arena, interview, v->document, v->paragraph,
+                                     v->sentence, v->start, v->end);
         if (!v->source || !v->text || !v->locator) {
             r = art_error_set(err, ART_ERR_NOMEM, "out of memory loading the corpus");
             break;
