@@ -12,7 +12,9 @@ cd "$(dirname "$0")/.."
 packages="build-essential autoconf automake libtool pkg-config
           libxml2-dev liblua5.4-dev libsqlite3-dev libcunit1-dev libarchive-dev"
 if [ "${1:-}" = "--test" ]; then
-    packages="$packages valgrind"
+    # chromium: tests/test_report_html renders the HTML report headless
+    # (screenshot, console errors, A4 PDF), with a font to draw its text.
+    packages="$packages valgrind chromium fonts-dejavu-core"
 fi
 # --bench: what `make bench` compares against and measures with (see
 # docs/performance.md): scikit-learn for the Python baseline, GNU time for
