@@ -656,6 +656,20 @@ static void test_cli_ingest_and_purge(void)
     free(out);
     free(err);
     CU_ASSERT_EQUAL(query_int(cli_db, "SELECT count(*) FROM reviews"), 1);
+    /* A participant named in a review is shown by their pseudonym. */
+    CU_ASSERT_EQUAL(cli("review --dimension trust --by 'Critical friend' --rationale '%s'",
+                        "Maya Okafor told me so", &out, &err),
+                    0);
+    CU_ASSERT_PTR_NULL(strstr(out, "Maya"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "P0"));
+    free(out);
+    free(err);
+    CU_ASSERT_EQUAL(cli("review list --format json", NULL, &out, &err), 0);
+    CU_ASSERT_PTR_NULL(strstr(out, "Okafor"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, " told me so"));
+    free(out);
+    free(err);
+    CU_ASSERT_EQUAL(query_int(cli_db, "SELECT count(*) FROM reviews"), 2);
     CU_ASSERT_EQUAL(cli("purge --site Riverside", NULL, &out, &err), 0);
     free(out);
     free(err);
