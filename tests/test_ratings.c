@@ -197,6 +197,27 @@ static void test_parse_limits(void)
                     ART_ERR_LIMIT);
     CU_ASSERT_STRING_EQUAL(err.message, "many.csv:10002: more than 10000 ratings in one file");
     art_buf_free(&b);
+    /* A bad value is quoted short, on one line, cut between characters. */
+    const char *odd = "rater,role,dimension,level\nA,\"self\nish\",trust,3\n";
+    CU_ASSERT_EQUAL(art_ratings_parse_csv(odd, strlen(odd), "odd.csv", &r, &n, &err),
+                    ART_ERR_FORMAT);
+    CU_ASSERT_STRING_EQUAL(err.message, "odd.csv:2: role 'self?ish' is neither 'self' nor "
+                                        "'external' (or 'critical friend')");
+    /* 'a' then 20 two-byte characters: byte 40 falls inside the 20th. */
+    art_buf_init(&b);
+    art_buf_puts(&b, "rater,role,dimension,level\nB,self,trust,a");
+    for (int i = 0; i < 20; i++)
+        art_buf_puts(&b, "\xc3\xa9");
+    art_buf_puts(&b, "x\n");
+    CU_ASSERT_FALSE_FATAL(b.failed);
+    CU_ASSERT_EQUAL(art_ratings_parse_csv(b.data, b.len, "odd.csv", &r, &n, &err),
+                    ART_ERR_FORMAT);
+    CU_ASSERT_TRUE(art_utf8_valid(err.message, strlen(err.message)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "odd.csv:2: level 'a\xc3\xa9"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "\xc3\xa9' is not a whole number"));
+    const char *open = strchr(err.message, '\'') + 1;
+    CU_ASSERT_EQUAL(strchr(open, '\'') - open, 39);    /* 'a' and 19 whole characters */
+    art_buf_free(&b);
     /* Not UTF-8. */
     CU_ASSERT_NOT_EQUAL(art_ratings_parse_csv("rater,role,dimension,level\n\xff,self,trust,3\n",
                                               31, "bin.csv", &r, &n, &err),

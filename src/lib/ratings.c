@@ -188,6 +188,20 @@ static art_status check_against_earlier(const rating_list *l, const char *name, 
     return ART_OK;
 }
 
+/* A field as an error message may quote it: at most 40 bytes, cut on a
+ * UTF-8 boundary, control characters shown as '?', so the message stays
+ * one short line whatever the file holds. */
+static void quotable(const char *v, char out[48])
+{
+    size_t n = 0;
+    for (; v[n] && n < 40; n++)
+        out[n] = (unsigned char)v[n] < 0x20 ? '?' : v[n];
+    if (v[n])
+        while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
+            n--;
+    out[n] = '\0';
+}
+
 static art_status read_row(const art_csv *r, const int col[NCOLS], size_t header_fields,
                            rating_list *l, const char *name, art_error *err)
 {
@@ -212,15 +226,20 @@ static art_status read_row(const art_csv *r, const int col[NCOLS], size_t header
         return art_error_set(err, ART_ERR_NOMEM, "%s: out of memory", name);
     int bad_role = art_rater_role_from_id(role_id, &x->role);
     free(role_id);
-    if (bad_role)
+    char shown[48];
+    if (bad_role) {
+        quotable(role, shown);
         return art_error_set(err, ART_ERR_FORMAT,
-                             "%s:%ld: role '%.40s' is neither 'self' nor 'external' "
+                             "%s:%ld: role '%s' is neither 'self' nor 'external' "
                              "(or 'critical friend')",
-                             name, r->record_line, role);
-    if (!(x->level = parse_level(level)))
+                             name, r->record_line, shown);
+    }
+    if (!(x->level = parse_level(level))) {
+        quotable(level, shown);
         return art_error_set(err, ART_ERR_FORMAT,
-                             "%s:%ld: level '%.40s' is not a whole number from 1 to 5", name,
-                             r->record_line, level);
+                             "%s:%ld: level '%s' is not a whole number from 1 to 5", name,
+                             r->record_line, shown);
+    }
     if (col[COL_RATIONALE] >= 0) {
         const char *why = r->fields[col[COL_RATIONALE]];
         if (strlen(why) > RATINGS_MAX_RATIONALE)
