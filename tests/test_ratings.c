@@ -339,6 +339,10 @@ static void test_reviews_append_only(void)
     bad = note;
     bad.rationale = NULL;
     CU_ASSERT_EQUAL(art_store_add_review(s, "S", "r1", &bad, &err), ART_ERR_USAGE);
+    bad = note;
+    bad.dimension = "tr\nust";
+    CU_ASSERT_EQUAL(art_store_add_review(s, "S", "r1", &bad, &err), ART_ERR_USAGE);
+    CU_ASSERT_PTR_NULL(strchr(err.message, '\n'));
     CU_ASSERT_EQUAL(art_store_add_review(s, "S", "r2", &note, &err), ART_ERR_NOTFOUND);
     CU_ASSERT_EQUAL(query_int(db, "SELECT count(*) FROM reviews"), 3);
     CU_ASSERT_EQUAL(query_int(db, "SELECT count(*) FROM reviews WHERE kind = 'annotation' AND "

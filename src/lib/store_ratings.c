@@ -187,10 +187,26 @@ art_status ingest_ratings_csv(ingest_ctx *c, const char *path, const char *data,
     return res;
 }
 
+/* One short line: what a dimension id or an author name must be, so an
+ * error message quoting it stays one line. */
+static bool short_line(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if ((unsigned char)s[n] < 0x20)
+            return false;
+    return n <= 200;
+}
+
 static art_status check_review(const art_review *rv, art_error *err)
 {
     if (!rv || !rv->dimension || !*rv->dimension)
         return art_error_set(err, ART_ERR_USAGE, "a review needs a dimension");
+    if (!short_line(rv->dimension) || (rv->author && !short_line(rv->author)))
+        return art_error_set(err, ART_ERR_USAGE,
+                             "a review's dimension and author are one line of 200 bytes at most");
+    if (rv->rationale && strlen(rv->rationale) > 8000)
+        return art_error_set(err, ART_ERR_LIMIT, "a review's rationale is longer than 8000 bytes");
     if (!rv->author || !*rv->author)
         return art_error_set(err, ART_ERR_USAGE, "a review needs its author (--by)");
     if (!rv->rationale || !*rv->rationale)
