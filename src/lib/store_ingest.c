@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -261,25 +262,95 @@ art_status ingest_ensure_code(ingest_ctx *c, const char *path, long long *id, ar
 
 /* One coded excerpt may be coded several times (several codes, several
  * coders): it becomes one segment with several codings. */
-static art_status find_coded_segment(ingest_ctx *c, long long src_id, const art_coded_segment *it,
-                                     long long participant_id, long long *seg_id, art_error *err)
+/* The segments one coded file has added so far, by (text, document,
+ * participant): a row coded twice (two codes on one passage) is one segment
+ * with two codings.  Looking each row up in SQL scanned every segment of
+ * the source (there is no index on the text), quadratic in the file's rows:
+ * 5.6 s of CPU for two CSVs of 4,445 rows.  The source is always new
+ * (insert_source inserts it), so its segments are exactly the ones recorded
+ * here, and the answers are those of the old query
+ * "source_id = ? AND text = ? AND document IS ? AND participant_id IS ?". */
+typedef struct coded_slot {
+    uint64_t hash;
+    const art_coded_segment *it;    /* the first row that made the segment */
+    long long participant_id;       /* <= 0: none */
+    long long seg_id;
+} coded_slot;
+
+typedef struct coded_index {
+    coded_slot *slots;              /* open addressing; seg_id 0 marks a free slot */
+    size_t n, cap;
+} coded_index;
+
+static uint64_t coded_hash(const art_coded_segment *it, long long pid)
 {
-    sqlite3_stmt *st;
-    art_status r = db_prepare(c->s,
-                              "SELECT id FROM segments WHERE source_id = ? AND text = ? AND "
-                              "document IS ? AND participant_id IS ?",
-                              &st, err);
-    if (r != ART_OK)
-        return r;
-    db_bind(st, "itti", src_id, it->text, it->document, participant_id);
-    if (participant_id <= 0)
-        sqlite3_bind_null(st, 4);
-    int rc = sqlite3_step(st);
-    *seg_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_error(c->s, err, "lookup segment");
-    return ART_OK;
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)it->text; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    h = (h ^ 0xFF) * 1099511628211ULL;
+    for (const unsigned char *p = (const unsigned char *)(it->document ? it->document : ""); *p;
+         p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    h = (h ^ (it->document ? 1u : 2u)) * 1099511628211ULL;
+    return (h ^ (uint64_t)(pid > 0 ? pid : 0)) * 1099511628211ULL;
+}
+
+static bool coded_same(const coded_slot *s, uint64_t h, const art_coded_segment *it,
+                       long long pid)
+{
+    if (s->hash != h || (s->participant_id > 0 ? s->participant_id : 0) != (pid > 0 ? pid : 0))
+        return false;
+    if (strcmp(s->it->text, it->text) != 0)
+        return false;
+    if (!s->it->document || !it->document)
+        return s->it->document == it->document;
+    return strcmp(s->it->document, it->document) == 0;
+}
+
+static void coded_index_free(coded_index *ix)
+{
+    free(ix->slots);
+}
+
+static bool coded_index_add(coded_index *ix, const art_coded_segment *it, long long pid,
+                            long long seg_id)
+{
+    if (2 * (ix->n + 1) > ix->cap) {
+        size_t cap = ix->cap ? ix->cap * 2 : 256;
+        coded_slot *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return false;
+        for (size_t i = 0; i < ix->cap; i++) {
+            if (!ix->slots[i].seg_id)
+                continue;
+            size_t j = ix->slots[i].hash & (cap - 1);
+            while (slots[j].seg_id)
+                j = (j + 1) & (cap - 1);
+            slots[j] = ix->slots[i];
+        }
+        free(ix->slots);
+        ix->slots = slots;
+        ix->cap = cap;
+    }
+    uint64_t h = coded_hash(it, pid);
+    size_t j = h & (ix->cap - 1);
+    while (ix->slots[j].seg_id)
+        j = (j + 1) & (ix->cap - 1);
+    ix->slots[j] = (coded_slot){h, it, pid, seg_id};
+    ix->n++;
+    return true;
+}
+
+static long long find_coded_segment(const coded_index *ix, const art_coded_segment *it,
+                                    long long participant_id)
+{
+    if (!ix->cap)
+        return 0;
+    uint64_t h = coded_hash(it, participant_id);
+    for (size_t j = h & (ix->cap - 1); ix->slots[j].seg_id; j = (j + 1) & (ix->cap - 1))
+        if (coded_same(&ix->slots[j], h, it, participant_id))
+            return ix->slots[j].seg_id;
+    return 0;
 }
 
 static const art_participant_info *participant_info(const art_coded_set *set, const char *name)
@@ -300,6 +371,7 @@ static art_status ingest_coded(ingest_ctx *c, const char *path, const char *sha,
     long long src_id;
     r = insert_source(c, path, sha, "interview", set->format, NULL, NULL, len, &src_id, err);
     long ordinal = 0;
+    coded_index seen = {0};
     for (size_t i = 0; r == ART_OK && i < set->nitems; i++) {
         const art_coded_segment *it = &set->items[i];
         long long pid = 0, seg_id = 0, code_id = 0;
@@ -309,11 +381,13 @@ static art_status ingest_coded(ingest_ctx *c, const char *path, const char *sha,
             r = ingest_ensure_participant(c, pi ? pi : &bare, &pid, err);
         }
         if (r == ART_OK)
-            r = find_coded_segment(c, src_id, it, pid, &seg_id, err);
+            seg_id = find_coded_segment(&seen, it, pid);
         if (r == ART_OK && seg_id == 0) {
             long cps = art_utf8_count(it->text, strlen(it->text));
             r = ingest_insert_segment(c, src_id, ordinal++, (int)(it->row - 1), 0, 0, cps, "excerpt",
                                it->document, pid, it->text, &seg_id, err);
+            if (r == ART_OK && !coded_index_add(&seen, it, pid, seg_id))
+                r = art_error_set(err, ART_ERR_NOMEM, "%s: out of memory", path);
         }
         if (r == ART_OK && it->code_path && *it->code_path)
             r = ingest_ensure_code(c, it->code_path, &code_id, err);
@@ -331,6 +405,7 @@ static art_status ingest_coded(ingest_ctx *c, const char *path, const char *sha,
             art_error_set(err, r, "%s: row %ld: %s", path, it->row, msg);
         }
     }
+    coded_index_free(&seen);
     art_coded_set_free(set);
     return r;
 }
