@@ -716,6 +716,53 @@ static void test_unknown_site_or_round(void)
     cleanup_free(dir, zip, NULL);
 }
 
+/* A format 1 bundle kept in the tree (tests/data/bundle/) still imports,
+ * whatever the code that writes bundles has become since. */
+static void test_fixed_format1_bundle(void)
+{
+    char *dir = strdup(art_test_tmpdir("bundle-fixed"));
+    char *net = path_in(dir, "network.db");
+    art_store *s;
+    art_error e;
+    CU_ASSERT_EQUAL_FATAL(art_store_open(net, &s, &e), ART_OK);
+    art_bundle_import_stats st;
+    art_status rc =
+        art_store_import_bundle(s, art_test_src("tests/data/bundle/clsville-2026-q1.zip"), &st, &e);
+    if (rc != ART_OK)
+        fprintf(stderr, "import: %s\n", e.message);
+    CU_ASSERT_EQUAL_FATAL(rc, ART_OK);
+    CU_ASSERT_TRUE(st.imported);
+    CU_ASSERT_STRING_EQUAL(st.site, "Clsville");
+    CU_ASSERT_STRING_EQUAL(st.round, "2026-q1");
+    CU_ASSERT_STRING_EQUAL(st.sha256,
+                           "0a5e3513ce47617484fd624bb72b931af5518618623ae6410dfe85213bd37896");
+    CU_ASSERT_EQUAL(st.ndims, 11);
+    CU_ASSERT_EQUAL(st.nquotes, 0);
+    art_bundle_import_stats_clear(&st);
+    art_assessment *a = NULL;
+    CU_ASSERT_EQUAL_FATAL(art_store_load_assessment(s, "Clsville", "2026-q1", &a, &e), ART_OK);
+    CU_ASSERT_STRING_EQUAL(a->origin,
+                           "bundle:0a5e3513ce47617484fd624bb72b931af5518618623ae6410dfe85213bd37896");
+    bool seen = false;
+    for (size_t i = 0; i < a->ndims; i++) {
+        const art_dim_score *d = &a->dims[i];
+        if (strcmp(d->id, "hierarchy") != 0)
+            continue;
+        seen = true;
+        CU_ASSERT_EQUAL(d->score, strtod("87.643688991067719", NULL));  /* bit for bit */
+        CU_ASSERT_EQUAL(d->level, 5);
+        CU_ASSERT_EQUAL(d->nsources, 4);
+        CU_ASSERT_EQUAL(d->nvoices, 2);
+        CU_ASSERT_EQUAL(d->nev, 0);
+    }
+    CU_ASSERT_TRUE(seen);
+    CU_ASSERT(a->ladder.nitems > 0);
+    CU_ASSERT_EQUAL(a->ladder.counts[7], 5);
+    art_assessment_free(a);
+    art_store_close(s);
+    cleanup_free(dir, net, NULL);
+}
+
 void art_test_register(void)
 {
     ART_SUITE("bundle", {"round trip with quotes (Riverside)", test_round_trip_with_quotes},
@@ -727,5 +774,6 @@ void art_test_register(void)
               {"tampered bundles refused", test_tampered},
               {"newer formats refused", test_wrong_version},
               {"hostile files refused", test_hostile_files},
-              {"unknown site or round", test_unknown_site_or_round});
+              {"unknown site or round", test_unknown_site_or_round},
+              {"a kept format 1 bundle imports", test_fixed_format1_bundle});
 }
