@@ -343,6 +343,7 @@ void art_report_json_ladder(const art_assessment *a, art_out *o)
 
 #define DASH "\xE2\x80\x94"
 #define ARROW "\xE2\x86\x92"
+#define MOVED_SHOWN 5           /* gained or lost passages per dimension in text */
 
 const art_review *art_report_override(const art_assessment *a, const art_dim_score *d)
 {
@@ -555,10 +556,18 @@ void art_report_plain_movement(const art_assessment *a, art_out *o, bool md)
         plain_level(o, m->to_level);
         art_out_printf(o, "); %zu passage%s gained, %zu lost\n", m->ngained,
                        m->ngained == 1 ? "" : "s", m->nlost);
-        for (size_t k = 0; m->gained && k < m->ngained; k++)
-            plain_moved_evidence(&m->gained[k], "gained", o, md);
-        for (size_t k = 0; m->lost && k < m->nlost; k++)
-            plain_moved_evidence(&m->lost[k], "lost", o, md);
+        for (int side = 0; side < 2; side++) {
+            const art_evidence *ev = side ? m->lost : m->gained;
+            size_t n = ev ? (side ? m->nlost : m->ngained) : 0;
+            for (size_t k = 0; k < n && k < MOVED_SHOWN; k++)
+                plain_moved_evidence(&ev[k], side ? "lost" : "gained", o, md);
+            if (n > MOVED_SHOWN)
+                art_out_printf(o, md ? "  - %s: %zu more (the movement_evidence table lists "
+                                       "them all)\n"
+                                     : "     %s: %zu more (the movement_evidence table lists "
+                                       "them all)\n",
+                               side ? "lost" : "gained", n - MOVED_SHOWN);
+        }
     }
 }
 
