@@ -24,7 +24,8 @@ static const cli_command commands[] = {
      "  --voice-map F    CSV (match,voice) naming the site's own words for voices\n"
      "  --code-map F     CSV (pattern,dimension,direction) mapping another codebook's codes\n"
      "  --gap-threshold N  flag dimensions whose documents and interviews differ by N points\n"
-     "                   or more (default 15); opposite leanings are listed first\n",
+     "                   or more (default 15); opposite leanings are listed first\n"
+     "Every table of the report as CSV or JSON: artefact report --table NAME, --tables DIR.\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_FORMAT | OPT_OUTPUT |
          OPT_REVEAL | OPT_VOICE_MAP | OPT_CODE_MAP | OPT_GAP,
      1, -1, cmd_assess},
