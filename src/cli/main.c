@@ -155,7 +155,18 @@ static const cli_command commands[] = {
      "  --format F       list: text (default), csv or json\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_REVIEW | OPT_FORMAT, 0, 1, cmd_review},
     {"compare", "compare every site of a store, dimension by dimension",
-     "usage: artefact compare [--db FILE] [--format F] [-o FILE]\n",
+     "usage: artefact compare [--db FILE] [--round LABEL] [--min-sources N] [--min-voices N]\n"
+     "                        [--format text|csv|json|html] [--table matrix|trend] [-o FILE]\n"
+     "Every site of the store side by side: each site's score on each dimension, its\n"
+     "percentile rank and quartile within the network (Q1 lowest, Q4 highest), and its\n"
+     "scores in every scored round. See docs/compare.md.\n"
+     "  --db FILE        the store (default: $ARTEFACT_DB or ./artefact.db)\n"
+     "  --round LABEL    compare this round of every site (default: each site's latest)\n"
+     "  --min-sources N  suppress a cell backed by fewer than N sources (default 3)\n"
+     "  --min-voices N   suppress a cell backed by fewer than N voices (default 2)\n"
+     "  --format F       text (default), csv, json or html (a heatmap page)\n"
+     "  --table T        matrix or trend: the table for csv (default matrix) or text (both)\n"
+     "  -o, --output F   write to F instead of standard output\n",
      OPT_DB | OPT_FORMAT | OPT_OUTPUT | OPT_MIN | OPT_TABLES | OPT_ROUND, 0, 0, cmd_compare},
     {"agreement", "how far coders agree: kappa and Krippendorff's alpha per code",
      "usage: artefact agreement [--db FILE] [--site NAME] [--round LABEL] [--format text|csv|json]\n"
