@@ -14,7 +14,31 @@ local FACET = { document = "espoused", interview = "enacted" }
 
 -- A tally per facet: running sums and the evidence behind them.
 local function new_tally()
-  return { pos = 0, neg = 0, evidence = {} }
+  return { pos = 0, neg = 0, evidence = {}, total = {}, before = {}, current = {}, seg = {} }
+end
+
+-- Only the strongest `limit` pieces of evidence are reported, ordered by
+-- weight (descending), then segment, then indicator.  Segments arrive in
+-- ascending id order, so a match is certain to be cut when `limit` pieces
+-- already kept precede it: heavier ones, or as heavy from an earlier
+-- segment.  Such a match still counts in the score; it is just not kept,
+-- so a large site's evidence no longer fills the plugin's memory.
+-- t.total[w]: kept pieces of weight w; t.before[w]: those from segments
+-- before t.seg[w]; t.current[w]: those from segment t.seg[w].
+local function keep_evidence(t, w, segment, limit)
+  if t.seg[w] ~= segment then
+    t.before[w] = (t.before[w] or 0) + (t.current[w] or 0)
+    t.current[w] = 0
+    t.seg[w] = segment
+  end
+  local ahead = t.before[w]
+  for weight, n in pairs(t.total) do
+    if weight > w then ahead = ahead + n end
+  end
+  if ahead >= limit then return false end
+  t.total[w] = (t.total[w] or 0) + 1
+  t.current[w] = t.current[w] + 1
+  return true
 end
 
 local function run(art)
@@ -45,13 +69,15 @@ local function run(art)
         -- aspiration or a partial truth, so it counts half.
         local w = m.hedged and m.weight / 2 or m.weight
         if dir > 0 then t.pos = t.pos + w else t.neg = t.neg + w end
-        t.evidence[#t.evidence + 1] = {
-          segment = seg.id,
-          indicator = m.phrase,
-          direction = dir,
-          level = m.level or seg.level,
-          weight = w,
-        }
+        if keep_evidence(t, w, seg.id, limit) then
+          t.evidence[#t.evidence + 1] = {
+            segment = seg.id,
+            indicator = m.phrase,
+            direction = dir,
+            level = m.level or seg.level,
+            weight = w,
+          }
+        end
       end
     end
   end
