@@ -741,8 +741,9 @@ static art_status import_round(art_store *s, long long site_id, const parsed *p,
 static art_status merge(art_store *s, const parsed *p, bool *imported, art_error *err)
 {
     long long site_id, round_id, run_id;
-    char origin[80], gap[40];
+    char origin[80], gap[40], counts[512];
     snprintf(origin, sizeof origin, "bundle:%s", p->sha);
+    run_counts_format(p->a, counts, sizeof counts);
     /* insert_returning_id binds text and integers only */
     snprintf(gap, sizeof gap, "%.17g", p->a->gap_threshold);
     *imported = false;
@@ -761,11 +762,11 @@ static art_status merge(art_store *s, const parsed *p, bool *imported, art_error
         (r = save_rubric(s, p->a, p->rubric_xml, strlen(p->rubric_xml), err)) == ART_OK &&
         (r = insert_returning_id(s,
                                  "INSERT INTO rubric_runs(round_id, rubric_sha256, artefact_version, "
-                                 "code_map, gap_threshold, origin, created_at) VALUES (?, ?, ?, ?, ?, "
-                                 "?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ','now')))",
-                                 "itttt" "tt", &run_id, err, round_id, p->a->rubric_sha256,
+                                 "code_map, gap_threshold, origin, created_at, counts) VALUES (?, ?, "
+                                 "?, ?, ?, ?, COALESCE(?, strftime('%Y-%m-%dT%H:%M:%SZ','now')), ?)",
+                                 "itttt" "ttt", &run_id, err, round_id, p->a->rubric_sha256,
                                  p->artefact_version ? p->artefact_version : "?", p->a->code_map,
-                                 gap, origin, p->run_created)) == ART_OK &&
+                                 gap, origin, p->run_created, counts)) == ART_OK &&
         (r = save_plugins(s, run_id, p->a, err)) == ART_OK &&
         (r = save_scores(s, run_id, p->a, err)) == ART_OK &&
         (r = save_ladder(s, run_id, p->a, err)) == ART_OK &&

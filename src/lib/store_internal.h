@@ -83,6 +83,8 @@ art_status save_rubric(art_store *s, const art_assessment *a, const char *xml, s
                        art_error *err);
 art_status save_plugins(art_store *s, long long run_id, const art_assessment *a,
                         art_error *err);
+/* A run's counts as kept in rubric_runs.counts (migration 6). */
+void run_counts_format(const art_assessment *a, char *buf, size_t size);
 art_status save_scores(art_store *s, long long run_id, const art_assessment *a,
                        art_error *err);
 art_status save_ladder(art_store *s, long long run_id, const art_assessment *a,

@@ -239,6 +239,61 @@ static art_status load_run_header(art_store *s, long long round_id, long long *r
     return r;
 }
 
+void run_counts_format(const art_assessment *a, char *buf, size_t size)
+{
+    const art_counts *c = &a->counts;
+    int n = snprintf(buf, size, "%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld;", c->sources,
+                     c->documents, c->interviews, c->segments, c->codes, c->codings,
+                     c->participants, c->stories);
+    for (int v = 0; v < ART_VOICE_COUNT && n > 0 && (size_t)n < size; v++)
+        n += snprintf(buf + n, size - (size_t)n, v ? ",%zu" : "%zu", a->voice_participants[v]);
+}
+
+/* Parse what run_counts_format wrote; false (a untouched) when malformed. */
+static bool run_counts_parse(const char *text, art_assessment *a)
+{
+    long long c[8];
+    unsigned long long v[ART_VOICE_COUNT];
+    const char *p = text;
+    for (int i = 0; i < 8 + ART_VOICE_COUNT; i++) {
+        char *end;
+        errno = 0;
+        long long x = strtoll(p, &end, 10);
+        char want = i == 7 ? ';' : i == 8 + ART_VOICE_COUNT - 1 ? '\0' : ',';
+        if (end == p || errno || x < 0 || *end != want)
+            return false;
+        if (i < 8)
+            c[i] = x;
+        else
+            v[i - 8] = (unsigned long long)x;
+        p = end + (want != '\0');
+    }
+    a->counts = (art_counts){c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
+    for (int i = 0; i < ART_VOICE_COUNT; i++)
+        a->voice_participants[i] = (size_t)v[i];
+    return true;
+}
+
+/* A run imported from a bundle brings the counts of the store it was scored
+ * in; they replace this store's (which holds none of its sources). */
+static art_status load_run_counts(art_store *s, long long run_id, art_assessment *a,
+                                  art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s, "SELECT counts FROM rubric_runs WHERE id = ?", &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "i", run_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && col_text(st, 0) && !run_counts_parse(col_text(st, 0), a))
+        r = art_error_set(err, ART_ERR_STORE, "%s: run %lld has malformed counts", s->path,
+                          run_id);
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        r = db_error(s, err, "load run counts");
+    sqlite3_finalize(st);
+    return r;
+}
+
 static art_dim_score *dim_by_id(art_assessment *a, const char *id)
 {
     for (size_t i = 0; i < a->ndims; i++)
@@ -574,6 +629,8 @@ art_status art_store_load_assessment(art_store *s, const char *site, const char 
         r = load_plugins(s, run_id, a, err);
     if (r == ART_OK)
         r = art_store_counts(s, site, round, &a->counts, err);
+    if (r == ART_OK)
+        r = load_run_counts(s, run_id, a, err);
     if (r == ART_OK)
         r = art_store_load_reviews(s, a, err);
     if (r == ART_OK)

@@ -214,6 +214,13 @@ static const char *const art_migrations[] = {
     "  producer TEXT,"
     "  created_at TEXT,"
     "  imported_at TEXT NOT NULL DEFAULT " ART_NOW ");",
+
+    /* 6: a run imported from a bundle has no sources in this store, so it
+     * keeps the counts of the store it came from: "sources,documents,
+     * interviews,segments,codes,codings,participants,stories;" then the
+     * participants per voice, comma-separated in art_voice order.  NULL for
+     * a run scored here (its counts are the store's own). */
+    "ALTER TABLE rubric_runs ADD COLUMN counts TEXT;",
 };
 
 #define ART_MIGRATIONS ((int)(sizeof art_migrations / sizeof art_migrations[0]))
