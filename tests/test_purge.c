@@ -157,6 +157,14 @@ static void test_purge_participant(void)
     long long parts = query_int(db, "SELECT count(*) FROM participants");
     long long evidence = query_int(db, "SELECT count(*) FROM evidence");
     CU_ASSERT(evidence > 0);
+    /* A critical friend names them in a review (kept as written)... */
+    snprintf(args, sizeof args,
+             "review --db '%s' --site Riverside --dimension trust --by 'Critical friend' "
+             "--rationale 'As %s told us, panels still decide.'",
+             db, name);
+    CU_ASSERT_EQUAL_FATAL(art_test_cli(args, &out, &err), 0);
+    free(out);
+    free(err);
     CU_ASSERT_TRUE(store_bytes_contain(db, name));
     CU_ASSERT_TRUE(store_bytes_contain(db, sentence));
 
@@ -197,6 +205,12 @@ static void test_purge_participant(void)
     CU_ASSERT_STRING_EQUAL(ok ? ok : "", "ok");
     free(ok);
     CU_ASSERT_EQUAL(query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    /* ...the review's rationale lost the name, and reviews are kept as
+     * written again afterwards. */
+    CU_ASSERT_EQUAL(query_int(db, "SELECT count(*) FROM reviews WHERE rationale LIKE "
+                                  "'As [removed] told us%'"), 1);
+    CU_ASSERT_EQUAL(query_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                                  "AND name = 'reviews_kept'"), 1);
 
     /* The store still reports. */
     snprintf(args, sizeof args, "report --db '%s' --site Riverside --format json", db);

@@ -83,6 +83,13 @@ art_status save_rubric(art_store *s, const art_assessment *a, const char *xml, s
                        art_error *err);
 art_status save_plugins(art_store *s, long long run_id, const art_assessment *a,
                         art_error *err);
+/* Reviews are kept as written: an UPDATE is refused.  The one exception is
+ * purge, which lifts the trigger inside its transaction to remove a
+ * participant's name from rationales, then puts it back. */
+#define ART_REVIEWS_TRIGGER                                                    \
+    "CREATE TRIGGER reviews_kept BEFORE UPDATE ON reviews "                    \
+    "  BEGIN SELECT RAISE(ABORT, 'reviews are kept as written'); END"
+
 /* A run's counts as kept in rubric_runs.counts (migration 6). */
 void run_counts_format(const art_assessment *a, char *buf, size_t size);
 art_status save_scores(art_store *s, long long run_id, const art_assessment *a,

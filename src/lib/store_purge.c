@@ -192,6 +192,13 @@ static const scrub_target SCRUB_TARGETS[] = {
     {"stories",
      "SELECT id, 0, teller FROM stories WHERE source_id IN (SELECT id FROM sources WHERE site_id = ?1)",
      "UPDATE stories SET teller = ?1 WHERE id = ?2 AND ?3 = 0"},
+    {"ratings",
+     "SELECT id, 0, rationale FROM ratings WHERE round_id IN (SELECT id FROM rounds WHERE site_id = ?1)",
+     "UPDATE ratings SET rationale = ?1 WHERE id = ?2 AND ?3 = 0"},
+    /* reviews_kept is lifted around this one (see purge_participant_tx) */
+    {"reviews",
+     "SELECT id, 0, rationale FROM reviews WHERE round_id IN (SELECT id FROM rounds WHERE site_id = ?1)",
+     "UPDATE reviews SET rationale = ?1 WHERE id = ?2 AND ?3 = 0"},
 };
 
 typedef struct pending {
@@ -360,8 +367,15 @@ static art_status purge_participant_tx(art_store *s, long long site_id, const wh
         r = art_error_set(err, ART_ERR_NOMEM, "%s: purge: out of memory", s->path);
     if (r == ART_OK)
         r = purge_rows(s, site_id, w, err);
+    /* Erasing a person outranks keeping reviews as written: the trigger is
+     * lifted inside this transaction only (a rollback restores it). */
+    bool reviews = table_exists(s, "reviews");
+    if (r == ART_OK && reviews)
+        r = db_exec(s, "DROP TRIGGER IF EXISTS reviews_kept", err);
     for (size_t i = 0; r == ART_OK && i < sizeof SCRUB_TARGETS / sizeof SCRUB_TARGETS[0]; i++)
         r = scrub_one(s, site_id, &SCRUB_TARGETS[i], &l, err);
+    if (r == ART_OK && reviews)
+        r = db_exec(s, ART_REVIEWS_TRIGGER, err);
     scrub_list_free(&l);
     return r;
 }
