@@ -288,53 +288,28 @@ int cli_list_plugins(const cli_opts *o, char ***paths, size_t *n)
     return CLI_OK;
 }
 
+typedef struct report_job {
+    const art_assessment *a;
+    art_report_opts ro;
+} report_job;
+
+static art_status write_report_to(FILE *f, void *ud, art_error *err)
+{
+    const report_job *j = ud;
+    return art_report_write(j->a, &j->ro, f, err);
+}
+
 int cli_write_report(const art_assessment *a, const cli_opts *o, bool announce)
 {
     art_error err;
-    art_report_opts ro = {0};
-    if (art_format_from_name(o->format ? o->format : "text", &ro.format, &err) != ART_OK)
+    report_job job = {a, {0}};
+    if (art_format_from_name(o->format ? o->format : "text", &job.ro.format, &err) != ART_OK)
         return cli_fail(&err);
-    if (!o->output || strcmp(o->output, "-") == 0) {
-        if (art_report_write(a, &ro, stdout, &err) != ART_OK)
-            return cli_fail(&err);
-        return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
-    }
-    /* Write beside the target and rename, so a reader never sees half a
+    /* Written beside the target and renamed, so a reader never sees half a
      * report and a failure leaves any earlier report intact. */
-    size_t need = strlen(o->output) + 16;
-    char *tmp = malloc(need);
-    if (!tmp)
-        return CLI_FAIL;
-    snprintf(tmp, need, "%s.tmpXXXXXX", o->output);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        fprintf(stderr, "artefact: %s: cannot write report: %s\n", o->output, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return CLI_FAIL;
-    }
-    fchmod(fd, 0644);
-    art_status st = art_report_write(a, &ro, f, &err);
-    if (fclose(f) != 0 && st == ART_OK)
-        st = art_error_set(&err, ART_ERR_IO, "%s: cannot write report", o->output);
-    if (st == ART_OK && rename(tmp, o->output) != 0)
-        st = art_error_set(&err, ART_ERR_IO, "%s: cannot write report: %s", o->output,
-                           strerror(errno));
-    if (st != ART_OK) {
-        unlink(tmp);
-        free(tmp);
-        if (!strstr(err.message, o->output)) {
-            char msg[ART_ERROR_MAX];
-            snprintf(msg, sizeof msg, "%s", err.message);
-            art_error_set(&err, st, "%s: %s", o->output, msg);
-        }
-        return cli_fail(&err);
-    }
-    free(tmp);
+    int rc = cli_write_atomic(o->output, write_report_to, &job);
+    if (rc != CLI_OK || !o->output || strcmp(o->output, "-") == 0)
+        return rc;
     if (announce) {
         char *abs = realpath(o->output, NULL);
         printf("report written to %s\n", abs ? abs : o->output);
