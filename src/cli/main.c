@@ -101,20 +101,36 @@ static const cli_command commands[] = {
      "  --rubric FILE    rubric (default: the shipped cls-culture.xml)\n"
      "  -o, --output F   write to F instead of standard output\n",
      OPT_RUBRIC | OPT_FORMAT | OPT_OUTPUT, 1, 1, cmd_codebook},
-    {"export", "export a round as a REFI-QDA project (.qdpx)",
+    {"export", "export a round as a REFI-QDA project (.qdpx), or as a bundle for NDTi",
      "usage: artefact export --format qdpx -o FILE [--db FILE] [--site NAME] [--round LABEL]\n"
-     "Write a round's sources, codes, cases and codings as a REFI-QDA project, for QDA software\n"
-     "or another artefact store. Participants are pseudonymised unless --reveal-names.\n"
+     "       artefact export --bundle FILE [--with-quotes] [--db FILE] [--site NAME] [--round LABEL]\n"
+     "qdpx: write a round's sources, codes, cases and codings as a REFI-QDA project, for QDA\n"
+     "software or another artefact store. Participants are pseudonymised unless --reveal-names.\n"
+     "--bundle: write what a network needs from the round's latest run (scores, levels, evidence\n"
+     "counts by level and voice, corpus counts, ladder, ratings, reviews, the rubric and plugin\n"
+     "versions) and no interview text; with --with-quotes, the evidence quotes too, always\n"
+     "pseudonymised. Raters and reviewers appear as self-1, external-1... unless --reveal-names.\n"
+     "See docs/bundles.md.\n"
      COMMON_HELP
      "  --round LABEL    the round (default: the site's latest)\n"
      "  --format F       qdpx (the default)\n"
      "  -o, --output F   the .qdpx to write\n"
-     "  --reveal-names   keep participants' names\n",
+     "  --bundle FILE    write a bundle (a zip) instead of a project\n"
+     "  --with-quotes    put the pseudonymised evidence quotes in the bundle\n"
+     "  --reveal-names   qdpx: keep participants' names; bundle: keep raters' and reviewers'\n"
+     "                   names (participants' names never leave in a bundle)\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_FORMAT | OPT_OUTPUT | OPT_REVEAL | OPT_BUNDLE |
          OPT_WITH_QUOTES,
      0, 0, cmd_export},
     {"import", "merge a site's bundle into a network store",
-     "usage: artefact import --bundle FILE [--db FILE]\n",
+     "usage: artefact import --bundle FILE [--db FILE]\n"
+     "Check a bundle written by 'artefact export --bundle' (its zip limits, the digest of\n"
+     "every entry, its format version, its schema, the rubric against its digest) and merge\n"
+     "it into the store in one transaction: the site and round are created when missing and\n"
+     "the run is recorded as imported. The same bundle twice changes nothing. Then\n"
+     "'artefact report --site NAME' and 'artefact compare' use it. See docs/bundles.md.\n"
+     "  --db FILE        the network store (default: $ARTEFACT_DB or ./artefact.db)\n"
+     "  --bundle FILE    the bundle to import\n",
      OPT_DB | OPT_BUNDLE, 0, 0, cmd_import},
     {"ratings", "import or list self and external ratings of the dimensions",
      "usage: artefact ratings import FILE [--db FILE] [--site NAME] [--round LABEL]\n"
