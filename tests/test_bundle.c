@@ -385,7 +385,39 @@ static void test_round_trip_no_quotes(void)
         CU_ASSERT(strlen(out) > 100);
         cleanup_free(out, err, NULL);
     }
+    /* the counts came with the run: the report does not say "0 sources" */
+    char *out, *err;
+    CU_ASSERT_EQUAL(cli("report --db '%s' --site Clsville --format text%s%s", net, "", "", &out, &err), 0);
+    CU_ASSERT_PTR_NULL(strstr(out, "Evidence base: 0 sources"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Imported from a bundle"));
+    cleanup_free(out, err, NULL);
+    /* scoring the imported round would hide it behind an empty run: refused */
+    CU_ASSERT_EQUAL(cli("score --db '%s' --site Clsville%s%s", net, "", "", &out, &err), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "holds no sources to score"));
+    cleanup_free(out, err, NULL);
     cleanup_free(dir, zip, net);
+}
+
+/* A contradiction on a round imported without quotes says why it shows none. */
+static void test_contradictions_without_quotes(void)
+{
+    char *dir = strdup(art_test_tmpdir("bundle-contra"));
+    char *site_db = path_in(dir, "site.db");
+    char *net = path_in(dir, "network.db");
+    char *out, *err;
+    CU_ASSERT_EQUAL_FATAL(cli("assess tests/data/sites/contradictory --db '%s' --site C "
+                              "--round r1 --format json%s%s",
+                              site_db, "", "", &out, &err),
+                          0);
+    cleanup_free(out, err, NULL);
+    char *zip = export_bundle(site_db, dir, "c.zip", "");
+    CU_ASSERT_EQUAL(cli_quiet("import --db '%s' --bundle '%s'%s", net, zip, ""), 0);
+    CU_ASSERT_EQUAL(cli("report --db '%s' --format text%s%s", net, "", "", &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "What the documents say:\n      (the bundle this run "
+                                       "came from has no quotes)\n"));
+    cleanup_free(out, err, NULL);
+    cleanup_free(dir, zip, net);
+    free(site_db);
 }
 
 /* The first column of the first row of sql, as a string (free it). */
@@ -766,6 +798,7 @@ void art_test_register(void)
 {
     ART_SUITE("bundle", {"round trip with quotes (Riverside)", test_round_trip_with_quotes},
               {"round trip without quotes (cls-like)", test_round_trip_no_quotes},
+              {"contradictions without quotes say why", test_contradictions_without_quotes},
               {"raters pseudonymised", test_ratings_pseudonymised},
               {"importing twice changes nothing", test_import_twice},
               {"no interview text without --with-quotes", test_no_interview_text},

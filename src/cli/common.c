@@ -380,6 +380,16 @@ int cli_score(art_store *s, const char *site, const char *round, const cli_opts 
         rc = cli_list_plugins(o, &plugins, &nplugins);
     /* Plugins always see pseudonymised text; --reveal-names only changes
      * what a report shows. */
+    /* A round with nothing in it (one imported from a bundle, say) would get
+     * an empty run that hides the real one. */
+    art_counts held;
+    if (rc == CLI_OK && art_store_counts(s, site, round, &held, &err) != ART_OK)
+        rc = cli_fail(&err);
+    if (rc == CLI_OK && held.sources == 0) {
+        fprintf(stderr, "artefact: %s: site %s, round %s holds no sources to score\n",
+                cli_db_path(o), site, round);
+        rc = CLI_FAIL;
+    }
     art_corpus_opts co = {.reveal_names = 0};
     if (rc == CLI_OK && art_store_load_corpus(s, site, round, &co, &corpus, &err) != ART_OK)
         rc = cli_fail(&err);

@@ -124,6 +124,16 @@ size_t art_report_story_count(const art_assessment *a, int outcome)
 /* Text and Markdown                                                   */
 /* ------------------------------------------------------------------ */
 
+/* An empty side of a contradiction says why, rather than leaving a bare
+ * heading: a bundle imported without quotes has none to show. */
+static void put_no_quote_line(const art_assessment *a, const art_dim_score *d, art_out *o,
+                              bool md)
+{
+    art_out_puts(o, md ? "- " : "      ");
+    art_out_puts(o, a->origin && d->nev == 0 ? "(the bundle this run came from has no quotes)\n"
+                                             : "(no passage points this way)\n");
+}
+
 static void put_quote_line(art_out *o, const char *prefix, const art_evidence *e, art_esc esc)
 {
     art_out_printf(o, "%s%s \"", prefix, e->direction > 0 ? "+" : "\xe2\x88\x92");
@@ -169,11 +179,15 @@ void art_report_plain_contradictions(const art_assessment *a, int max_ev, size_t
         art_out_puts(o, md ? "What the documents say:\n\n" : "    What the documents say:\n");
         for (size_t i = 0; i < ne; i++)
             put_quote_line(o, md ? "- " : "      ", ev[i], esc);
+        if (ne == 0)
+            put_no_quote_line(a, d, o, md);
         ne = art_report_facet_evidence(
             d, shown, ART_FACET_ENACTED, art_report_contradiction_dir(d, ART_FACET_ENACTED), ev, 2);
         art_out_puts(o, md ? "\nWhat people describe:\n\n" : "    What people describe:\n");
         for (size_t i = 0; i < ne; i++)
             put_quote_line(o, md ? "- " : "      ", ev[i], esc);
+        if (ne == 0)
+            put_no_quote_line(a, d, o, md);
     }
     free(idx);
 }
