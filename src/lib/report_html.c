@@ -920,9 +920,10 @@ static void html_gap_bars(const art_assessment *a, const size_t *order, art_out 
             num_cell(o, d->gap);
             long g = art_report_round(d->gap);
             if (g > 0)
-                art_out_printf(o, "<td>%ld points to go</td></tr>\n", g);
+                art_out_printf(o, "<td>%ld point%s to go</td></tr>\n", g, g == 1 ? "" : "s");
             else if (g < 0)
-                art_out_printf(o, "<td>%ld points beyond the target</td></tr>\n", -g);
+                art_out_printf(o, "<td>%ld point%s beyond the target</td></tr>\n", -g,
+                               g == -1 ? "" : "s");
             else
                 art_out_puts(o, "<td>on target</td></tr>\n");
         }
@@ -1002,8 +1003,8 @@ static void html_reviews(const art_assessment *a, art_out *o)
     art_out_puts(o, "<p>The level the evidence puts each dimension at, beside the site&rsquo;s "
                     "own ratings (self), a critical friend&rsquo;s (external) and any override, "
                     "on the rubric&rsquo;s levels 1 to 5. An override never changes the evidence "
-                    "score: both are shown. Where they are two levels or more apart the row says "
-                    "so.</p>\n<table class=\"ratings\">\n<caption>Evidence, self and external "
+                    "score: both are shown. Where the evidence, self and external levels are a "
+                    "whole level or more apart, the row says they disagree.</p>\n<table class=\"ratings\">\n<caption>Evidence, self and external "
                     "levels side by side</caption>\n<thead><tr>");
     th_col(o, "Dimension", false);
     th_col(o, "Evidence level", true);

@@ -295,9 +295,9 @@ void art_svg_gap_bars(const art_assessment *a, const size_t *order, art_out *o)
         art_out_puts(o, "<g><title>");
         put_full(o, dim_label(d));
         if (ahead)
-            art_out_printf(o, ": %ld points beyond target</title>", g);
+            art_out_printf(o, ": %ld point%s beyond target</title>", g, g == 1 ? "" : "s");
         else
-            art_out_printf(o, ": %ld points to go</title>", g);
+            art_out_printf(o, ": %ld point%s to go</title>", g, g == 1 ? "" : "s");
         art_out_printf(o, "<text x=\"%.1f\" y=\"%d\" font-size=\"14\" text-anchor=\"end\" "
                           "fill=\"" INK "\">", GB_X0 - 12, mid + 4);
         put_label(o, dim_label(d));
