@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 static char tmp[4096];
@@ -120,6 +121,78 @@ static void test_same_inputs_same_report(void)
     CU_ASSERT_PTR_NULL(strstr(a, "Maya Okafor"));
     free(a);
     free(b);
+}
+
+/* Run `artefact ARGS` with the store path substituted; stderr kept. */
+static int run_on(const char *db, const char *fmt, char **out, char **err)
+{
+    char args[8192];
+    snprintf(args, sizeof args, fmt, db);
+    return art_test_cli(args, out, err);
+}
+
+static long long runs_in(const char *db)
+{
+    long long n = -1;
+    sqlite3 *h;
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(h, "SELECT count(*) FROM rubric_runs", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(h);
+    return n;
+}
+
+/* Re-assessing with nothing changed reuses the last run (store untouched,
+ * same report); anything that changes the scores' inputs scores again. */
+static void test_unchanged_inputs_reuse_run(void)
+{
+    char db[4200], d1[65], d2[65], *a, *b, *out, *err;
+    snprintf(db, sizeof db, "%s/reuse.db", tmp);
+    const char *assess = "assess examples/riverside --db '%s' --site Riverside --round r1 "
+                         "--format json";
+    CU_ASSERT_EQUAL_FATAL(run_on(db, assess, &a, &err), 0);
+    CU_ASSERT_PTR_NULL(strstr(err, "reused"));
+    free(err);
+    CU_ASSERT_EQUAL(runs_in(db), 1);
+    art_test_store_digest(db, d1);
+    CU_ASSERT_EQUAL(run_on(db, assess, &b, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "nothing changed since its last run"));
+    free(err);
+    art_test_store_digest(db, d2);
+    CU_ASSERT_STRING_EQUAL(d1, d2);
+    CU_ASSERT_STRING_EQUAL(a, b);
+    free(b);
+
+    /* --force scores again, to the same scores */
+    CU_ASSERT_EQUAL(run_on(db, "score --db '%s' --force", &out, &err), 0);
+    free(out);
+    free(err);
+    CU_ASSERT_EQUAL(runs_in(db), 2);
+    /* another option, another run */
+    CU_ASSERT_EQUAL(run_on(db, "score --db '%s' --gap-threshold 30", &out, &err), 0);
+    CU_ASSERT_PTR_NULL(strstr(err, "reused"));
+    free(out);
+    free(err);
+    CU_ASSERT_EQUAL(runs_in(db), 3);
+    /* a purge changes the inputs too */
+    CU_ASSERT_EQUAL(run_on(db, "purge --participant P02 --site Riverside --db '%s'", &out, &err), 0);
+    free(out);
+    free(err);
+    CU_ASSERT_EQUAL(run_on(db, "score --db '%s' --gap-threshold 30", &out, &err), 0);
+    CU_ASSERT_PTR_NULL(strstr(err, "reused"));
+    free(out);
+    free(err);
+    CU_ASSERT_EQUAL(runs_in(db), 4);
+    CU_ASSERT_EQUAL(run_on(db, "score --db '%s' --gap-threshold 30", &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "reused"));
+    free(out);
+    free(err);
+    CU_ASSERT_EQUAL(runs_in(db), 4);
+    free(a);
 }
 
 static void test_html_report_file(void)
@@ -262,6 +335,7 @@ void art_test_register(void)
               {"version and usage", test_version_and_usage},
               {"assess a small site (golden)", test_assess_small_site_golden},
               {"same inputs, same report", test_same_inputs_same_report},
+              {"unchanged inputs reuse the last run", test_unchanged_inputs_reuse_run},
               {"html report file", test_html_report_file},
               {"bad input leaves the store unchanged", test_bad_input_leaves_store_unchanged},
               {"plugins and rubric check", test_plugins_and_rubric_check},

@@ -622,6 +622,9 @@ typedef struct art_assessment {
     char *since;            /* the earlier round movement is measured from, or NULL */
     art_history *history;   /* NULL until loaded */
     char *origin;           /* NULL when scored here; "bundle:SHA256" when imported */
+    /* What the scores were computed from (art_store_inputs_digest), stored
+     * with the run; "" when unknown. */
+    char inputs_sha256[65];
 } art_assessment;
 
 typedef struct art_assess_opts {
@@ -706,6 +709,18 @@ art_status art_store_load_corpus(art_store *s, const char *site, const char *rou
 art_status art_store_save_assessment(art_store *s, const art_assessment *a,
                                      const char *rubric_xml, size_t rubric_len,
                                      art_error *err);
+/* A digest of everything a round's scores depend on inside the store: its
+ * sources (by content), its segments and codings (so a purge counts), the
+ * site's participants and their voices, and its codes, joined with `salt`,
+ * which the caller makes from what lies outside the store (rubric and
+ * plugin digests, code map, options, artefact version).  Equal digests mean
+ * scoring again would give the same scores. */
+art_status art_store_inputs_digest(art_store *s, const char *site, const char *round,
+                                   const char *salt, char out[65], art_error *err);
+/* The inputs digest of the round's latest run: "" when the round has no run
+ * or the run has none (scored before schema 6, or imported). */
+art_status art_store_latest_inputs(art_store *s, const char *site, const char *round,
+                                   char out[65], art_error *err);
 /* The latest stored assessment of site/round. */
 art_status art_store_load_assessment(art_store *s, const char *site, const char *round,
                                      art_assessment **out, art_error *err);

@@ -27,7 +27,8 @@ enum {
     OPT_WITH_QUOTES = 1 << 13,/* --with-quotes (export --bundle) */
     OPT_MIN = 1 << 14,        /* --min-sources N, --min-voices N (compare) */
     OPT_TABLES = 1 << 15,     /* --table NAME, --tables DIR (report, compare) */
-    OPT_REVIEW = 1 << 16      /* --dimension, --level, --by, --rationale (review) */
+    OPT_REVIEW = 1 << 16,     /* --dimension, --level, --by, --rationale (review) */
+    OPT_FORCE = 1 << 17       /* --force: score again even when nothing changed */
 };
 
 typedef struct cli_opts {
@@ -53,6 +54,7 @@ typedef struct cli_opts {
     long level;             /* 0: none given */
     const char *by;
     const char *rationale;
+    bool force;
     char **args;        /* positional arguments */
     int nargs;
 } cli_opts;

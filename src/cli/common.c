@@ -45,7 +45,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         {"min-voices", required_argument, NULL, 'v'}, {"table", required_argument, NULL, 't'},
         {"tables", required_argument, NULL, 'T'},  {"dimension", required_argument, NULL, 'D'},
         {"level", required_argument, NULL, 'L'},   {"by", required_argument, NULL, 'b'},
-        {"rationale", required_argument, NULL, 'x'},
+        {"rationale", required_argument, NULL, 'x'}, {"force", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     static const struct { int ch; unsigned bit; const char *name; } bits[] = {
         {'d', OPT_DB, "--db"},         {'s', OPT_SITE, "--site"},
@@ -58,7 +58,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         {'m', OPT_MIN, "--min-sources"}, {'v', OPT_MIN, "--min-voices"},
         {'t', OPT_TABLES, "--table"}, {'T', OPT_TABLES, "--tables"},
         {'D', OPT_REVIEW, "--dimension"}, {'L', OPT_REVIEW, "--level"},
-        {'b', OPT_REVIEW, "--by"}, {'x', OPT_REVIEW, "--rationale"}};
+        {'b', OPT_REVIEW, "--by"}, {'x', OPT_REVIEW, "--rationale"},
+        {'F', OPT_FORCE, "--force"}};
     memset(o, 0, sizeof *o);
     o->gap_threshold = -1;
     o->min_sources = o->min_voices = -1;
@@ -96,6 +97,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         case 'D': o->dimension = optarg; break;
         case 'b': o->by = optarg; break;
         case 'x': o->rationale = optarg; break;
+        case 'F': o->force = true; break;
         case 'm':
         case 'v':
         case 'L': {
@@ -360,6 +362,62 @@ int cli_write_atomic(const char *path, cli_writer write, void *ud)
     return st == ART_OK ? CLI_OK : cli_fail(&err);
 }
 
+/* What a run's scores depend on outside the store: the artefact version,
+ * the rubric, each plugin's name and bytes, the code map and the options. */
+static int scoring_salt(const art_rubric *rb, char **plugins, size_t nplugins,
+                        const char *code_map, const art_assess_opts *ao, char **out)
+{
+    art_error err;
+    size_t cap = 256 + nplugins * 400 + (code_map ? 65 : 0);
+    char *salt = malloc(cap);
+    if (!salt)
+        return CLI_FAIL;
+    int n = snprintf(salt, cap, "artefact %s\nrubric %s\ngap %.6g floor %.6g %zu\n", ART_VERSION,
+                     rb->sha256, ao->gap_threshold, ao->min_confidence, ao->min_evidence);
+    if (code_map) {
+        char h[65];
+        art_sha256_hex(code_map, strlen(code_map), h);
+        n += snprintf(salt + n, cap - (size_t)n, "code map %s\n", h);
+    }
+    for (size_t i = 0; i < nplugins; i++) {
+        char *data = NULL, h[65];
+        size_t len = 0;
+        if (art_read_file(plugins[i], 0, &data, &len, &err) != ART_OK) {
+            free(salt);
+            return cli_fail(&err);
+        }
+        art_sha256_hex(data, len, h);
+        free(data);
+        const char *base = strrchr(plugins[i], '/');
+        n += snprintf(salt + n, cap - (size_t)n, "plugin %.300s %s\n", base ? base + 1 : plugins[i],
+                      h);
+    }
+    *out = salt;
+    return CLI_OK;
+}
+
+/* When the round's latest run was computed from exactly these inputs, hand
+ * it back instead of scoring again: same inputs, same scores, and the store
+ * is left as it was.  *reused stays false when it cannot be. */
+static int reuse_unchanged_run(art_store *s, const char *site, const char *round,
+                               const char *digest, art_assessment **out, bool *reused)
+{
+    art_error err;
+    char latest[65];
+    *reused = false;
+    if (art_store_latest_inputs(s, site, round, latest, &err) != ART_OK)
+        return cli_fail(&err);
+    if (!latest[0] || strcmp(latest, digest) != 0)
+        return CLI_OK;
+    if (art_store_load_assessment(s, site, round, out, &err) != ART_OK)
+        return cli_fail(&err);
+    fprintf(stderr, "artefact: %s, round %s: nothing changed since its last run; its scores "
+                    "are reused\n",
+            site, round);
+    *reused = true;
+    return CLI_OK;
+}
+
 int cli_score(art_store *s, const char *site, const char *round, const cli_opts *o,
               art_assessment **out)
 {
@@ -390,13 +448,29 @@ int cli_score(art_store *s, const char *site, const char *round, const cli_opts 
                 cli_db_path(o), site, round);
         rc = CLI_FAIL;
     }
-    art_corpus_opts co = {.reveal_names = 0};
-    if (rc == CLI_OK && art_store_load_corpus(s, site, round, &co, &corpus, &err) != ART_OK)
-        rc = cli_fail(&err);
     art_assess_opts ao;
     art_assess_opts_default(&ao);
     if (o->gap_threshold >= 0)
         ao.gap_threshold = o->gap_threshold;
+    char *salt = NULL, digest[65] = "";
+    bool reused = false;
+    if (rc == CLI_OK)
+        rc = scoring_salt(rb, plugins, nplugins, code_map, &ao, &salt);
+    if (rc == CLI_OK && art_store_inputs_digest(s, site, round, salt, digest, &err) != ART_OK)
+        rc = cli_fail(&err);
+    free(salt);
+    if (rc == CLI_OK && !o->force)
+        rc = reuse_unchanged_run(s, site, round, digest, out, &reused);
+    if (rc == CLI_OK && reused) {
+        cli_free_list(plugins, nplugins);
+        art_rubric_free(rb);
+        free(xml);
+        free(code_map);
+        return CLI_OK;
+    }
+    art_corpus_opts co = {.reveal_names = 0};
+    if (rc == CLI_OK && art_store_load_corpus(s, site, round, &co, &corpus, &err) != ART_OK)
+        rc = cli_fail(&err);
     if (rc == CLI_OK && art_assess(rb, corpus, (const char *const *)plugins, nplugins, NULL, &ao,
                                    &a, &err) != ART_OK)
         rc = cli_fail(&err);
@@ -407,6 +481,7 @@ int cli_score(art_store *s, const char *site, const char *round, const cli_opts 
     if (rc == CLI_OK) {
         a->code_map = code_map;
         code_map = NULL;
+        memcpy(a->inputs_sha256, digest, sizeof a->inputs_sha256);
     }
     if (rc == CLI_OK && art_store_counts(s, site, round, &a->counts, &err) != ART_OK)
         rc = cli_fail(&err);

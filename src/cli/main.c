@@ -25,9 +25,11 @@ static const cli_command commands[] = {
      "  --code-map F     CSV (pattern,dimension,direction) mapping another codebook's codes\n"
      "  --gap-threshold N  flag dimensions whose documents and interviews differ by N points\n"
      "                   or more (default 15); opposite leanings are listed first\n"
+     "  --force          score again even when nothing changed since the round's last run\n"
+     "                   (by default its scores are reused: same inputs, same scores)\n"
      "Every table of the report as CSV or JSON: artefact report --table NAME, --tables DIR.\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_FORMAT | OPT_OUTPUT |
-         OPT_REVEAL | OPT_VOICE_MAP | OPT_CODE_MAP | OPT_GAP,
+         OPT_REVEAL | OPT_VOICE_MAP | OPT_CODE_MAP | OPT_GAP | OPT_FORCE,
      1, -1, cmd_assess},
     {"ingest", "add documents and coded interviews to the store",
      "usage: artefact ingest DIR|FILE... [--db FILE] [--site NAME] [--round LABEL]\n"
@@ -45,9 +47,11 @@ static const cli_command commands[] = {
      "  --rubric FILE    rubric (default: the shipped cls-culture.xml)\n"
      "  --plugins DIR    folder of Lua plugins (default: the shipped plugins)\n"
      "  --code-map F     CSV (pattern,dimension,direction) mapping another codebook's codes\n"
-     "  --gap-threshold N  flag documents/interviews divergence of N points or more (default 15)\n",
-     OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_CODE_MAP | OPT_GAP, 0, 0,
-     cmd_score},
+     "  --gap-threshold N  flag documents/interviews divergence of N points or more (default 15)\n"
+     "  --force          score again even when nothing changed since the round's last run\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_CODE_MAP | OPT_GAP |
+         OPT_FORCE,
+     0, 0, cmd_score},
     {"report", "write the report of the latest scored run",
      "usage: artefact report [--db FILE] [--site NAME] [--round LABEL] [--format F] [-o FILE]\n"
      "       artefact report --table NAME [--format csv|json] [-o FILE] [options]\n"

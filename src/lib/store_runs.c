@@ -64,8 +64,8 @@ static void voice_counts_text(const art_dim_score *d, char *out, size_t n)
         used += (size_t)snprintf(out + used, n - used, "%s%zu", v ? "," : "", d->voice_counts[v]);
 }
 
-/* "a,e,u" for the three Schein levels: scores to 0.01 (empty for none),
- * counts as integers. */
+/* "a,e,u" for the three Schein levels: scores in full (empty for none), so
+ * a stored run reports exactly what the fresh one did; counts as integers. */
 static void level_texts(const art_dim_score *d, char *ls, size_t nls, char *lc, size_t nlc)
 {
     size_t u = 0, v = 0;
@@ -73,7 +73,7 @@ static void level_texts(const art_dim_score *d, char *ls, size_t nls, char *lc, 
         if (isnan(d->level_scores[k]))
             u += (size_t)snprintf(ls + u, nls - u, "%s", k ? "," : "");
         else
-            u += (size_t)snprintf(ls + u, nls - u, "%s%.2f", k ? "," : "", d->level_scores[k]);
+            u += (size_t)snprintf(ls + u, nls - u, "%s%.17g", k ? "," : "", d->level_scores[k]);
         v += (size_t)snprintf(lc + v, nlc - v, "%s%zu", k ? "," : "", d->level_counts[k]);
     }
 }
@@ -144,7 +144,7 @@ art_status save_scores(art_store *s, long long run_id, const art_assessment *a,
         const art_dim_score *d = &a->dims[i];
         char vc[128];
         voice_counts_text(d, vc, sizeof vc);
-        char ls[96], lc[64];
+        char ls[128], lc[64];
         level_texts(d, ls, sizeof ls, lc, sizeof lc);
         char dc[96];
         snprintf(dc, sizeof dc, "%zu,%zu,%zu,%zu", d->dict_matched[0], d->dict_tokens[0],
@@ -190,9 +190,10 @@ art_status art_store_save_assessment(art_store *s, const art_assessment *a,
         (r = save_rubric(s, a, rubric_xml, rubric_len, err)) == ART_OK &&
         (r = insert_returning_id(s,
                                  "INSERT INTO rubric_runs(round_id, rubric_sha256, artefact_version, "
-                                 "code_map, gap_threshold) VALUES (?, ?, ?, ?, ?)",
-                                 "itttt", &run_id, err, round_id, a->rubric_sha256, ART_VERSION,
-                                 a->code_map, gap_text)) ==
+                                 "code_map, gap_threshold, inputs_sha256) VALUES (?, ?, ?, ?, ?, ?)",
+                                 "itttt" "t", &run_id, err, round_id, a->rubric_sha256, ART_VERSION,
+                                 a->code_map, gap_text,
+                                 a->inputs_sha256[0] ? a->inputs_sha256 : NULL)) ==
             ART_OK &&
         (r = save_plugins(s, run_id, a, err)) == ART_OK &&
         (r = save_scores(s, run_id, a, err)) == ART_OK)
@@ -201,6 +202,91 @@ art_status art_store_save_assessment(art_store *s, const art_assessment *a,
         r = db_exec(s, "COMMIT", err);
     if (r != ART_OK)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return r;
+}
+
+/* Append every row of a query over one id (columns as text) to b. */
+static art_status digest_rows(art_store *s, const char *sql, long long id, art_buf *b,
+                              art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s, sql, &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "i", id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(st); c++) {
+            const char *v = col_text(st, c);
+            art_buf_puts(b, v ? v : "-");
+            art_buf_putc(b, c + 1 < sqlite3_column_count(st) ? '\t' : '\n');
+        }
+    }
+    if (rc != SQLITE_DONE)
+        r = db_error(s, err, "inputs digest");
+    sqlite3_finalize(st);
+    return r;
+}
+
+art_status art_store_inputs_digest(art_store *s, const char *site, const char *round,
+                                   const char *salt, char out[65], art_error *err)
+{
+    /* Names are not hashed, only their length: the digest stays in the
+     * store after a purge. */
+    static const struct { bool by_site; const char *sql; } PARTS[] = {
+        {false, "SELECT s.sha256 FROM sources s JOIN round_sources rs ON rs.source_id = s.id "
+                "WHERE rs.round_id = ?1 ORDER BY s.sha256"},
+        {false, "SELECT count(*), total(length(g.text)), total(g.participant_id), "
+                "total(g.start_cp), max(g.id) FROM segments g JOIN round_sources rs "
+                "ON rs.source_id = g.source_id WHERE rs.round_id = ?1"},
+        {false, "SELECT count(*), total(c.code_id), total(c.segment_id), "
+                "total(length(c.coder)) FROM codings c JOIN segments g ON g.id = c.segment_id "
+                "JOIN round_sources rs ON rs.source_id = g.source_id WHERE rs.round_id = ?1"},
+        {true, "SELECT id, pseudonym, voice, length(name) FROM participants "
+               "WHERE site_id = ?1 ORDER BY id"},
+        {true, "SELECT count(*), total(length(path)), max(id) FROM codes WHERE site_id = ?1"},
+    };
+    long long site_id = 0, round_id = 0;
+    art_status r = find_site(s, site, &site_id, err);
+    if (r == ART_OK)
+        r = find_round(s, site_id, round, &round_id, err);
+    if (r != ART_OK)
+        return r;
+    art_buf b;
+    art_buf_init(&b);
+    art_buf_puts(&b, salt ? salt : "");
+    art_buf_putc(&b, '\n');
+    for (size_t i = 0; r == ART_OK && i < sizeof PARTS / sizeof PARTS[0]; i++)
+        r = digest_rows(s, PARTS[i].sql, PARTS[i].by_site ? site_id : round_id, &b, err);
+    if (r == ART_OK && b.failed)
+        r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    if (r == ART_OK)
+        art_sha256_hex(b.data, b.len, out);
+    art_buf_free(&b);
+    return r;
+}
+
+art_status art_store_latest_inputs(art_store *s, const char *site, const char *round,
+                                   char out[65], art_error *err)
+{
+    out[0] = '\0';
+    long long site_id = 0, round_id = 0;
+    art_status r = find_site(s, site, &site_id, err);
+    if (r == ART_OK)
+        r = find_round(s, site_id, round, &round_id, err);
+    sqlite3_stmt *st;
+    if (r == ART_OK)
+        r = db_prepare(s, "SELECT inputs_sha256 FROM rubric_runs WHERE round_id = ? "
+                          "ORDER BY id DESC LIMIT 1", &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "i", round_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && col_text(st, 0) && strlen(col_text(st, 0)) == 64)
+        memcpy(out, col_text(st, 0), 65);
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        r = db_error(s, err, "latest run");
+    sqlite3_finalize(st);
     return r;
 }
 
@@ -280,11 +366,14 @@ static art_status load_run_counts(art_store *s, long long run_id, art_assessment
                                   art_error *err)
 {
     sqlite3_stmt *st;
-    art_status r = db_prepare(s, "SELECT counts FROM rubric_runs WHERE id = ?", &st, err);
+    art_status r = db_prepare(s, "SELECT counts, inputs_sha256 FROM rubric_runs WHERE id = ?",
+                              &st, err);
     if (r != ART_OK)
         return r;
     db_bind(st, "i", run_id);
     int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && col_text(st, 1) && strlen(col_text(st, 1)) == 64)
+        memcpy(a->inputs_sha256, col_text(st, 1), 65);
     if (rc == SQLITE_ROW && col_text(st, 0) && !run_counts_parse(col_text(st, 0), a))
         r = art_error_set(err, ART_ERR_STORE, "%s: run %lld has malformed counts", s->path,
                           run_id);

@@ -4,6 +4,8 @@
 #ifndef ART_STORE_SCHEMA_H
 #define ART_STORE_SCHEMA_H
 
+#include "store_internal.h" /* ART_REVIEWS_TRIGGER */
+
 #define ART_NOW "(strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
 
 static const char *const art_migrations[] = {
@@ -219,7 +221,11 @@ static const char *const art_migrations[] = {
      * interviews,segments,codes,codings,participants,stories;" then the
      * participants per voice, comma-separated in art_voice order.  NULL for
      * a run scored here (its counts are the store's own). */
-    "ALTER TABLE rubric_runs ADD COLUMN counts TEXT;",
+    "ALTER TABLE rubric_runs ADD COLUMN counts TEXT;"
+    /* The digest of everything a run's scores depend on (see
+     * art_store_inputs_digest): a later run with the same digest would give
+     * the same scores, so the CLI reuses the stored one instead. */
+    "ALTER TABLE rubric_runs ADD COLUMN inputs_sha256 TEXT;",
 };
 
 #define ART_MIGRATIONS ((int)(sizeof art_migrations / sizeof art_migrations[0]))
