@@ -89,7 +89,10 @@ static art_status insert_ratings(art_store *s, long long round_id, const art_rub
                          "INSERT INTO ratings(round_id, rater, role, dimension, level, rationale) "
                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(round_id, rater, dimension) "
                          "DO UPDATE SET role = excluded.role, level = excluded.level, "
-                         "rationale = excluded.rationale, imported_at = excluded.imported_at",
+                         "rationale = excluded.rationale, imported_at = excluded.imported_at "
+                         /* the same rating again changes nothing, not even its time */
+                         "WHERE role IS NOT excluded.role OR level IS NOT excluded.level "
+                         "OR rationale IS NOT excluded.rationale",
                          &st, err);
     for (size_t i = 0; res == ART_OK && i < n; i++) {
         const art_rating *x = &r[i];
