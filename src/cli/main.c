@@ -11,7 +11,8 @@
 static const cli_command commands[] = {
     {"assess", "ingest a folder, score it and write a report",
      "usage: artefact assess DIR|FILE... [options]\n"
-     "Ingest every supported file (documents: .txt .md .html .htm; coded interviews: .csv),\n"
+     "Ingest every supported file (documents: .txt .md .html .htm .docx .odt; coded\n"
+     "interviews: REFI-QDA .qdpx .qde and .csv; change stories; a ratings .csv),\n"
      "score the site against the rubric with every plugin, store the run, and write a report.\n"
      "  --db FILE        the store (default: $ARTEFACT_DB or ./artefact.db)\n"
      "  --site NAME      the site (default: the name of the first folder)\n"
