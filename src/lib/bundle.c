@@ -73,75 +73,31 @@ static art_status load_run_text(art_store *s, long long round_id, bundle_src *b,
     return r;
 }
 
-static art_status load_ratings(art_store *s, long long round_id, bundle_src *b, art_error *err)
+/* Self ratings first, then by rater and dimension: the order raters are
+ * numbered in (self-1, external-1...), stable from one export to the next. */
+static int cmp_rating(const void *x, const void *y)
 {
-    sqlite3_stmt *st;
-    art_status r = db_prepare(s,
-                              "SELECT rater, role, dimension, level, rationale FROM ratings "
-                              "WHERE round_id = ? ORDER BY role DESC, rater, dimension",
-                              &st, err);
-    if (r != ART_OK)
-        return r;
-    db_bind(st, "i", round_id);
-    int rc;
-    while (r == ART_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        art_rating *p = realloc(b->ratings, (b->nratings + 1) * sizeof *p);
-        if (!p) {
-            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
-            break;
-        }
-        b->ratings = p;
-        p = &b->ratings[b->nratings++];
-        memset(p, 0, sizeof *p);
-        p->rater = art_strdup(col_text(st, 0));
-        if (art_rater_role_from_id(col_text(st, 1), &p->role) != 0)
-            p->role = ART_ROLE_SELF;
-        p->dimension = art_strdup(col_text(st, 2));
-        p->level = sqlite3_column_int(st, 3);
-        p->rationale = art_strdup(col_text(st, 4));
-        if (!p->rater || !p->dimension || (col_text(st, 4) && !p->rationale))
-            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
-    }
-    if (r == ART_OK && rc != SQLITE_DONE)
-        r = db_error(s, err, "load ratings");
-    sqlite3_finalize(st);
-    return r;
+    const art_rating *a = x, *b = y;
+    if (a->role != b->role)
+        return a->role == ART_ROLE_SELF ? -1 : 1;
+    int c = strcmp(a->rater, b->rater);
+    return c ? c : strcmp(a->dimension, b->dimension);
 }
 
-static art_status load_reviews(art_store *s, long long round_id, bundle_src *b, art_error *err)
+/* The assessment loaded the round's ratings and reviews (reviews oldest
+ * first); the bundle takes them over. */
+static void take_ratings_and_reviews(bundle_src *b)
 {
-    sqlite3_stmt *st;
-    art_status r = db_prepare(s,
-                              "SELECT dimension, author, kind, level, rationale, created_at "
-                              "FROM reviews WHERE round_id = ? ORDER BY id",
-                              &st, err);
-    if (r != ART_OK)
-        return r;
-    db_bind(st, "i", round_id);
-    int rc;
-    while (r == ART_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        art_review *p = realloc(b->reviews, (b->nreviews + 1) * sizeof *p);
-        if (!p) {
-            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
-            break;
-        }
-        b->reviews = p;
-        p = &b->reviews[b->nreviews++];
-        memset(p, 0, sizeof *p);
-        p->dimension = art_strdup(col_text(st, 0));
-        p->author = art_strdup(col_text(st, 1));
-        p->kind = strcmp(col_text(st, 2), "override") == 0 ? ART_REVIEW_OVERRIDE
-                                                           : ART_REVIEW_ANNOTATION;
-        p->level = sqlite3_column_type(st, 3) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 3);
-        p->rationale = art_strdup(col_text(st, 4));
-        p->created_at = art_strdup(col_text(st, 5));
-        if (!p->dimension || !p->author || !p->rationale || !p->created_at)
-            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
-    }
-    if (r == ART_OK && rc != SQLITE_DONE)
-        r = db_error(s, err, "load reviews");
-    sqlite3_finalize(st);
-    return r;
+    b->ratings = b->a->ratings;
+    b->nratings = b->a->nratings;
+    b->reviews = b->a->reviews;
+    b->nreviews = b->a->nreviews;
+    b->a->ratings = NULL;
+    b->a->nratings = 0;
+    b->a->reviews = NULL;
+    b->a->nreviews = 0;
+    if (b->nratings > 1)
+        qsort(b->ratings, b->nratings, sizeof *b->ratings, cmp_rating);
 }
 
 /* Replace *text by its pseudonymised form (participants' names). */
@@ -206,9 +162,7 @@ static art_status bundle_src_load(art_store *s, const char *site, const char *ro
     if (r == ART_OK)
         r = art_store_load_assessment(s, site, round, &b->a, err);
     if (r == ART_OK)
-        r = load_ratings(s, round_id, b, err);
-    if (r == ART_OK)
-        r = load_reviews(s, round_id, b, err);
+        take_ratings_and_reviews(b);
     if (r == ART_OK)
         r = scrub_people(s, site_id, b, err);
     return r;
