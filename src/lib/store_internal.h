@@ -90,6 +90,14 @@ art_status save_plugins(art_store *s, long long run_id, const art_assessment *a,
     "CREATE TRIGGER reviews_kept BEFORE UPDATE ON reviews "                    \
     "  BEGIN SELECT RAISE(ABORT, 'reviews are kept as written'); END"
 
+/* One piece of stored evidence: the columns to select (the dimension first)
+ * and the reader of a row of them; false when out of memory (e is then
+ * complete enough to free). */
+#define EVIDENCE_COLUMNS                                                       \
+    "dimension, segment_id, source, locator, quote, participant, indicator, "  \
+    "direction, level, voice, facet, weight"
+bool evidence_from_row(sqlite3_stmt *st, art_evidence *e);
+
 /* A run's counts as kept in rubric_runs.counts (migration 6). */
 void run_counts_format(const art_assessment *a, char *buf, size_t size);
 art_status save_scores(art_store *s, long long run_id, const art_assessment *a,

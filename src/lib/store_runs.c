@@ -442,13 +442,33 @@ static art_status load_scores(art_store *s, long long run_id, art_assessment *a,
     return r;
 }
 
+bool evidence_from_row(sqlite3_stmt *st, art_evidence *e)
+{
+    memset(e, 0, sizeof *e);
+    e->segment_id = sqlite3_column_int64(st, 1);
+    e->source = art_strdup(col_text(st, 2));
+    e->locator = art_strdup(col_text(st, 3));
+    e->quote = art_strdup(col_text(st, 4));
+    e->participant = art_strdup(col_text(st, 5));
+    e->indicator = art_strdup(col_text(st, 6));
+    e->direction = sqlite3_column_int(st, 7) < 0 ? -1 : 1;
+    e->level = art_level_from_id(col_text(st, 8));
+    e->voice = art_voice_from_id(col_text(st, 9));
+    const char *facet = col_text(st, 10);
+    e->facet = facet && strcmp(facet, "enacted") == 0 ? ART_FACET_ENACTED : ART_FACET_ESPOUSED;
+    e->weight = sqlite3_column_double(st, 11);
+    /* a NULL column stays NULL; a copy that failed is out of memory */
+    return !((col_text(st, 2) && !e->source) || (col_text(st, 3) && !e->locator) ||
+             (col_text(st, 4) && !e->quote) || (col_text(st, 5) && !e->participant) ||
+             (col_text(st, 6) && !e->indicator));
+}
+
 static art_status load_evidence(art_store *s, long long run_id, art_assessment *a, art_error *err)
 {
     sqlite3_stmt *st;
     art_status r = db_prepare(s,
-                              "SELECT dimension, segment_id, source, locator, quote, participant, "
-                              "indicator, direction, level, voice, facet, weight "
-                              "FROM evidence WHERE run_id = ? ORDER BY dimension, ordinal",
+                              "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE run_id = ? "
+                              "ORDER BY dimension, ordinal",
                               &st, err);
     if (r != ART_OK)
         return r;
@@ -473,20 +493,8 @@ static art_status load_evidence(art_store *s, long long run_id, art_assessment *
             }
             d->ev = p;
         }
-        art_evidence *e = &d->ev[d->nev];
-        memset(e, 0, sizeof *e);
-        e->segment_id = sqlite3_column_int64(st, 1);
-        e->source = art_strdup(col_text(st, 2));
-        e->locator = art_strdup(col_text(st, 3));
-        e->quote = art_strdup(col_text(st, 4));
-        e->participant = art_strdup(col_text(st, 5));
-        e->indicator = art_strdup(col_text(st, 6));
-        e->direction = sqlite3_column_int(st, 7);
-        e->level = art_level_from_id(col_text(st, 8));
-        e->voice = art_voice_from_id(col_text(st, 9));
-        e->facet = strcmp(col_text(st, 10), "enacted") == 0 ? ART_FACET_ENACTED : ART_FACET_ESPOUSED;
-        e->weight = sqlite3_column_double(st, 11);
-        d->nev++;
+        if (!evidence_from_row(st, &d->ev[d->nev++]))
+            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
     }
     if (r == ART_OK && rc != SQLITE_DONE)
         r = db_error(s, err, "load evidence");
