@@ -416,6 +416,9 @@ static void test_contradictions_without_quotes(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "What the documents say:\n      (the bundle this run "
                                        "came from has no quotes)\n"));
     cleanup_free(out, err, NULL);
+    CU_ASSERT_EQUAL(cli("report --db '%s' --format html%s%s", net, "", "", &out, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "<li>The bundle this run came from has no quotes.</li>"));
+    cleanup_free(out, err, NULL);
     cleanup_free(dir, zip, net);
     free(site_db);
 }

@@ -468,7 +468,10 @@ static void dim_levels(const art_dim_score *d, art_out *o)
 /* Contradictions, ladder, stories                                     */
 /* ------------------------------------------------------------------ */
 
-static void quote_list(const art_dim_score *d, int max_ev, art_facet f, art_out *o)
+/* no_quotes: the run came from a bundle without quotes, so an empty list
+ * says that rather than "no passage". */
+static void quote_list(const art_dim_score *d, int max_ev, art_facet f, bool no_quotes,
+                       art_out *o)
 {
     const art_evidence *ev[3];
     size_t shown = art_report_evidence_shown(d, max_ev, ART_REPORT_HTML_EVIDENCE);
@@ -487,7 +490,8 @@ static void quote_list(const art_dim_score *d, int max_ev, art_facet f, art_out 
         art_out_puts(o, "</span></li>");
     }
     if (n == 0)
-        art_out_puts(o, "<li>No passage points this way.</li>");
+        art_out_puts(o, no_quotes ? "<li>The bundle this run came from has no quotes.</li>"
+                                  : "<li>No passage points this way.</li>");
     art_out_puts(o, "</ul>");
 }
 
@@ -511,11 +515,12 @@ static void html_contradictions(const art_assessment *a, int max_ev, art_out *o)
                           "<div class=\"box\"><p class=\"k\">What the documents say &middot; %ld</p>",
                        art_report_round(d->divergence), art_report_lean_words(d),
                        art_report_round(d->espoused));
-        quote_list(d, max_ev, ART_FACET_ESPOUSED, o);
+        bool no_quotes = a->origin && d->nev == 0;
+        quote_list(d, max_ev, ART_FACET_ESPOUSED, no_quotes, o);
         art_out_printf(o, "</div><div class=\"box\"><p class=\"k\">What people describe &middot; "
                           "%ld</p>",
                        art_report_round(d->enacted));
-        quote_list(d, max_ev, ART_FACET_ENACTED, o);
+        quote_list(d, max_ev, ART_FACET_ENACTED, no_quotes, o);
         art_out_puts(o, "</div></div></div>\n");
     }
     art_out_puts(o, "</section>\n");
