@@ -73,6 +73,25 @@ static void test_assess_small_site_golden(void)
     art_test_golden("tests/data/cli/small-site.md", out);
     free(out); free(err);
 
+    /* A second round of the same files parses nothing: the line says the
+     * files came from an earlier round and what the round holds, rather
+     * than "0 segments, 0 codings" as if the interviews were lost. */
+    for (int r = 1; r <= 2; r++) {
+        snprintf(args, sizeof args,
+                 "ingest tests/data/store/site --db '%s/g2.db' --site Testshire --round r%d",
+                 tmp, r);
+        CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
+        if (r == 1) {
+            free(out); free(err);
+        }
+    }
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "Testshire, round r2: 3 files read (3 added, 3 of them "
+                                       "unchanged from an earlier round, 0 already there), "
+                                       "0 new segments, 0 new codings; the round holds 7 "
+                                       "segments and 3 codings"));
+    CU_ASSERT_EQUAL(art_test_count_lines(err), 1);
+    free(out); free(err);
+
     snprintf(args, sizeof args, "report --db '%s/g.db' --format json --reveal-names", tmp);
     CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "Maya Okafor"));

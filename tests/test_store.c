@@ -92,6 +92,7 @@ static void test_ingest_counts_and_idempotence(void)
     ingest_site(s, "r1", &st);
     CU_ASSERT_EQUAL(st.files_seen, 3);  /* README.md is not a policy document */
     CU_ASSERT_EQUAL(st.files_new, 3);
+    CU_ASSERT_EQUAL(st.files_reused, 0);
     CU_ASSERT_EQUAL(st.files_unchanged, 0);
     CU_ASSERT_EQUAL(st.segments, 7);
     CU_ASSERT_EQUAL(st.codings, 3);
@@ -123,6 +124,7 @@ static void test_ingest_counts_and_idempotence(void)
     CU_ASSERT_EQUAL(art_store_open(db_path, &s, &err), ART_OK);
     ingest_site(s, "r2", &st);
     CU_ASSERT_EQUAL(st.files_new, 3);
+    CU_ASSERT_EQUAL(st.files_reused, 3);
     CU_ASSERT_EQUAL(st.segments, 0);
     CU_ASSERT_EQUAL(art_store_counts(s, "Testshire", NULL, &c, &err), ART_OK);
     CU_ASSERT_EQUAL(c.sources, 3);

@@ -666,10 +666,13 @@ void art_store_set_warning_handler(art_store *s, art_warning_fn fn, void *ud);
 
 typedef struct art_ingest_stats {
     long files_seen;
-    long files_new;         /* sources added (not already in the store) */
+    long files_new;         /* files added to this round (parsed, or reused) */
     long files_unchanged;   /* already ingested in this round: nothing done */
-    long segments;
-    long codings;
+    long segments;          /* segments the store did not hold before */
+    long codings;           /* codings the store did not hold before */
+    long files_reused;      /* of files_new: already in the store from an earlier
+                               round, linked without parsing (so they add no
+                               segments or codings of their own) */
 } art_ingest_stats;
 
 /* Ingest files (documents or coded CSV; directories are walked, hidden files

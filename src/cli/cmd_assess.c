@@ -33,6 +33,29 @@ void cli_print_warning(void *ud, const char *message)
         fprintf(stderr, "artefact: warning: %s\n", message);
 }
 
+/* One line on what an ingest did.  A file unchanged since an earlier round
+ * is linked, not parsed, so it adds no segments of its own: then the line
+ * also gives what the round now holds, or a lead re-assessing a site would
+ * read "0 codings" and think the interviews were lost. */
+static void print_ingest_summary(art_store *s, const char *site, const char *round,
+                                 const art_ingest_stats *st)
+{
+    fprintf(stderr, "artefact: %s, round %s: %ld file%s read (%ld added", site, round,
+            st->files_seen, st->files_seen == 1 ? "" : "s", st->files_new);
+    if (st->files_reused > 0)
+        fprintf(stderr, ", %ld of them unchanged from an earlier round", st->files_reused);
+    fprintf(stderr, ", %ld already there), %ld %ssegments, %ld %scodings", st->files_unchanged,
+            st->segments, st->files_reused + st->files_unchanged > 0 ? "new " : "",
+            st->codings, st->files_reused + st->files_unchanged > 0 ? "new " : "");
+    art_counts c;
+    art_error err;
+    if (st->files_reused + st->files_unchanged > 0 &&
+        art_store_counts(s, site, round, &c, &err) == ART_OK)
+        fprintf(stderr, "; the round holds %lld segments and %lld codings", c.segments,
+                c.codings);
+    fputc('\n', stderr);
+}
+
 int cli_do_ingest(art_store *s, const cli_opts *o, char **site, char **round);
 
 int cli_do_ingest(art_store *s, const cli_opts *o, char **site, char **round)
@@ -59,11 +82,7 @@ int cli_do_ingest(art_store *s, const cli_opts *o, char **site, char **round)
     art_voice_map_free(vm);
     if (warnings > CLI_MAX_WARNINGS)
         fprintf(stderr, "artefact: ... and %ld more warnings\n", warnings - CLI_MAX_WARNINGS);
-    fprintf(stderr,
-            "artefact: %s, round %s: %ld file%s read (%ld added, %ld already there), "
-            "%ld segments, %ld codings\n",
-            *site, *round, st.files_seen, st.files_seen == 1 ? "" : "s", st.files_new,
-            st.files_unchanged, st.segments, st.codings);
+    print_ingest_summary(s, *site, *round, &st);
     return CLI_OK;
 }
 

@@ -77,9 +77,10 @@ static art_status link_existing_source(ingest_ctx *c, const char *sha, bool *fou
     if (src_id == 0)
         return ART_OK;
     *found = true;
-    if (linked > 0)
+    if (linked > 0) {
         c->stats->files_new++;
-    else
+        c->stats->files_reused++;
+    } else
         c->stats->files_unchanged++;
     return ART_OK;
 }
