@@ -106,6 +106,62 @@ static void test_utf8(void)
     CU_ASSERT_EQUAL(art_utf8_bom_len("x", 1), 0);
 }
 
+/* Reference: one code point at a time, as before the eight-byte ASCII path. */
+static long count_slowly(const char *s, size_t n)
+{
+    long c = 0;
+    for (size_t i = 0; i < n; c++)
+        i += art_utf8_decode_multi(s + i, n - i, &(unsigned){0});
+    return c;
+}
+
+static size_t first_invalid_slowly(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned cp;
+        size_t k = art_utf8_decode_multi(s + i, n - i, &cp);
+        if (cp == 0 || (cp == 0xFFFD && k == 1))
+            return i;
+        i += k;
+    }
+    return n;
+}
+
+/* The word-at-a-time paths agree with the byte-by-byte definition wherever
+ * a NUL, a bad byte or a multi-byte character falls in or across a word. */
+static void test_utf8_fast_paths(void)
+{
+    static const char *const pieces[] = {"a", "plain ascii ", "\xC3\xA9", "\xE2\x80\x94",
+                                         "\xF0\x9F\x98\x80", "\x80", "\xC3", "\0",
+                                         "\xEF\xBF\xBD", "12345678", "\xED\xA0\x80"};
+    static const size_t lens[] = {1, 12, 2, 3, 4, 1, 1, 1, 3, 8, 3};
+    unsigned seed = 12345;
+    char buf[256];
+    for (int t = 0; t < 5000; t++) {
+        size_t n = 0;
+        for (int k = (int)(seed % 12); k >= 0; k--) {
+            seed = seed * 1103515245u + 12345u;
+            size_t p = (seed >> 8) % 11;
+            if (n + lens[p] > sizeof buf)
+                break;
+            memcpy(buf + n, pieces[p], lens[p]);
+            n += lens[p];
+        }
+        seed = seed * 1103515245u + 12345u;
+        size_t off = (seed >> 8) % 8;  /* start inside a word too */
+        if (off > n)
+            off = n;
+        CU_ASSERT_EQUAL(art_utf8_count(buf + off, n - off), count_slowly(buf + off, n - off));
+        CU_ASSERT_EQUAL(art_utf8_first_invalid(buf + off, n - off),
+                        first_invalid_slowly(buf + off, n - off));
+        CU_ASSERT_EQUAL(art_utf8_valid(buf + off, n - off),
+                        first_invalid_slowly(buf + off, n - off) == n - off);
+    }
+    CU_ASSERT_EQUAL(art_utf8_first_invalid("abcdefgh\0ijklmno", 17), 8);
+    CU_ASSERT_EQUAL(art_utf8_first_invalid("abcdefghijklmno\x80", 16), 15);
+    CU_ASSERT_EQUAL(art_utf8_count("abcdefghijklmnop", 16), 16);
+}
+
 static void test_sha256(void)
 {
     char hex[65];
@@ -113,6 +169,16 @@ static void test_sha256(void)
     CU_ASSERT_STRING_EQUAL(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     art_sha256_hex("abc", 3, hex);
     CU_ASSERT_STRING_EQUAL(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    /* FIPS 180-2's long message: a million 'a's, many blocks in one call. */
+    char *million = malloc(1000000);
+    CU_ASSERT_FATAL(million != NULL);
+    memset(million, 'a', 1000000);
+    art_sha256_hex(million, 1000000, hex);
+    CU_ASSERT_STRING_EQUAL(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    free(million);
+    /* Two blocks with the padding spilling over (56 bytes). */
+    art_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+    CU_ASSERT_STRING_EQUAL(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     art_sha256_hex(two, strlen(two), hex);
     CU_ASSERT_STRING_EQUAL(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
@@ -220,6 +286,7 @@ void art_test_register(void)
               {"buffer", test_buf},
               {"string helpers", test_squash},
               {"utf8", test_utf8},
+              {"utf8 fast paths agree with the slow ones", test_utf8_fast_paths},
               {"sha256 test vectors", test_sha256},
               {"voice classification", test_voice},
               {"vocabulary", test_vocab},

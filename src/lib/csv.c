@@ -13,15 +13,10 @@
 art_status art_ingest_check_utf8(const char *data, size_t len, const char *name,
                                  art_error *err)
 {
-    for (size_t i = 0; i < len;) {
-        unsigned cp;
-        size_t k = art_utf8_decode(data + i, len - i, &cp);
-        /* A genuine U+FFFD is three bytes; a one-byte FFFD marks bad input. */
-        if (cp == 0 || (cp == 0xFFFD && k == 1))
-            return art_error_set(err, ART_ERR_FORMAT, "%s: not valid UTF-8 text (byte %zu)",
-                                 name, i);
-        i += k;
-    }
+    size_t bad = art_utf8_first_invalid(data, len);
+    if (bad < len)
+        return art_error_set(err, ART_ERR_FORMAT, "%s: not valid UTF-8 text (byte %zu)", name,
+                             bad);
     return ART_OK;
 }
 

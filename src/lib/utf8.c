@@ -1,7 +1,10 @@
 /* UTF-8 decoding, validation and the simple case folding used by matching. */
 #include "internal.h"
 
-size_t art_utf8_decode(const char *s, size_t n, unsigned *cp)
+#include <stdint.h>
+#include <string.h>
+
+size_t art_utf8_decode_multi(const char *s, size_t n, unsigned *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
     if (n == 0) {
@@ -54,10 +57,43 @@ size_t art_utf8_encode(unsigned cp, char out[4])
     return 4;
 }
 
+/* Eight bytes at a time while they are all ASCII: English text is almost
+ * all ASCII, and counting and checking run over every byte ingested. */
+#define HIGH_BITS 0x8080808080808080ULL
+#define LOW_BITS 0x0101010101010101ULL
+
+static uint64_t load8(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, sizeof w);
+    return w;
+}
+
+/* Bytes from s[0..n) that are ASCII (and, if no_nul, not NUL), in whole
+ * words of eight; what is left is for the byte-by-byte loop. */
+static size_t ascii_run(const char *s, size_t n, bool no_nul)
+{
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t w = load8(s + i);
+        if (w & HIGH_BITS)
+            break;
+        if (no_nul && ((w - LOW_BITS) & ~w & HIGH_BITS))
+            break;  /* a zero byte somewhere in the word */
+        i += 8;
+    }
+    return i;
+}
+
 long art_utf8_count(const char *s, size_t n)
 {
     long count = 0;
     for (size_t i = 0; i < n;) {
+        size_t run = ascii_run(s + i, n - i, false);
+        count += (long)run;
+        i += run;
+        if (i >= n)
+            break;
         unsigned cp;
         i += art_utf8_decode(s + i, n - i, &cp);
         count++;
@@ -65,20 +101,23 @@ long art_utf8_count(const char *s, size_t n)
     return count;
 }
 
-bool art_utf8_valid(const char *s, size_t n)
+size_t art_utf8_first_invalid(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
+        i += ascii_run(s + i, n - i, true);
+        if (i >= n)
+            break;
         unsigned cp;
         size_t k = art_utf8_decode(s + i, n - i, &cp);
-        if (cp == 0)
-            return false;
         /* A genuine U+FFFD is three bytes; a one-byte FFFD means invalid. */
-        if (cp == 0xFFFD && k == 1)
-            return false;
+        if (cp == 0 || (cp == 0xFFFD && k == 1))
+            return i;
         i += k;
     }
-    return true;
+    return n;
 }
+
+bool art_utf8_valid(const char *s, size_t n) { return art_utf8_first_invalid(s, n) == n; }
 
 unsigned art_utf8_fold(unsigned cp)
 {
