@@ -166,20 +166,33 @@ static art_status ingest_document(ingest_ctx *c, const char *path, const char *s
     return r;
 }
 
+/* A statement the ingest runs many times, prepared on first use and kept
+ * in the context (finalized by art_store_ingest). */
+static art_status ctx_statement(ingest_ctx *c, sqlite3_stmt **slot, const char *sql,
+                                art_error *err)
+{
+    if (*slot)
+        return ART_OK;
+    return db_prepare(c->s, sql, slot, err);
+}
+
 /* Participants get P01, P02... in order of first appearance in the site. */
 art_status ingest_ensure_participant(ingest_ctx *c, const art_participant_info *p,
                                      long long *id, art_error *err)
 {
     art_status r = ART_OK;
     sqlite3_stmt *st;
-    if ((r = db_prepare(c->s, "SELECT id FROM participants WHERE site_id = ? AND name = ?", &st,
-                        err)) != ART_OK)
+    if ((r = ctx_statement(c, &c->sel_participant,
+                           "SELECT id FROM participants WHERE site_id = ? AND name = ?", err)) !=
+        ART_OK)
         return r;
+    st = c->sel_participant;
     db_bind(st, "it", c->site_id, p->name);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     if (rc == SQLITE_ROW)
         return ART_OK;
     if (rc != SQLITE_DONE)
@@ -232,13 +245,15 @@ art_status ingest_ensure_code(ingest_ctx *c, const char *path, long long *id, ar
             return art_error_set(err, ART_ERR_NOMEM, "out of memory");
         const char *leaf = strrchr(prefix, '/');
         leaf = leaf ? leaf + 1 : prefix;
-        sqlite3_stmt *st;
-        if ((r = db_prepare(c->s, "SELECT id FROM codes WHERE site_id = ? AND path = ?", &st, err)) ==
+        if ((r = ctx_statement(c, &c->sel_code,
+                               "SELECT id FROM codes WHERE site_id = ? AND path = ?", err)) ==
             ART_OK) {
+            sqlite3_stmt *st = c->sel_code;
             db_bind(st, "it", c->site_id, prefix);
             int rc = sqlite3_step(st);
             long long got = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-            sqlite3_finalize(st);
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
             if (rc == SQLITE_ROW) {
                 parent = got;
             } else if (rc != SQLITE_DONE) {
@@ -640,6 +655,8 @@ art_status art_store_ingest(art_store *s, const char *site, const char *round,
     }
     sqlite3_finalize(c.ins_segment);
     sqlite3_finalize(c.ins_coding);
+    sqlite3_finalize(c.sel_participant);
+    sqlite3_finalize(c.sel_code);
     if (r == ART_OK)
         r = db_exec(s, "COMMIT", err);
     if (r != ART_OK) {
