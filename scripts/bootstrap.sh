@@ -10,7 +10,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="build-essential autoconf automake libtool pkg-config
-          libxml2-dev liblua5.4-dev libsqlite3-dev libcunit1-dev libarchive-dev"
+          libxml2-dev liblua5.4-dev libsqlite3-dev libcunit1-dev libarchive-dev
+          nettle-dev"
 if [ "${1:-}" = "--test" ]; then
     # chromium: tests/test_report_html renders the HTML report headless
     # (screenshot, console errors, A4 PDF), with a font to draw its text.
