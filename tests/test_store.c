@@ -202,6 +202,112 @@ static int collect_code(const art_code_row *row, void *ud)
     return 0;
 }
 
+/* What an ingest wrote, less the clock: every row of the ingest's tables. */
+static void ingest_digest(const char *path, char out[65])
+{
+    static const char *const queries[] = {
+        "SELECT id, source_id, ordinal, paragraph, sentence, start_cp, end_cp, block, document, "
+        "participant_id, text FROM segments ORDER BY id",
+        "SELECT id, sha256, kind, format, path, name, title, plain_text, bytes, container_sha256 "
+        "FROM sources ORDER BY id",
+        "SELECT * FROM codings ORDER BY id", "SELECT * FROM participants ORDER BY id",
+        "SELECT * FROM codes ORDER BY id", "SELECT * FROM round_sources ORDER BY 1, 2",
+        "SELECT * FROM participant_attrs ORDER BY 1, 2"};
+    sqlite3 *db;
+    art_buf b;
+    art_buf_init(&b);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+        sqlite3_stmt *st;
+        CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(db, queries[q], -1, &st, NULL), SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            for (int i = 0; i < sqlite3_column_count(st); i++) {
+                const char *t = (const char *)sqlite3_column_text(st, i);
+                art_buf_printf(&b, "%s\x1f", t ? t : "\x1e");
+            }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    art_sha256_hex(b.data ? b.data : "", b.len, out);
+    art_buf_free(&b);
+}
+
+static art_status ingest_with_jobs(const char *tag, int jobs, const char *const *paths,
+                                   size_t n, art_ingest_stats *st, art_error *err, char out[65])
+{
+    art_store *s = fresh_store(tag);
+    CU_ASSERT_FATAL(s != NULL);
+    art_store_set_jobs(s, jobs);
+    art_status r = art_store_ingest(s, "Riverside", "r1", paths, n, st, err);
+    art_store_close(s);
+    ingest_digest(db_path, out);
+    return r;
+}
+
+/* Files are read and parsed ahead on other threads, but written in order:
+ * the store is the same row for row whatever the number of threads. */
+static void test_ingest_threads_change_nothing(void)
+{
+    const char *paths[] = {art_test_src("examples/riverside"),
+                           art_test_src("tests/data/store/site")};
+    char one[65], many[65], two[65];
+    art_ingest_stats st1, st8, st2;
+    art_error err;
+    CU_ASSERT_EQUAL(ingest_with_jobs("jobs1", 1, paths, 2, &st1, &err, one), ART_OK);
+    CU_ASSERT_EQUAL(ingest_with_jobs("jobs8", 8, paths, 2, &st8, &err, many), ART_OK);
+    CU_ASSERT_EQUAL(ingest_with_jobs("jobs2", 2, paths, 2, &st2, &err, two), ART_OK);
+    CU_ASSERT_STRING_EQUAL(one, many);
+    CU_ASSERT_STRING_EQUAL(one, two);
+    CU_ASSERT_EQUAL(st1.segments, st8.segments);
+    CU_ASSERT_EQUAL(st1.codings, st8.codings);
+    CU_ASSERT_EQUAL(st1.files_seen, st8.files_seen);
+    CU_ASSERT_TRUE(st1.segments > 500);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* With threads loading ahead, the error reported is still that of the
+ * first bad file in the plan's order, and nothing is kept. */
+static void test_ingest_threads_report_the_first_error(void)
+{
+    const char *dir = art_test_tmpdir("jobs-bad");
+    char folder[4200], path[4300];
+    snprintf(folder, sizeof folder, "%s/site", dir);
+    mkdir(folder, 0700);
+    for (int i = 0; i < 40; i++) {
+        snprintf(path, sizeof path, "%s/doc-%02d.txt", folder, i);
+        write_file(path, "Practitioners are trusted to do the right thing.\n\nWe work "
+                         "alongside the voluntary sector at the community hub.\n");
+    }
+    /* Two bad files: the first in order is the one named. */
+    snprintf(path, sizeof path, "%s/doc-05.docx", folder);
+    write_file(path, "this is not a zip container");
+    snprintf(path, sizeof path, "%s/doc-30.csv", folder);
+    write_file(path, "what,is,this\n1,2,3\n");
+    const char *paths[] = {folder};
+    for (int jobs = 1; jobs <= 8; jobs *= 2) {
+        char tag[32], digest[65], empty[65];
+        snprintf(tag, sizeof tag, "jobs-bad-%d", jobs);
+        art_ingest_stats st;
+        art_error err;
+        art_status r = ingest_with_jobs(tag, jobs, paths, 1, &st, &err, digest);
+        CU_ASSERT_NOT_EQUAL(r, ART_OK);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "doc-05.docx"));
+        CU_ASSERT_PTR_NULL(strstr(err.message, "doc-30.csv"));
+        CU_ASSERT_EQUAL(st.segments, 0);
+        art_store *s = fresh_store(tag);
+        art_store_close(s);
+        ingest_digest(db_path, empty);
+        CU_ASSERT_STRING_EQUAL(digest, empty);
+    }
+}
+
 static void test_codes_tree(void)
 {
     art_store *s = fresh_store("codes");
@@ -348,6 +454,8 @@ void art_test_register(void)
               {"ingest counts; re-ingest changes nothing", test_ingest_counts_and_idempotence},
               {"a bad file leaves the store as it was", test_ingest_is_one_transaction},
               {"unknown and missing files", test_ingest_rejects_unknown_and_missing},
+              {"ingest threads change nothing", test_ingest_threads_change_nothing},
+              {"ingest threads report the first error", test_ingest_threads_report_the_first_error},
               {"codes form a tree", test_codes_tree},
               {"corpus is pseudonymised", test_corpus_pseudonymised},
               {"runs are saved and loaded", test_save_and_load_assessment});

@@ -663,6 +663,10 @@ int art_store_schema_version(art_store *s);
  * ways artefact can work round, say): one line each, naming the file. */
 typedef void (*art_warning_fn)(void *ud, const char *message);
 void art_store_set_warning_handler(art_store *s, art_warning_fn fn, void *ud);
+/* Threads an ingest uses to read, hash and parse files while it writes
+ * them: 1 is strictly sequential, 0 (the default) one per core.  The store
+ * holds the same rows whatever the number. */
+void art_store_set_jobs(art_store *s, int jobs);
 
 typedef struct art_ingest_stats {
     long files_seen;

@@ -28,7 +28,8 @@ enum {
     OPT_MIN = 1 << 14,        /* --min-sources N, --min-voices N (compare) */
     OPT_TABLES = 1 << 15,     /* --table NAME, --tables DIR (report, compare) */
     OPT_REVIEW = 1 << 16,     /* --dimension, --level, --by, --rationale (review) */
-    OPT_FORCE = 1 << 17       /* --force: score again even when nothing changed */
+    OPT_FORCE = 1 << 17,      /* --force: score again even when nothing changed */
+    OPT_JOBS = 1 << 18        /* --jobs N: threads reading and parsing files */
 };
 
 typedef struct cli_opts {
@@ -55,6 +56,7 @@ typedef struct cli_opts {
     const char *by;
     const char *rationale;
     bool force;
+    long jobs;              /* 0: one per core */
     char **args;        /* positional arguments */
     int nargs;
 } cli_opts;

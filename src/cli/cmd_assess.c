@@ -69,6 +69,7 @@ int cli_do_ingest(art_store *s, const cli_opts *o, char **site, char **round)
         return cli_usage_error("ingest", "cannot tell the site's name; give --site");
     art_ingest_stats st;
     long warnings = 0;
+    art_store_set_jobs(s, (int)o->jobs);
     art_store_set_warning_handler(s, cli_print_warning, &warnings);
     art_voice_map *vm = NULL;
     if (o->voice_map && art_voice_map_load(o->voice_map, &vm, &err) != ART_OK)

@@ -46,6 +46,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         {"tables", required_argument, NULL, 'T'},  {"dimension", required_argument, NULL, 'D'},
         {"level", required_argument, NULL, 'L'},   {"by", required_argument, NULL, 'b'},
         {"rationale", required_argument, NULL, 'x'}, {"force", no_argument, NULL, 'F'},
+        {"jobs", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     static const struct { int ch; unsigned bit; const char *name; } bits[] = {
         {'d', OPT_DB, "--db"},         {'s', OPT_SITE, "--site"},
@@ -59,7 +60,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         {'t', OPT_TABLES, "--table"}, {'T', OPT_TABLES, "--tables"},
         {'D', OPT_REVIEW, "--dimension"}, {'L', OPT_REVIEW, "--level"},
         {'b', OPT_REVIEW, "--by"}, {'x', OPT_REVIEW, "--rationale"},
-        {'F', OPT_FORCE, "--force"}};
+        {'F', OPT_FORCE, "--force"}, {'j', OPT_JOBS, "--jobs"}};
     memset(o, 0, sizeof *o);
     o->gap_threshold = -1;
     o->min_sources = o->min_voices = -1;
@@ -98,6 +99,14 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_opts *o)
         case 'b': o->by = optarg; break;
         case 'x': o->rationale = optarg; break;
         case 'F': o->force = true; break;
+        case 'j': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 1 || v > 64)
+                return cli_usage_error(cmd->name, "--jobs takes a number of threads from 1 to 64");
+            o->jobs = v;
+            break;
+        }
         case 'm':
         case 'v':
         case 'L': {

@@ -28,19 +28,23 @@ static const cli_command commands[] = {
      "                   or more (default 15); opposite leanings are listed first\n"
      "  --force          score again even when nothing changed since the round's last run\n"
      "                   (by default its scores are reused: same inputs, same scores)\n"
+     "  --jobs N         threads reading and parsing files (default: one per core; 1: one\n"
+     "                   at a time). The store holds the same rows whatever N is\n"
      "Every table of the report as CSV or JSON: artefact report --table NAME, --tables DIR.\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_FORMAT | OPT_OUTPUT |
-         OPT_REVEAL | OPT_VOICE_MAP | OPT_CODE_MAP | OPT_GAP | OPT_FORCE,
+         OPT_REVEAL | OPT_VOICE_MAP | OPT_CODE_MAP | OPT_GAP | OPT_FORCE | OPT_JOBS,
      1, -1, cmd_assess},
     {"ingest", "add documents and coded interviews to the store",
-     "usage: artefact ingest DIR|FILE... [--db FILE] [--site NAME] [--round LABEL]\n"
+     "usage: artefact ingest DIR|FILE... [--db FILE] [--site NAME] [--round LABEL] [--jobs N]\n"
      "Add files to a round of a site, in one transaction: if any file is bad, nothing is kept.\n"
      "A file already in the store (same bytes) is not added again.\n"
      "  --db FILE        the store (default: $ARTEFACT_DB or ./artefact.db)\n"
      "  --site NAME      the site (default: the name of the first folder)\n"
      "  --round LABEL    the round (default: today's date, YYYY-MM-DD)\n"
-     "  --voice-map F    CSV (match,voice) naming the site's own words for voices\n",
-     OPT_DB | OPT_SITE | OPT_ROUND | OPT_VOICE_MAP, 1, -1, cmd_ingest},
+     "  --voice-map F    CSV (match,voice) naming the site's own words for voices\n"
+     "  --jobs N         threads reading and parsing files (default: one per core; 1: one\n"
+     "                   at a time). The store holds the same rows whatever N is\n",
+     OPT_DB | OPT_SITE | OPT_ROUND | OPT_VOICE_MAP | OPT_JOBS, 1, -1, cmd_ingest},
     {"score", "score a round with the rubric's plugins and store the run",
      "usage: artefact score [--db FILE] [--site NAME] [--round LABEL] [--rubric FILE] [--plugins DIR]\n"
      "Run every plugin over what the round holds and record the scores and evidence.\n" COMMON_HELP

@@ -226,6 +226,12 @@ void art_store_close(art_store *s)
 
 int art_store_schema_version(art_store *s) { return user_version(s); }
 
+void art_store_set_jobs(art_store *s, int jobs)
+{
+    if (s)
+        s->jobs = jobs < 0 ? 0 : jobs;
+}
+
 void art_store_set_warning_handler(art_store *s, art_warning_fn fn, void *ud)
 {
     s->warn = fn;

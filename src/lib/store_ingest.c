@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define ART_MAX_INPUT_BYTES ((size_t)64 << 20)
 
@@ -136,33 +137,6 @@ art_status ingest_insert_segment(ingest_ctx *c, long long source_id, long ordina
         *seg_id = sqlite3_last_insert_rowid(c->s->db);
         c->stats->segments++;
     }
-    return r;
-}
-
-static art_status ingest_document(ingest_ctx *c, const char *path, const char *sha,
-                                  const char *data, size_t len, file_format fmt, art_error *err)
-{
-    art_document *doc = NULL;
-    const char *name = path;
-    art_status r;
-    switch (fmt) {
-    case FMT_TXT: r = art_doc_parse_text(data, len, name, &doc, err); break;
-    case FMT_MD: r = art_doc_parse_markdown(data, len, name, &doc, err); break;
-    case FMT_DOCX: r = art_doc_parse_docx(data, len, name, &doc, err); break;
-    case FMT_ODT: r = art_doc_parse_odt(data, len, name, &doc, err); break;
-    default: r = art_doc_parse_html(data, len, name, &doc, err); break;
-    }
-    if (r != ART_OK)
-        return r;
-    long long src_id, seg_id;
-    r = insert_source(c, path, sha, "document", doc->format, doc->title, doc->plain_text, len,
-                      &src_id, err);
-    for (size_t i = 0; r == ART_OK && i < doc->nsegs; i++) {
-        const art_segment *sg = &doc->segs[i];
-        r = ingest_insert_segment(c, src_id, (long)i, sg->paragraph, sg->sentence, sg->start, sg->end,
-                           art_block_kind_id(sg->block), NULL, 0, sg->text, &seg_id, err);
-    }
-    art_document_free(doc);
     return r;
 }
 
@@ -503,9 +477,132 @@ static art_status ingest_csv(ingest_ctx *c, const char *path, const char *sha, c
                          path);
 }
 
-static art_status ingest_file(ingest_ctx *c, const char *path, art_error *err)
+/* ---- loading a file (on any thread) -------------------------------- */
+
+/* The sources a site held when the ingest began, by sha256 and by
+ * container_sha256, sorted: a file found there is linked, not parsed, so
+ * re-assessing an unchanged site parses nothing. */
+typedef struct known_shas {
+    char (*sha)[65];
+    size_t n;
+} known_shas;
+
+static int cmp_sha(const void *a, const void *b) { return strcmp(a, b); }
+
+static bool sha_known(const known_shas *k, const char *sha)
 {
-    file_format fmt = format_of(path);
+    return k->n && bsearch(sha, k->sha, k->n, sizeof k->sha[0], cmp_sha) != NULL;
+}
+
+static art_status load_known_shas(ingest_ctx *c, known_shas *k, art_error *err)
+{
+    k->sha = NULL;
+    k->n = 0;
+    sqlite3_stmt *st;
+    art_status r = db_prepare(c->s,
+                              "SELECT sha256 FROM sources WHERE site_id = ?1 UNION "
+                              "SELECT container_sha256 FROM sources WHERE site_id = ?1 AND "
+                              "container_sha256 IS NOT NULL",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "i", c->site_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (!v || strlen(v) != 64)
+            continue;
+        if (k->n == cap) {
+            size_t ncap = cap ? cap * 2 : 256;
+            char(*p)[65] = realloc(k->sha, ncap * sizeof *p);
+            if (!p) {
+                sqlite3_finalize(st);
+                return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+            }
+            k->sha = p;
+            cap = ncap;
+        }
+        memcpy(k->sha[k->n++], v, 65);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_error(c->s, err, "list sources");
+    if (k->n)
+        qsort(k->sha, k->n, sizeof k->sha[0], cmp_sha);
+    return ART_OK;
+}
+
+static bool is_plain_document(file_format fmt)
+{
+    return fmt == FMT_TXT || fmt == FMT_MD || fmt == FMT_HTML || fmt == FMT_DOCX ||
+           fmt == FMT_ODT;
+}
+
+static art_status parse_document(const char *path, const char *data, size_t len,
+                                 file_format fmt, art_document **doc, art_error *err)
+{
+    switch (fmt) {
+    case FMT_TXT: return art_doc_parse_text(data, len, path, doc, err);
+    case FMT_MD: return art_doc_parse_markdown(data, len, path, doc, err);
+    case FMT_DOCX: return art_doc_parse_docx(data, len, path, doc, err);
+    case FMT_ODT: return art_doc_parse_odt(data, len, path, doc, err);
+    default: return art_doc_parse_html(data, len, path, doc, err);
+    }
+}
+
+/* prefetch_load_fn: read and hash the file and, when it is a plain document
+ * the site does not hold yet, parse it.  Touches no shared state but the
+ * item (parsers are pure functions of their bytes). */
+static void load_item(prefetch_item *it, void *ud)
+{
+    const known_shas *known = ud;
+    file_format fmt = (file_format)it->format;
+    if (it->status != ART_OK || fmt == FMT_QDC || fmt == FMT_UNKNOWN)
+        return;  /* the writer reports these */
+    it->status = art_read_file(it->path, ART_MAX_INPUT_BYTES, &it->data, &it->len, &it->err);
+    if (it->status != ART_OK)
+        return;
+    it->loaded_ok = true;
+    art_sha256_hex(it->data, it->len, it->sha);
+    if (!is_plain_document(fmt) || sha_known(known, it->sha))
+        return;
+    if (fmt == FMT_MD && art_stories_is_story(it->data, it->len))
+        return;
+    it->status = parse_document(it->path, it->data, it->len, fmt, &it->doc, &it->err);
+    /* The parsed document holds the text; the bytes are no longer needed. */
+    free(it->data);
+    it->data = NULL;
+}
+
+/* ---- writing a loaded file (the writer's thread) -------------------- */
+
+static art_status insert_document(ingest_ctx *c, const char *path, const char *sha,
+                                  const art_document *doc, size_t len, art_error *err)
+{
+    long long src_id, seg_id;
+    art_status r = insert_source(c, path, sha, "document", doc->format, doc->title,
+                                 doc->plain_text, len, &src_id, err);
+    for (size_t i = 0; r == ART_OK && i < doc->nsegs; i++) {
+        const art_segment *sg = &doc->segs[i];
+        r = ingest_insert_segment(c, src_id, (long)i, sg->paragraph, sg->sentence, sg->start,
+                                  sg->end, art_block_kind_id(sg->block), NULL, 0, sg->text,
+                                  &seg_id, err);
+    }
+    return r;
+}
+
+/* The checks and their order are a sequential ingest's: the format, then
+ * reading, then whether the site holds the bytes, then parsing. */
+static art_status ingest_item(ingest_ctx *c, prefetch_item *it, art_error *err)
+{
+    const char *path = it->path;
+    file_format fmt = (file_format)it->format;
+    /* The path could not be walked, or the file could not be read. */
+    if (!it->loaded_ok && it->status != ART_OK) {
+        art_error_set(err, it->status, "%s", it->err.message);
+        return it->status;
+    }
     if (fmt == FMT_QDC)
         return art_error_set(err, ART_ERR_UNSUPPORTED,
                              "%s: a codebook holds codes but no evidence; import the project "
@@ -518,28 +615,85 @@ static art_status ingest_file(ingest_ctx *c, const char *path, art_error *err)
                              ".htm, .docx, .odt, coded-interview .csv and REFI-QDA .qdpx/.qde)",
                              path, dot ? dot : "(none)");
     }
-    char *data;
-    size_t len;
-    art_status r = art_read_file(path, ART_MAX_INPUT_BYTES, &data, &len, err);
-    if (r != ART_OK)
-        return r;
     c->stats->files_seen++;
-    char sha[65];
-    art_sha256_hex(data, len, sha);
     bool found;
-    r = link_existing_source(c, sha, &found, err);
-    if (r == ART_OK && !found) {
-        if (fmt == FMT_CSV)
-            r = ingest_csv(c, path, sha, data, len, err);
-        else if (fmt == FMT_QDPX || fmt == FMT_QDE)
-            r = ingest_qda(c, path, sha, data, len, err);
-        else if (fmt == FMT_MD && art_stories_is_story(data, len))
-            r = ingest_story_file(c, path, sha, data, len, false, err);
-        else
-            r = ingest_document(c, path, sha, data, len, fmt, err);
+    art_status r = link_existing_source(c, it->sha, &found, err);
+    if (r != ART_OK || found)
+        return r;
+    if (it->status != ART_OK) {  /* the document did not parse */
+        art_error_set(err, it->status, "%s", it->err.message);
+        return it->status;
     }
-    free(data);
+    if (it->doc)
+        return insert_document(c, path, it->sha, it->doc, it->len, err);
+    if (fmt == FMT_CSV)
+        return ingest_csv(c, path, it->sha, it->data, it->len, err);
+    if (fmt == FMT_QDPX || fmt == FMT_QDE)
+        return ingest_qda(c, path, it->sha, it->data, it->len, err);
+    if (fmt == FMT_MD && art_stories_is_story(it->data, it->len))
+        return ingest_story_file(c, path, it->sha, it->data, it->len, false, err);
+    /* A plain document the site held when the ingest began, yet not found
+     * now: cannot happen (sources are not removed during an ingest), but
+     * parse it here rather than lose it. */
+    art_document *doc = NULL;
+    if ((r = parse_document(path, it->data, it->len, fmt, &doc, err)) == ART_OK)
+        r = insert_document(c, path, it->sha, doc, it->len, err);
+    art_document_free(doc);
     return r;
+}
+
+/* ---- the plan: which files, in which order -------------------------- */
+
+typedef struct ingest_plan {
+    prefetch_item *items;
+    size_t n, cap;
+    bool stopped;           /* a path could not be walked: nothing after it */
+} ingest_plan;
+
+static prefetch_item *plan_add(ingest_plan *pl, const char *path, art_error *err)
+{
+    if (pl->n == pl->cap) {
+        size_t ncap = pl->cap ? pl->cap * 2 : 64;
+        prefetch_item *p = realloc(pl->items, ncap * sizeof *p);
+        if (!p) {
+            art_error_set(err, ART_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
+        pl->items = p;
+        pl->cap = ncap;
+    }
+    prefetch_item *it = &pl->items[pl->n];
+    memset(it, 0, sizeof *it);
+    if (!(it->path = strdup(path))) {
+        art_error_set(err, ART_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    pl->n++;
+    return it;
+}
+
+/* A path that cannot be walked ends the plan with its error, where a
+ * sequential ingest would have stopped. */
+static art_status plan_fail(ingest_plan *pl, const char *path, art_status why, art_error *err,
+                            const char *fmt, const char *detail)
+{
+    prefetch_item *it = plan_add(pl, path, err);
+    if (!it)
+        return ART_ERR_NOMEM;
+    it->format = FMT_UNKNOWN;
+    it->status = why;
+    art_error_set(&it->err, why, fmt, path, detail);
+    pl->stopped = true;
+    return ART_OK;
+}
+
+static void plan_free(ingest_plan *pl)
+{
+    for (size_t i = 0; i < pl->n; i++) {
+        prefetch_item_clear(&pl->items[i]);
+        free(pl->items[i].path);
+    }
+    free(pl->items);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -559,15 +713,16 @@ static bool skip_in_walk(const char *name)
     return strncasecmp(name, "readme", 6) == 0;
 }
 
-static art_status ingest_path(ingest_ctx *c, const char *path, int depth, art_error *err);
+static art_status plan_path(ingest_plan *pl, const char *path, int depth, art_error *err);
 
-static art_status ingest_dir(ingest_ctx *c, const char *path, int depth, art_error *err)
+static art_status plan_dir(ingest_plan *pl, const char *path, int depth, art_error *err)
 {
     if (depth > 16)
-        return art_error_set(err, ART_ERR_LIMIT, "%s: folders nested too deeply", path);
+        return plan_fail(pl, path, ART_ERR_LIMIT, err, "%s: folders nested too deeply%s", "");
     DIR *d = opendir(path);
     if (!d)
-        return art_error_set(err, ART_ERR_IO, "%s: cannot open folder: %s", path, strerror(errno));
+        return plan_fail(pl, path, ART_ERR_IO, err, "%s: cannot open folder: %s",
+                         strerror(errno));
     char **names = NULL;
     size_t n = 0, cap = 0;
     art_status r = ART_OK;
@@ -601,11 +756,11 @@ static art_status ingest_dir(ingest_ctx *c, const char *path, int depth, art_err
     bool has_qde = false;
     for (size_t i = 0; i < n; i++)
         has_qde = has_qde || art_str_ends_with_ci(names[i], ".qde");
-    for (size_t i = 0; r == ART_OK && i < n; i++) {
+    for (size_t i = 0; r == ART_OK && !pl->stopped && i < n; i++) {
         const char *leaf = ingest_base_name(names[i]);
         if (has_qde && art_strcasecmp_ascii(leaf, "sources") == 0)
             continue;
-        r = ingest_path(c, names[i], depth + 1, err);
+        r = plan_path(pl, names[i], depth + 1, err);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
@@ -613,16 +768,57 @@ static art_status ingest_dir(ingest_ctx *c, const char *path, int depth, art_err
     return r;
 }
 
-static art_status ingest_path(ingest_ctx *c, const char *path, int depth, art_error *err)
+static art_status plan_path(ingest_plan *pl, const char *path, int depth, art_error *err)
 {
     struct stat st;
     if (stat(path, &st) != 0)
-        return art_error_set(err, ART_ERR_IO, "%s: %s", path, strerror(errno));
+        return plan_fail(pl, path, ART_ERR_IO, err, "%s: %s", strerror(errno));
     if (S_ISDIR(st.st_mode))
-        return ingest_dir(c, path, depth, err);
+        return plan_dir(pl, path, depth, err);
     if (!S_ISREG(st.st_mode))
-        return art_error_set(err, ART_ERR_IO, "%s: not a regular file", path);
-    return ingest_file(c, path, err);
+        return plan_fail(pl, path, ART_ERR_IO, err, "%s: not a regular file%s", "");
+    prefetch_item *it = plan_add(pl, path, err);
+    if (!it)
+        return ART_ERR_NOMEM;
+    it->format = format_of(path);
+    it->size_hint = (size_t)st.st_size;
+    return ART_OK;
+}
+
+/* Workers beside the writer: jobs - 1, or by default one core fewer than
+ * the machine has, so the writer keeps one to itself. */
+static int prefetch_workers(int jobs, size_t nfiles)
+{
+    long cpus = jobs > 0 ? jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    if (nfiles < 2 || cpus < 2)
+        return 0;
+    return (int)(cpus - 1);
+}
+
+/* Plan every path, then load the files ahead (prefetch) and write them in
+ * the plan's order. */
+static art_status ingest_paths(ingest_ctx *c, const char *const *paths, size_t npaths,
+                               art_error *err)
+{
+    ingest_plan pl = {0};
+    known_shas known = {0};
+    prefetch *pf = NULL;
+    art_status r = ART_OK;
+    for (size_t i = 0; r == ART_OK && !pl.stopped && i < npaths; i++)
+        r = plan_path(&pl, paths[i], 0, err);
+    if (r == ART_OK)
+        r = load_known_shas(c, &known, err);
+    if (r == ART_OK)
+        r = prefetch_start(pl.items, pl.n, load_item, &known, prefetch_workers(c->s->jobs, pl.n), &pf, err);
+    for (size_t i = 0; r == ART_OK && i < pl.n; i++) {
+        prefetch_item *it = prefetch_wait(pf, i);
+        r = ingest_item(c, it, err);
+        prefetch_release(pf, i);
+    }
+    prefetch_finish(pf);
+    plan_free(&pl);
+    free(known.sha);
+    return r;
 }
 
 art_status art_store_ingest(art_store *s, const char *site, const char *round,
@@ -650,8 +846,7 @@ art_status art_store_ingest(art_store *s, const char *site, const char *round,
                         "INSERT INTO codings(segment_id, code_id, coder, participant_id, memo) "
                         "VALUES (?, ?, ?, ?, ?)",
                         &c.ins_coding, err)) == ART_OK) {
-        for (size_t i = 0; r == ART_OK && i < npaths; i++)
-            r = ingest_path(&c, paths[i], 0, err);
+        r = ingest_paths(&c, paths, npaths, err);
     }
     sqlite3_finalize(c.ins_segment);
     sqlite3_finalize(c.ins_coding);

@@ -12,6 +12,7 @@ struct art_store {
     char *path;
     art_warning_fn warn;
     void *warn_ud;
+    int jobs;               /* ingest threads; 0: one per core */
 };
 
 art_status db_error(art_store *s, art_error *err, const char *what);
@@ -69,6 +70,40 @@ art_status ingest_insert_segment(ingest_ctx *c, long long source_id, long ordina
 art_status ingest_ensure_participant(ingest_ctx *c, const art_participant_info *p,
                                      long long *id, art_error *err);
 art_status ingest_ensure_code(ingest_ctx *c, const char *path, long long *id, art_error *err);
+
+/* ---- ingest prefetch (ingest_prefetch.c) ---- */
+/* One file of an ingest's plan.  The plan fills path, format, size_hint
+ * and, for a path that cannot be ingested at all, status and err; the load
+ * function fills the rest on whichever thread loads it. */
+typedef struct prefetch_item {
+    char *path;
+    int format;             /* store_ingest.c's file_format */
+    size_t size_hint;       /* bytes on disk, for the memory budget */
+    art_status status;      /* ART_OK, or why the file cannot be ingested */
+    art_error err;
+    bool loaded_ok;         /* read (and hashed) */
+    char *data;             /* the file's bytes (NULL once parsed into doc) */
+    size_t len;
+    char sha[65];
+    art_document *doc;      /* a plain document, parsed ahead; NULL otherwise */
+    int state;              /* prefetch's own */
+} prefetch_item;
+
+typedef void (*prefetch_load_fn)(prefetch_item *it, void *ud);
+typedef struct prefetch prefetch;
+
+/* Start `workers` threads loading items in order (0: the writer loads every
+ * item itself in prefetch_wait). */
+art_status prefetch_start(prefetch_item *items, size_t n, prefetch_load_fn load, void *ud,
+                          int workers, prefetch **out, art_error *err);
+/* Item i, loaded (by a worker, or now by the caller).  Items are asked for
+ * in order, each once. */
+prefetch_item *prefetch_wait(prefetch *p, size_t i);
+/* Done with item i: free its bytes and document, let the workers go on. */
+void prefetch_release(prefetch *p, size_t i);
+/* Stop and join the workers, free what is left; p may be NULL. */
+void prefetch_finish(prefetch *p);
+void prefetch_item_clear(prefetch_item *it);
 
 /* ---- pseudonyms (store_corpus.c) ---- */
 typedef struct name_map {
