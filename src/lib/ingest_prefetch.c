@@ -20,7 +20,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <threads.h>
+#include <pthread.h>
 
 #define PREFETCH_MAX_WORKERS 4
 
@@ -34,14 +34,14 @@ struct prefetch {
     size_t window;          /* items a worker may be ahead of the writer */
     size_t max_bytes;       /* bytes of files in flight before workers wait */
 
-    mtx_t mu;
-    cnd_t changed;          /* an item became ready, or the writer moved on */
+    pthread_mutex_t mu;
+    pthread_cond_t changed;          /* an item became ready, or the writer moved on */
     size_t next_claim;      /* first item nobody has claimed */
     size_t released;        /* items the writer is done with */
     size_t bytes_in_flight; /* sizes of the claimed, unreleased items */
     bool stop;
 
-    thrd_t workers[PREFETCH_MAX_WORKERS];
+    pthread_t workers[PREFETCH_MAX_WORKERS];
     int nworkers;
 };
 
@@ -62,10 +62,10 @@ static bool worker_may_claim(const prefetch *p)
 static void load_claimed(prefetch *p, size_t i)
 {
     p->load(&p->items[i], p->ud);
-    mtx_lock(&p->mu);
+    pthread_mutex_lock(&p->mu);
     p->items[i].state = ITEM_READY;
-    cnd_broadcast(&p->changed);
-    mtx_unlock(&p->mu);
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->mu);
 }
 
 /* Called with mu held: claim item next_claim. */
@@ -77,22 +77,22 @@ static size_t claim_next(prefetch *p)
     return i;
 }
 
-static int worker_main(void *arg)
+static void *worker_main(void *arg)
 {
     prefetch *p = arg;
-    mtx_lock(&p->mu);
+    pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->stop && !worker_may_claim(p) && p->next_claim < p->n)
-            cnd_wait(&p->changed, &p->mu);
+            pthread_cond_wait(&p->changed, &p->mu);
         if (p->stop || p->next_claim >= p->n)
             break;
         size_t i = claim_next(p);
-        mtx_unlock(&p->mu);
+        pthread_mutex_unlock(&p->mu);
         load_claimed(p, i);
-        mtx_lock(&p->mu);
+        pthread_mutex_lock(&p->mu);
     }
-    mtx_unlock(&p->mu);
-    return 0;
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
 }
 
 art_status prefetch_start(prefetch_item *items, size_t n, prefetch_load_fn load, void *ud,
@@ -113,19 +113,19 @@ art_status prefetch_start(prefetch_item *items, size_t n, prefetch_load_fn load,
     p->max_bytes = (size_t)64 << 20;
     for (size_t i = 0; i < n; i++)
         items[i].state = ITEM_PENDING;
-    if (mtx_init(&p->mu, mtx_plain) != thrd_success) {
+    if (pthread_mutex_init(&p->mu, NULL) != 0) {
         free(p);
         return art_error_set(err, ART_ERR_NOMEM, "cannot create a lock for the ingest");
     }
-    if (cnd_init(&p->changed) != thrd_success) {
-        mtx_destroy(&p->mu);
+    if (pthread_cond_init(&p->changed, NULL) != 0) {
+        pthread_mutex_destroy(&p->mu);
         free(p);
         return art_error_set(err, ART_ERR_NOMEM, "cannot create a condition for the ingest");
     }
     /* A worker that cannot be started is no error: the writer loads what
      * nobody else does. */
     for (int w = 0; w < workers && n > 1; w++) {
-        if (thrd_create(&p->workers[p->nworkers], worker_main, p) != thrd_success)
+        if (pthread_create(&p->workers[p->nworkers], NULL, worker_main, p) != 0)
             break;
         p->nworkers++;
     }
@@ -137,51 +137,51 @@ prefetch_item *prefetch_wait(prefetch *p, size_t i)
 {
     if (i >= p->n)
         return NULL;
-    mtx_lock(&p->mu);
+    pthread_mutex_lock(&p->mu);
     /* Items are claimed in order: while i is unclaimed, the writer takes the
      * next unclaimed item itself (that is i, as the writer goes in order)
      * rather than wait for a worker. */
     while (p->items[i].state == ITEM_PENDING && p->next_claim <= i) {
         size_t k = claim_next(p);
-        mtx_unlock(&p->mu);
+        pthread_mutex_unlock(&p->mu);
         load_claimed(p, k);
-        mtx_lock(&p->mu);
+        pthread_mutex_lock(&p->mu);
     }
     while (p->items[i].state != ITEM_READY)
-        cnd_wait(&p->changed, &p->mu);
-    mtx_unlock(&p->mu);
+        pthread_cond_wait(&p->changed, &p->mu);
+    pthread_mutex_unlock(&p->mu);
     return &p->items[i];
 }
 
 void prefetch_release(prefetch *p, size_t i)
 {
     prefetch_item_clear(&p->items[i]);
-    mtx_lock(&p->mu);
+    pthread_mutex_lock(&p->mu);
     if (p->bytes_in_flight >= p->items[i].size_hint)
         p->bytes_in_flight -= p->items[i].size_hint;
     else
         p->bytes_in_flight = 0;
     if (i + 1 > p->released)
         p->released = i + 1;
-    cnd_broadcast(&p->changed);
-    mtx_unlock(&p->mu);
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->mu);
 }
 
 void prefetch_finish(prefetch *p)
 {
     if (!p)
         return;
-    mtx_lock(&p->mu);
+    pthread_mutex_lock(&p->mu);
     p->stop = true;
-    cnd_broadcast(&p->changed);
-    mtx_unlock(&p->mu);
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->mu);
     for (int w = 0; w < p->nworkers; w++)
-        thrd_join(p->workers[w], NULL);
+        pthread_join(p->workers[w], NULL);
     /* Whatever was loaded but not consumed (after an error) is freed here. */
     for (size_t i = 0; i < p->n; i++)
         prefetch_item_clear(&p->items[i]);
-    cnd_destroy(&p->changed);
-    mtx_destroy(&p->mu);
+    pthread_cond_destroy(&p->changed);
+    pthread_mutex_destroy(&p->mu);
     free(p);
 }
 
