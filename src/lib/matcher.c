@@ -103,7 +103,7 @@ typedef struct {
     uint32_t set_off, set_len;  /* sorted trie nodes, in set_pool */
     uint32_t out_off, out_len;  /* phrases ending here, in out_pool */
     uint32_t dflt;              /* start state only: the move on an unknown token */
-    bool own;                   /* has transitions of its own (else: the start state's) */
+    uint32_t own_off, own_len;  /* its own moves, by class, in own_cls/own_to */
 } dfa_state;
 
 /* A negator or hedge of one or more words, as word entries. */
@@ -125,7 +125,9 @@ typedef struct {
     unsigned char marks;        /* that entry's MARK_* */
 } bt_info;
 
-#define NOT_WORD 0xFFu          /* ascii_col of a byte that is no word character */
+/* byte_col values that are no trie column (columns are < 0xFE). */
+#define BYTE_HIGH 0xFEu         /* a byte >= 0x80: the decoder decides */
+#define BYTE_OTHER 0xFFu        /* an ASCII byte that is no word character */
 #define BRK_CLAUSE 1u           /* , ; : . ! ? ( ) dashes, ellipsis */
 #define BRK_SENTENCE 2u         /* . ! ? */
 
@@ -171,6 +173,7 @@ struct art_matcher {
     size_t sslots_cap;
     u64map trans;
     uint32_t *root_next;        /* the start state's move per class (automaton only) */
+    uint32_t *own_cls, *own_to; /* other states' moves, sorted by class per state */
     size_t lookahead;           /* most tokens a phrase reaches past its anchor's end */
     /* negators and hedges */
     listed_set negators, hedges;
@@ -180,7 +183,8 @@ struct art_matcher {
     size_t bt_nodes;
     uint32_t bt_stride, bt_ncols;
     unsigned char col[256];     /* folded byte -> trie column (0: in no word) */
-    unsigned char ascii_col[128]; /* text byte -> column of its folded form, or NOT_WORD */
+    unsigned char byte_col[256];  /* text byte -> column of its folded form, BYTE_HIGH or
+                                     BYTE_OTHER */
     unsigned char ascii_brk[128]; /* text byte -> BRK_* it stands for */
 };
 
@@ -1018,6 +1022,8 @@ void art_matcher_free(art_matcher *m)
     u64map_free(&m->edge_map);
     automaton_drop(m);
     free(m->root_next);
+    free(m->own_cls);
+    free(m->own_to);
     free(m->negators.items);
     free(m->hedges.items);
     free(m->btrie);
@@ -1033,7 +1039,7 @@ static art_status nomem(art_matcher *m, art_error *err)
 
 static bool intern_marks(art_matcher *m);
 static bool build_byte_trie(art_matcher *m);
-static bool build_root_moves(art_matcher *m);
+static bool build_moves(art_matcher *m);
 static void compute_lookahead(art_matcher *m);
 
 /* Compile each phrase and thread it into the trie; the token strings are
@@ -1092,7 +1098,7 @@ art_status art_matcher_new_bounded(const char *const *phrases, size_t n, size_t 
     m->has_dfa = br == BUILD_OK;
     if (!m->has_dfa)
         automaton_drop(m);
-    else if (!build_root_moves(m))
+    else if (!build_moves(m))
         return nomem(m, err);
     *out = m;
     return ART_OK;
@@ -1209,11 +1215,14 @@ static void assign_columns(art_matcher *m)
     for (unsigned b = 0; b < 256; b++)
         m->col[b] = used[b] ? (unsigned char)ncols++ : 0;
     m->bt_ncols = ncols;
-    /* ASCII text bytes: the column of their folded form; NOT_WORD for a
-     * byte that ends a word (ASCII_BRK says what kind of break it is). */
+    /* Text bytes: ASCII word characters map to the column of their folded
+     * form, other ASCII to BYTE_OTHER (ascii_brk says which break it is),
+     * the rest to BYTE_HIGH. */
+    for (unsigned c = 128; c < 256; c++)
+        m->byte_col[c] = BYTE_HIGH;
     for (unsigned c = 0; c < 128; c++) {
         bool word = is_ascii_word(c);
-        m->ascii_col[c] = word ? m->col[c >= 'A' && c <= 'Z' ? c + 32 : c] : NOT_WORD;
+        m->byte_col[c] = word ? m->col[c >= 'A' && c <= 'Z' ? c + 32 : c] : BYTE_OTHER;
         unsigned brk = 0;
         if (!word && is_clause_break(c))
             brk |= BRK_CLAUSE;
@@ -1342,23 +1351,61 @@ done:
     return ok;
 }
 
-/* The start state's move on every class, as a plain array: most tokens
- * are read in the start state or fall back to it. */
-static bool build_root_moves(art_matcher *m)
+static int pair_cmp(const void *a, const void *b)
 {
-    size_t ncls = nclasses(m);
+    const uint32_t *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* The automaton's moves laid out for reading: the start state's move on
+ * every class as a plain array (most tokens are read in the start state or
+ * fall back to it), and every other state's own moves as a short list
+ * sorted by class (there are about two per state). */
+static bool build_moves(art_matcher *m)
+{
+    size_t ncls = nclasses(m), nown = 0;
     m->root_next = malloc(ncls * sizeof *m->root_next);
-    if (!m->root_next)
+    uint32_t *pairs = malloc((m->trans.n + 1) * 2 * sizeof *pairs);
+    m->own_cls = malloc((m->trans.n + 1) * sizeof *m->own_cls);
+    m->own_to = malloc((m->trans.n + 1) * sizeof *m->own_to);
+    if (!m->root_next || !pairs || !m->own_cls || !m->own_to) {
+        free(pairs);
         return false;
+    }
     for (size_t c = 0; c < ncls; c++) {
         uint32_t t = u64map_get(&m->trans, edge_key(0, (uint32_t)c));
         m->root_next[c] = t != NONE ? t : m->states[0].dflt;
     }
+    /* Count each state's moves, place them by state, then sort each run.
+     * The start state's moves are all in root_next. */
     for (size_t st = 0; st < m->nstates; st++)
-        m->states[st].own = false;
+        m->states[st].own_off = m->states[st].own_len = 0;
     for (size_t k = 0; k < m->trans.cap; k++)
-        if (m->trans.keys[k] != UINT64_MAX)
-            m->states[m->trans.keys[k] >> 32].own = true;
+        if (m->trans.keys[k] != UINT64_MAX && (m->trans.keys[k] >> 32) != 0)
+            m->states[m->trans.keys[k] >> 32].own_len++;
+    for (size_t st = 0; st < m->nstates; st++) {
+        m->states[st].own_off = (uint32_t)nown;
+        nown += m->states[st].own_len;
+        m->states[st].own_len = 0;
+    }
+    for (size_t k = 0; k < m->trans.cap; k++) {
+        uint64_t key = m->trans.keys[k];
+        if (key == UINT64_MAX || (key >> 32) == 0)
+            continue;
+        dfa_state *ds = &m->states[key >> 32];
+        uint32_t *p = pairs + 2 * (ds->own_off + ds->own_len++);
+        p[0] = (uint32_t)key;
+        p[1] = m->trans.vals[k];
+    }
+    for (size_t st = 0; st < m->nstates; st++) {
+        dfa_state *ds = &m->states[st];
+        qsort(pairs + 2 * ds->own_off, ds->own_len, 2 * sizeof *pairs, pair_cmp);
+    }
+    for (size_t k = 0; k < nown; k++) {
+        m->own_cls[k] = pairs[2 * k];
+        m->own_to[k] = pairs[2 * k + 1];
+    }
+    free(pairs);
     return true;
 }
 
@@ -1538,13 +1585,23 @@ static bool report_anchor(scanner *s, uint32_t id, size_t end)
     return match_push(s, start, id, n);
 }
 
+/* A state's own move on class c if it has one, else the start state's
+ * (the failure path). */
 static uint32_t automaton_move(const art_matcher *m, uint32_t st, uint32_t c)
 {
-    if (m->states[st].own) {
-        uint32_t t = u64map_get(&m->trans, edge_key(st, c));
-        if (t != NONE)
-            return t;
+    const dfa_state *ds = &m->states[st];
+    const uint32_t *cls = m->own_cls + ds->own_off;
+    size_t lo = 0, hi = ds->own_len;
+    while (hi - lo > 4) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cls[mid] <= c)
+            lo = mid;
+        else
+            hi = mid;
     }
+    for (; lo < hi; lo++)
+        if (cls[lo] == c)
+            return m->own_to[ds->own_off + lo];
     return m->root_next[c];
 }
 
@@ -1597,23 +1654,6 @@ static bool scanner_step(scanner *s)
     return ok && (!s->m->all_any.n || all_any_step(s, i));
 }
 
-/* A token was read: keep it, and let the automaton consume the token
- * `lookahead` places back, whose phrases can now be checked in full. */
-static bool scanner_token(scanner *s, long start, long end, uint32_t row, unsigned brk)
-{
-    const art_matcher *m = s->m;
-    const bt_info *in = &m->bt_info[m->btrie[row + m->bt_stride - 1]];
-    ring_tok *t = &s->ring[s->ntok & RING_MASK];
-    t->start = start;
-    t->end = end;
-    t->cls = in->cls;
-    t->entry = in->entry;
-    t->marks = in->marks;
-    t->brk = (unsigned char)brk;
-    s->ntok++;
-    return s->ntok <= m->lookahead || scanner_step(s);
-}
-
 /* A word character follows at byte j (an apostrophe there joins two
  * words' worth of characters into one token). */
 static bool word_follows(const art_matcher *m, const char *text, size_t len, size_t j)
@@ -1622,7 +1662,7 @@ static bool word_follows(const art_matcher *m, const char *text, size_t len, siz
         return false;
     unsigned char c = (unsigned char)text[j];
     if (c < 0x80)
-        return m->ascii_col[c] != NOT_WORD;
+        return m->byte_col[c] != BYTE_OTHER;
     unsigned cp;
     art_utf8_decode(text + j, len - j, &cp);
     return is_word_cp(cp);
@@ -1638,70 +1678,72 @@ static uint32_t feed_cp(const art_matcher *m, uint32_t row, unsigned cp)
     return row;
 }
 
-/* Read one word starting at byte *i (a word character): walk the trie over
- * its folded bytes and return the row reached; *i ends past the word,
- * *adj grows by the extra bytes of its multi-byte code points.  ASCII,
- * nearly all of the text, costs one table look-up per byte; other code
- * points go through the decoder, is_word_cp and art_utf8_fold, exactly as
- * the tokeniser does. */
-static uint32_t read_word(const art_matcher *m, const char *text, size_t len, size_t *pi,
-                          size_t *padj)
+/* Where a word goes on past a byte that is no ASCII word character. */
+typedef struct {
+    size_t bytes;               /* bytes of the character taken; 0: the word ends */
+    uint32_t row;               /* the trie row after it */
+} word_step;
+
+/* The word goes on at byte i: with an apostrophe that has a word
+ * character after it, or a non-ASCII word character (through the decoder,
+ * is_word_cp and art_utf8_fold, exactly as the tokeniser does).  Returned
+ * by value, so the caller's loop keeps its position in registers. */
+static word_step word_goes_on(const art_matcher *m, const char *text, size_t len, size_t i,
+                              uint32_t row)
 {
-    const unsigned char *u = (const unsigned char *)text;
-    const uint32_t *bt = m->btrie;
-    const unsigned char apos = m->col['\''];
-    uint32_t row = 0;           /* the root is node 0 */
-    size_t i = *pi, adj = *padj;
-    while (i < len) {
-        unsigned c = u[i];
-        if (c < 0x80) {
-            unsigned col = m->ascii_col[c];
-            if (col != NOT_WORD) {
-                row = bt[row + col];
-                i++;
-                continue;
-            }
-            if (c != '\'' || !word_follows(m, text, len, i + 1))
-                break;
-            row = bt[row + apos];
-            i++;
-            continue;
-        }
-        unsigned cp;
-        size_t k = art_utf8_decode(text + i, len - i, &cp);
-        if (is_word_cp(cp))
-            row = feed_cp(m, row, art_utf8_fold(cp));
-        else if (is_apostrophe(cp) && word_follows(m, text, len, i + k))
-            row = bt[row + apos];
-        else
-            break;
-        i += k;
-        adj += k - 1;
+    unsigned char c = (unsigned char)text[i];
+    if (c < 0x80) {
+        if (c != '\'' || !word_follows(m, text, len, i + 1))
+            return (word_step){0, row};
+        return (word_step){1, m->btrie[row + m->col['\'']]};
     }
-    *pi = i;
-    *padj = adj;
-    return row;
+    unsigned cp;
+    size_t k = art_utf8_decode(text + i, len - i, &cp);
+    if (is_word_cp(cp))
+        return (word_step){k, feed_cp(m, row, art_utf8_fold(cp))};
+    if (is_apostrophe(cp) && word_follows(m, text, len, i + k))
+        return (word_step){k, m->btrie[row + m->col['\'']]};
+    return (word_step){0, row};
+}
+
+/* A token was read: keep it in the ring. */
+static void keep_token(scanner *s, long start, long end, uint32_t row, unsigned brk)
+{
+    const art_matcher *m = s->m;
+    const bt_info *in = &m->bt_info[m->btrie[row + m->bt_stride - 1]];
+    ring_tok *t = &s->ring[s->ntok & RING_MASK];
+    t->start = start;
+    t->end = end;
+    t->cls = in->cls;
+    t->entry = in->entry;
+    t->marks = in->marks;
+    t->brk = (unsigned char)brk;
+    s->ntok++;
 }
 
 /* One pass over the text: words are cut, folded and classified as they are
- * read, with the same tokens, offsets and breaks as tokenize() gives; code
- * point offsets are byte offsets less the continuation bytes of the code
- * points decoded so far. */
+ * read, with the same tokens, offsets and breaks as tokenize() gives.  An
+ * ASCII word byte, nearly all of the text, costs one look-up in byte_col
+ * and one in the trie.  Code-point offsets are byte offsets less the
+ * continuation bytes of the code points decoded so far (adj).  The
+ * automaton consumes each token `lookahead` tokens after it was read, when
+ * its phrases can be checked in full. */
 static bool scan_words(scanner *s, const char *text, size_t len)
 {
     const art_matcher *m = s->m;
     const unsigned char *u = (const unsigned char *)text;
-    size_t i = 0, adj = 0;
+    const unsigned char *byte_col = m->byte_col;
+    const uint32_t *bt = m->btrie;
+    size_t i = 0, adj = 0, lookahead = m->lookahead;
     unsigned brk = 0;
     while (i < len) {
-        unsigned c = u[i];
-        if (c < 0x80) {
-            if (m->ascii_col[c] == NOT_WORD) {
-                brk |= m->ascii_brk[c];
-                i++;
-                continue;
-            }
-        } else {
+        unsigned col = byte_col[u[i]];
+        if (col == BYTE_OTHER) {
+            brk |= m->ascii_brk[u[i]];
+            i++;
+            continue;
+        }
+        if (col == BYTE_HIGH) {
             unsigned cp;
             size_t k = art_utf8_decode(text + i, len - i, &cp);
             if (!is_word_cp(cp)) {
@@ -1713,10 +1755,25 @@ static bool scan_words(scanner *s, const char *text, size_t len)
             }
         }
         long start = (long)(i - adj);
-        uint32_t row = read_word(m, text, len, &i, &adj);
-        if (!scanner_token(s, start, (long)(i - adj), row, brk))
-            return false;
+        uint32_t row = 0;       /* the root is node 0 */
+        for (;;) {
+            while (i < len && (col = byte_col[u[i]]) < BYTE_HIGH) {
+                row = bt[row + col];
+                i++;
+            }
+            if (i == len)
+                break;
+            word_step ws = word_goes_on(m, text, len, i, row);
+            if (!ws.bytes)
+                break;
+            row = ws.row;
+            i += ws.bytes;
+            adj += ws.bytes - 1;
+        }
+        keep_token(s, start, (long)(i - adj), row, brk);
         brk = 0;
+        if (s->ntok > lookahead && !scanner_step(s))
+            return false;
     }
     /* The last tokens' phrases can be checked now that the count is known. */
     while (s->nstep < s->ntok)
