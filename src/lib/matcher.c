@@ -1232,50 +1232,63 @@ static void assign_columns(art_matcher *m)
     }
 }
 
-/* Thread every word entry into a trie over its folded bytes (children kept
- * in a map keyed by (node, byte)); *entry_at gets the entry ending at each
- * node, NONE for the rest. */
-static bool trie_of_words(const art_matcher *m, u64map *kids, u32vec *entry_at)
+/* The trie over the words' folded bytes while it is built: per node, its
+ * parent, the byte leading to it and the entry ending at it (NONE). */
+typedef struct {
+    u32vec parent, byte, entry;
+} word_trie;
+
+static void word_trie_free(word_trie *t)
 {
-    if (!u64map_init(kids, 64) || !u32_push(entry_at, NONE))
-        return false;
-    for (size_t i = 0; i < m->nwords; i++) {
+    free(t->parent.v);
+    free(t->byte.v);
+    free(t->entry.v);
+}
+
+static bool word_trie_node(word_trie *t, uint32_t parent, uint32_t byte)
+{
+    return u32_push(&t->parent, parent) && u32_push(&t->byte, byte) &&
+           u32_push(&t->entry, NONE);
+}
+
+/* Thread every word entry into the trie (children found through a map
+ * keyed by (node, byte)).  Nodes are numbered as they are made, so every
+ * parent has a lower number than its children. */
+static bool trie_of_words(const art_matcher *m, word_trie *t)
+{
+    u64map kids;
+    bool ok = u64map_init(&kids, 64) && word_trie_node(t, NONE, 0);
+    for (size_t i = 0; ok && i < m->nwords; i++) {
         uint32_t node = 0;
-        for (size_t k = 0; k < m->words[i].len; k++) {
-            uint64_t key = edge_key(node, (unsigned char)m->words[i].w[k]);
-            uint32_t child = u64map_get(kids, key);
+        for (size_t k = 0; ok && k < m->words[i].len; k++) {
+            unsigned char b = (unsigned char)m->words[i].w[k];
+            uint64_t key = edge_key(node, b);
+            uint32_t child = u64map_get(&kids, key);
             if (child == NONE) {
-                child = (uint32_t)entry_at->n;
-                if (!u32_push(entry_at, NONE) || !u64map_put(kids, key, child))
-                    return false;
+                child = (uint32_t)t->entry.n;
+                ok = word_trie_node(t, node, b) && u64map_put(&kids, key, child);
             }
             node = child;
         }
-        entry_at->v[node] = (uint32_t)i;
+        if (ok)
+            t->entry.v[node] = (uint32_t)i;
     }
-    return true;
+    u64map_free(&kids);
+    return ok;
 }
 
 /* The class of a token that passes through each node: that of the deepest
- * prefix pattern on the way.  Children have higher numbers than parents,
- * so one pass in node order sees every parent first. */
-static bool pass_classes(const art_matcher *m, const u64map *kids, const u32vec *entry_at,
-                         uint32_t *pass)
+ * prefix pattern on the way.  One pass in node order sees every parent
+ * before its children. */
+static void pass_classes(const art_matcher *m, const word_trie *t, uint32_t *pass)
 {
-    pass[0] = 0;
-    for (uint32_t v = 0; v < entry_at->n; v++) {
-        uint32_t e = entry_at->v[v];
+    for (size_t v = 0; v < t->entry.n; v++) {
+        uint32_t e = t->entry.v[v];
         if (e != NONE && m->words[e].prefix_sym != NONE)
             pass[v] = m->words[e].prefix_cls;
-        for (unsigned b = 0; b < 256; b++) {
-            if (!m->col[b])
-                continue;
-            uint32_t child = u64map_get(kids, edge_key(v, b));
-            if (child != NONE)
-                pass[child] = pass[v];
-        }
+        else
+            pass[v] = v ? pass[t->parent.v[v]] : 0;
     }
-    return true;
 }
 
 #define MAX_TRIE_CELLS (1u << 28)
@@ -1288,17 +1301,17 @@ static bool pass_classes(const art_matcher *m, const u64map *kids, const u32vec 
 static bool build_byte_trie(art_matcher *m)
 {
     assign_columns(m);
-    u64map kids = {0};
-    u32vec entry_at = {0};
+    word_trie t = {{0}, {0}, {0}};
     uint32_t *pass = NULL, *sink_of = NULL;
     bool ok = false;
-    if (!trie_of_words(m, &kids, &entry_at))
+    if (!trie_of_words(m, &t))
         goto done;
-    size_t ntrie = entry_at.n, ncls = nclasses(m);
+    size_t ntrie = t.entry.n, ncls = nclasses(m);
     pass = malloc(ntrie * sizeof *pass);
     sink_of = malloc(ncls * sizeof *sink_of);
-    if (!pass || !sink_of || !pass_classes(m, &kids, &entry_at, pass))
+    if (!pass || !sink_of)
         goto done;
+    pass_classes(m, &t, pass);
     /* One sink per prefix class some node passes with (class 0: no prefix). */
     for (size_t c = 0; c < ncls; c++)
         sink_of[c] = NONE;
@@ -1315,37 +1328,30 @@ static bool build_byte_trie(art_matcher *m)
     if (!m->btrie || !m->bt_info)
         goto done;
     m->bt_nodes = nodes;
-    for (size_t v = 0; v < ntrie; v++) {
+    /* Every node first leads to its sink on every byte, then to its
+     * children on theirs; sinks lead to themselves. */
+    for (size_t v = 0; v < nodes; v++) {
         uint32_t *row = m->btrie + v * stride;
-        uint32_t sink = sink_of[pass[v]];
-        row[0] = (uint32_t)(sink * stride);
-        for (unsigned b = 0; b < 256; b++) {
-            if (!m->col[b])
-                continue;
-            uint32_t child = u64map_get(&kids, edge_key((uint32_t)v, b));
-            row[m->col[b]] = (uint32_t)((child != NONE ? child : sink) * stride);
-        }
+        uint32_t sink = v < ntrie ? sink_of[pass[v]] : (uint32_t)v;
+        for (size_t k = 0; k + 1 < stride; k++)
+            row[k] = (uint32_t)(sink * stride);
         row[stride - 1] = (uint32_t)v;
-        uint32_t e = entry_at.v[v];
+    }
+    for (size_t v = 1; v < ntrie; v++)
+        m->btrie[(size_t)t.parent.v[v] * stride + m->col[t.byte.v[v]]] = (uint32_t)(v * stride);
+    for (size_t v = 0; v < ntrie; v++) {
+        uint32_t e = t.entry.v[v];
         bt_info *in = &m->bt_info[v];
         in->entry = e;
         in->marks = e != NONE ? m->words[e].marks : 0;
         in->cls = e != NONE && m->words[e].exact_sym != NONE ? m->words[e].exact_cls : pass[v];
     }
-    for (size_t c = 0; c < ncls; c++) {
-        uint32_t s = sink_of[c];
-        if (s == NONE)
-            continue;
-        uint32_t *row = m->btrie + (size_t)s * stride;
-        for (size_t k = 0; k + 1 < stride; k++)
-            row[k] = (uint32_t)(s * stride);
-        row[stride - 1] = s;
-        m->bt_info[s] = (bt_info){(uint32_t)c, NONE, 0};
-    }
+    for (size_t c = 0; c < ncls; c++)
+        if (sink_of[c] != NONE)
+            m->bt_info[sink_of[c]] = (bt_info){(uint32_t)c, NONE, 0};
     ok = true;
 done:
-    u64map_free(&kids);
-    free(entry_at.v);
+    word_trie_free(&t);
     free(pass);
     free(sink_of);
     return ok;
@@ -1605,11 +1611,10 @@ static uint32_t automaton_move(const art_matcher *m, uint32_t st, uint32_t c)
     return m->root_next[c];
 }
 
-static bool automaton_step(scanner *s, size_t i)
+/* The phrases whose anchor ends at token i, in automaton state ds. */
+static bool report_outputs(scanner *s, const dfa_state *ds, size_t i)
 {
     const art_matcher *m = s->m;
-    s->st = automaton_move(m, s->st, tok_at(s, i)->cls);
-    const dfa_state *ds = &m->states[s->st];
     for (uint32_t k = 0; k < ds->out_len; k++)
         if (!report_anchor(s, m->out_pool.v[ds->out_off + k], i))
             return false;
@@ -1646,12 +1651,21 @@ static bool all_any_step(scanner *s, size_t i)
     return true;
 }
 
-/* Feed the next unconsumed token to the automaton. */
-static bool scanner_step(scanner *s)
+/* Feed the next unconsumed token to the automaton.  Most tokens end no
+ * anchor: one move and one test, inlined in the reading loop. */
+static inline bool scanner_step(scanner *s)
 {
+    const art_matcher *m = s->m;
     size_t i = s->nstep++;
-    bool ok = s->m->has_dfa ? automaton_step(s, i) : simulation_step(s, i);
-    return ok && (!s->m->all_any.n || all_any_step(s, i));
+    if (m->has_dfa) {
+        s->st = automaton_move(m, s->st, tok_at(s, i)->cls);
+        const dfa_state *ds = &m->states[s->st];
+        if (ds->out_len && !report_outputs(s, ds, i))
+            return false;
+    } else if (!simulation_step(s, i)) {
+        return false;
+    }
+    return !m->all_any.n || all_any_step(s, i);
 }
 
 /* A word character follows at byte j (an apostrophe there joins two
@@ -1757,10 +1771,12 @@ static bool scan_words(scanner *s, const char *text, size_t len)
         long start = (long)(i - adj);
         uint32_t row = 0;       /* the root is node 0 */
         for (;;) {
-            while (i < len && (col = byte_col[u[i]]) < BYTE_HIGH) {
+            const unsigned char *p = u + i, *end = u + len;
+            while (p < end && (col = byte_col[*p]) < BYTE_HIGH) {
                 row = bt[row + col];
-                i++;
+                p++;
             }
+            i = (size_t)(p - u);
             if (i == len)
                 break;
             word_step ws = word_goes_on(m, text, len, i, row);
