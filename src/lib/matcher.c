@@ -8,10 +8,10 @@
  * All phrases compile into ONE automaton over token symbols:
  *  - every exact word and every prefix of the phrases is interned as a
  *    symbol; "*" is symbol 0;
- *  - a text token is classified once (a hash walk over its bytes) into a
- *    token class: the set of symbols it satisfies (its exact word, every
- *    prefix pattern it starts with, and "*").  There are at most
- *    words + prefixes + 1 classes, all known when the matcher is built;
+ *  - a text token is classified into a token class: the set of symbols it
+ *    satisfies (its exact word, every prefix pattern it starts with, and
+ *    "*").  There are at most words + prefixes + 1 classes, all known when
+ *    the matcher is built;
  *  - each phrase's anchor (its first run of words without "*") goes into a
  *    trie over symbols; the set of trie nodes alive after each token is an
  *    automaton state (Aho-Corasick's failure closure, generalised to tokens
@@ -27,7 +27,17 @@
  * transitions for any class its own nodes cannot extend (the failure link).
  * Should a pathological phrase list need more states than the bound, the
  * matcher keeps the trie and simulates the same state sets token by token:
- * slower, same results. */
+ * slower, same results.
+ *
+ * Matching reads the text once and keeps no copy of it.  A dense trie over
+ * the folded bytes of every word the matcher knows (phrase words and
+ * prefixes, negators, hedges) classifies a token while it is read: one
+ * table look-up per byte, ending in a node that says the token's class and
+ * which known word, if any, it is.  The last 64 tokens stay in a ring on
+ * the stack, enough for the longest phrase, the words after its anchor and
+ * the negation window before it; the automaton consumes each token
+ * `lookahead` tokens after it is read, so every phrase can be checked in
+ * full at once.  The matcher itself is read-only while matching. */
 #include "dict.h"
 
 #include <stdint.h>
