@@ -777,30 +777,31 @@ static void test_errors(void)
 
 /* ---- equivalence with the reference ----------------------------------- */
 
-/* Run both matchers; true when every match (indicator, offsets, negation,
- * hedging) and their order agree, and art_matcher_run agrees too. */
-static bool same_as_naive(const char *const *phrases, size_t n, const char *text,
-                          size_t max_states)
+/* The reference's token count for a text (art_matcher_scan must agree). */
+static size_t naive_token_count(const char *text, size_t len)
 {
-    naive_matcher *nm = NULL;
-    art_matcher *m = NULL;
-    art_status s1 = naive_new(phrases, n, &nm, NULL);
-    art_status s2 = art_matcher_new_bounded(phrases, n, max_states, &m, NULL);
-    if (s1 != s2) {
-        naive_free(nm);
-        art_matcher_free(m);
-        return false;
-    }
-    if (s1 != ART_OK)
-        return true;
+    token_list tl;
+    size_t n = tokenize(text, len, &tl) ? tl.n : (size_t)-1;
+    token_list_free(&tl);
+    return n;
+}
+
+/* Run both compiled matchers on text[0..len); true when every match
+ * (indicator, offsets, negation, hedging) and their order agree, the token
+ * counts agree, and art_matcher_run agrees too. */
+static bool same_matches(const naive_matcher *nm, const art_matcher *m, const char *text,
+                         size_t len)
+{
     art_match_ex *a = NULL, *b = NULL;
     art_match *c = NULL;
-    size_t na = 0, nb = 0, nc = 0;
-    size_t len = strlen(text);
+    size_t na = 0, nb = 0, nc = 0, ntok = 0;
     bool same = naive_run(nm, text, len, &a, &na, NULL) == ART_OK &&
-                art_matcher_run_ex(m, text, len, &b, &nb, NULL) == ART_OK &&
+                art_matcher_scan(m, text, len, &b, &nb, &ntok, NULL) == ART_OK &&
                 art_matcher_run(m, text, len, &c, &nc, NULL) == ART_OK && na == nb &&
-                nb == nc;
+                nb == nc && ntok == naive_token_count(text, len);
+    if (!same && getenv("ART_DEBUG_MATCHER"))
+        fprintf(stderr, "\nreference %zu matches, engine %zu (%zu tokens, reference %zu)\n",
+                na, nb, ntok, naive_token_count(text, len));
     for (size_t i = 0; same && i < na; i++) {
         same = a[i].m.indicator == b[i].m.indicator && a[i].m.start == b[i].m.start &&
                a[i].m.end == b[i].m.end && a[i].m.negated == b[i].m.negated &&
@@ -817,6 +818,18 @@ static bool same_as_naive(const char *const *phrases, size_t n, const char *text
     free(a);
     free(b);
     free(c);
+    return same;
+}
+
+/* Compile the phrases both ways and compare on one text. */
+static bool same_as_naive(const char *const *phrases, size_t n, const char *text,
+                          size_t max_states)
+{
+    naive_matcher *nm = NULL;
+    art_matcher *m = NULL;
+    art_status s1 = naive_new(phrases, n, &nm, NULL);
+    art_status s2 = art_matcher_new_bounded(phrases, n, max_states, &m, NULL);
+    bool same = s1 == s2 && (s1 != ART_OK || same_matches(nm, m, text, strlen(text)));
     naive_free(nm);
     art_matcher_free(m);
     return same;
@@ -910,6 +923,108 @@ static void test_random_equivalence(void)
     CU_ASSERT_EQUAL(failures, 0);
     CU_ASSERT_EQUAL(automaton_lists, 2250);     /* every unbounded list has its automaton */
     CU_ASSERT(simulated >= 700 && simulated <= 750);
+}
+
+/* A richer vocabulary: non-ASCII letters (upper case folds), digits,
+ * straight and curly apostrophes, every negator and hedge shape (one word,
+ * "no longer", "would like to", "to some extent"), words sharing prefixes
+ * and one longer than any phrase word. */
+static const char *const RICH_VOCAB[] = {
+    "a", "ab", "abc", "abcdefghijklmnopqrstuvwxyz", "b", "ba", "trust", "trusted",
+    "\xC3\xA9t\xC3\xA9", "\xC3\x89T\xC3\x89", "na\xC3\xAFve", "\xC5\x81\xC3\xB3d\xC5\xBA",
+    "3rd", "24", "covid19", "don't", "don\xE2\x80\x99t", "can\xE2\x80\x98t", "l\xE2\x80\x99\xC3\xA9t\xC3\xA9",
+    "people's", "not", "no", "longer", "nothing", "without", "never", "lacking", "maybe",
+    "perhaps", "in", "theory", "would", "like", "to", "some", "extent", "trying", "on", "paper"};
+#define NRICH (sizeof RICH_VOCAB / sizeof RICH_VOCAB[0])
+
+static void random_rich_phrase(unsigned long long *s, char *out, size_t cap)
+{
+    /* One phrase in eight is long (up to 16 words), to reach far back and
+     * far ahead of its anchor. */
+    size_t ntok = 1 + (rnd(s, 8) ? rnd(s, 4) : rnd(s, 16)), pos = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < ntok; k++) {
+        const char *w = RICH_VOCAB[rnd(s, NRICH)];
+        unsigned kind = rnd(s, 10);
+        char piece[64];
+        if (kind < 2)
+            snprintf(piece, sizeof piece, "*");
+        else if (kind < 4)      /* a prefix, possibly cut inside a UTF-8 sequence */
+            snprintf(piece, sizeof piece, "%.*s*", (int)(1 + rnd(s, (unsigned)strlen(w))), w);
+        else
+            snprintf(piece, sizeof piece, "%s", w);
+        pos += (size_t)snprintf(out + pos, cap - pos, "%s%s", k ? " " : "", piece);
+    }
+}
+
+/* Up to 300 words (more than the matcher keeps in its token ring), with
+ * every kind of break between them: clause and sentence punctuation,
+ * dashes, ellipsis, brackets, no-break space, apostrophes that do and do
+ * not join, glued words, emoji, and invalid, truncated and overlong UTF-8. */
+static size_t random_rich_text(unsigned long long *s, char *out, size_t cap)
+{
+    static const char *const SEP[] = {
+        " ", " ", " ", " ", ", ", ". ", "; ", ": ", "! ", "? ", "-", "\xE2\x80\x94", "\xE2\x80\x93",
+        "\xE2\x80\xA6", " (", ") ", "'", "' ", "\xE2\x80\x99", "\xE2\x80\x99 ", "\xC2\xA0", "\t", "\n",
+        "\xFF", "\xC3", "\xE2\x80", "\xC0\xAF", "\xF0\x9F\x98\x80", "\xC3\x97", "", "''"};
+    size_t ntok = rnd(s, 300), pos = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < ntok && pos + 64 < cap; k++) {
+        const char *w = RICH_VOCAB[rnd(s, NRICH)];
+        bool upper = rnd(s, 8) == 0;
+        for (const char *c = w; *c; c++)
+            out[pos++] = upper && *c >= 'a' && *c <= 'z' ? (char)(*c - 32) : *c;
+        const char *sep = SEP[rnd(s, sizeof SEP / sizeof *SEP)];
+        size_t n = strlen(sep);
+        memcpy(out + pos, sep, n);
+        pos += n;
+    }
+    out[pos] = '\0';
+    return pos;
+}
+
+static void test_random_rich_equivalence(void)
+{
+    unsigned long long seed = 0xD1B54A32D192ED03ULL;
+    size_t runs = 0, failures = 0, matched = 0;
+    char *text = malloc(32768);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    for (int iter = 0; iter < 800; iter++) {
+        char pbuf[30][512];
+        const char *phrases[30];
+        size_t n = 1 + rnd(&seed, 30);
+        for (size_t i = 0; i < n; i++) {
+            random_rich_phrase(&seed, pbuf[i], sizeof pbuf[i]);
+            phrases[i] = pbuf[i];
+        }
+        size_t bound = iter % 4 == 3 ? 2 : 65536;
+        naive_matcher *nm = NULL;
+        art_matcher *m = NULL;
+        art_status s1 = naive_new(phrases, n, &nm, NULL);
+        art_status s2 = art_matcher_new_bounded(phrases, n, bound, &m, NULL);
+        CU_ASSERT_EQUAL(s1, s2);
+        for (int t = 0; s1 == ART_OK && s2 == ART_OK && t < 3; t++) {
+            size_t len = random_rich_text(&seed, text, 32768);
+            runs++;
+            art_match *v = NULL;
+            size_t nv = 0;
+            if (art_matcher_run(m, text, len, &v, &nv, NULL) == ART_OK)
+                matched += nv;
+            free(v);
+            if (!same_matches(nm, m, text, len) && failures++ == 0) {
+                fprintf(stderr, "\nfirst mismatch (bound %zu): text \"%s\"; phrases:", bound, text);
+                for (size_t i = 0; i < n; i++)
+                    fprintf(stderr, " [%s]", phrases[i]);
+                fprintf(stderr, "\n");
+            }
+        }
+        naive_free(nm);
+        art_matcher_free(m);
+    }
+    free(text);
+    CU_ASSERT(runs > 2000);
+    CU_ASSERT(matched > 10000);     /* the texts do hit the phrases */
+    CU_ASSERT_EQUAL(failures, 0);
 }
 
 /* All phrases of the real rubric: indicators and phrase groups. */
@@ -1065,6 +1180,133 @@ static void test_negation_forms(void)
     CU_ASSERT_EQUAL(negated_in("notably we need permission"), 0);
 }
 
+/* ---- tokens the single-pass reader must cut exactly as the tokeniser -- */
+
+static void check_ex(const art_match_ex *mt, size_t ind, long start, long end, int negated,
+                     int hedged)
+{
+    CU_ASSERT_EQUAL(mt->m.indicator, ind);
+    CU_ASSERT_EQUAL(mt->m.start, start);
+    CU_ASSERT_EQUAL(mt->m.end, end);
+    CU_ASSERT_EQUAL(mt->m.negated, negated);
+    CU_ASSERT_EQUAL(mt->hedged, hedged);
+}
+
+/* Scan with the phrases and check the token count too. */
+static art_match_ex *scan_phrases(const char *const *phrases, size_t n, const char *text,
+                                  size_t *nout, size_t ntokens)
+{
+    art_matcher *m = NULL;
+    CU_ASSERT_EQUAL_FATAL(art_matcher_new(phrases, n, &m, NULL), ART_OK);
+    art_match_ex *v = NULL;
+    size_t nt = 0;
+    CU_ASSERT_EQUAL(art_matcher_scan(m, text, strlen(text), &v, nout, &nt, NULL), ART_OK);
+    CU_ASSERT_EQUAL(nt, ntokens);
+    art_matcher_free(m);
+    CU_ASSERT(same_as_naive(phrases, n, text, 65536));
+    CU_ASSERT(same_as_naive(phrases, n, text, 1));
+    return v;
+}
+
+static void test_apostrophes(void)
+{
+    /* Curly apostrophes join like straight ones; two in a row, or one
+     * before a non-word character or the end of the text, do not. */
+    const char *ph[] = {"don't", "l'\xC3\xA9t\xC3\xA9", "carers", "people's", "don", "t"};
+    size_t n = 0;
+    art_match_ex *v = scan_phrases(ph, 6,
+                                   "Don\xE2\x80\x99t, don\xE2\x80\x98t and don''t: carers' "
+                                   "l\xE2\x80\x99\xC3\xA9t\xC3\xA9 people's don'",
+                                   &n, 9);
+    CU_ASSERT_EQUAL_FATAL(n, 8);
+    check_ex(&v[0], 0, 0, 5, 0, 0);
+    check_ex(&v[1], 0, 7, 12, 0, 0);
+    check_ex(&v[2], 4, 17, 20, 1, 0);   /* "don't" two words back */
+    check_ex(&v[3], 5, 22, 23, 1, 0);
+    check_ex(&v[4], 2, 25, 31, 0, 0);   /* after ":" */
+    check_ex(&v[5], 1, 33, 38, 0, 0);   /* an apostrophe before a non-ASCII letter */
+    check_ex(&v[6], 3, 39, 47, 0, 0);
+    check_ex(&v[7], 4, 48, 51, 0, 0);   /* the final apostrophe is not part of it */
+    free(v);
+}
+
+static void test_invalid_utf8(void)
+{
+    /* Each byte of an invalid, truncated, overlong or surrogate sequence is
+     * one code point and no word character; a valid letter joins a word. */
+    const char *ph[] = {"trust", "staff"};
+    size_t n = 0;
+    art_match_ex *v = scan_phrases(ph, 2,
+                                   "\xFF trust \xC3 staff \xE2\x80 trust \xC0\xAF staff "
+                                   "\xED\xA0\x80 trust tru\xFFst tr\xC3\xBCst",
+                                   &n, 8);
+    CU_ASSERT_EQUAL_FATAL(n, 5);
+    check_ex(&v[0], 0, 2, 7, 0, 0);
+    check_ex(&v[1], 1, 10, 15, 0, 0);
+    check_ex(&v[2], 0, 19, 24, 0, 0);
+    check_ex(&v[3], 1, 28, 33, 0, 0);
+    check_ex(&v[4], 0, 38, 43, 0, 0);
+    free(v);
+}
+
+static void test_long_and_partial_tokens(void)
+{
+    /* A token longer than every phrase word still satisfies a prefix; one
+     * that stops inside a word or runs past it is not that word. */
+    const char *ph[] = {"trust*", "trust", "abcdefghij"};
+    size_t n = 0;
+    art_match_ex *v = scan_phrases(
+        ph, 3, "trustworthinessxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx TRUST trus abcdefghijk "
+               "abcdefghij",
+        &n, 5);
+    CU_ASSERT_EQUAL_FATAL(n, 4);
+    check_ex(&v[0], 0, 0, 57, 0, 0);
+    check_ex(&v[1], 0, 58, 63, 0, 0);
+    check_ex(&v[2], 1, 58, 63, 0, 0);
+    check_ex(&v[3], 2, 81, 91, 0, 0);
+    free(v);
+}
+
+static void test_phrases_at_the_end(void)
+{
+    /* Words after the anchor must exist: "trust *" needs a token after. */
+    const char *ph[] = {"ask * permission", "trust *", "* *"};
+    size_t n = 0;
+    art_match_ex *v = scan_phrases(ph, 3, "ask for", &n, 2);
+    CU_ASSERT_EQUAL_FATAL(n, 1);
+    check_ex(&v[0], 2, 0, 7, 0, 0);
+    free(v);
+    v = scan_phrases(ph, 3, "we trust", &n, 2);
+    CU_ASSERT_EQUAL_FATAL(n, 1);
+    check_ex(&v[0], 2, 0, 8, 0, 0);
+    free(v);
+    v = scan_phrases(ph, 3, "trust", &n, 1);
+    CU_ASSERT_EQUAL(n, 0);
+    free(v);
+}
+
+/* The longest reach of a match: 15 words back from its anchor, its
+ * negation window before that, and 15 words after another phrase's anchor
+ * at once, deep into a text longer than the matcher's token ring. */
+static void test_longest_reach(void)
+{
+    const char *ph[] = {"* * * * * * * * * * * * * * * trust",
+                        "staff * * * * * * * * * * * * * * *", "need permission"};
+    char text[1024] = "";
+    for (int i = 1; i <= 30; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "w%d ", i);
+    snprintf(text + strlen(text), sizeof text - strlen(text), "%s",
+             "we would like to no longer a b c d e f g h i j k l m n o trust staff "
+             "p q r s t u v w x y z a1 a2 a3 a4 maybe, need permission");
+    size_t n = 0;
+    art_match_ex *v = scan_phrases(ph, 3, text, &n, 71);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    check_ex(&v[0], 0, 138, 173, 1, 1);     /* "no longer"; "would like to" */
+    check_ex(&v[1], 1, 174, 213, 0, 0);     /* ends with the 15th word after it */
+    check_ex(&v[2], 2, 221, 236, 0, 1);     /* a comma stops negation, not a hedge */
+    free(v);
+}
+
 /* ---- the automaton's size: facts independent of the machine ----------- */
 
 static void test_automaton_size(void)
@@ -1179,9 +1421,15 @@ void art_test_register(void)
               {"overlapping phrases", test_overlapping},
               {"errors", test_errors},
               {"random equivalence with the reference", test_random_equivalence},
+              {"random equivalence, rich texts", test_random_rich_equivalence},
               {"real rubric equivalence", test_rubric_equivalence},
               {"hedging", test_hedging},
               {"negation forms", test_negation_forms},
+              {"apostrophes", test_apostrophes},
+              {"invalid UTF-8", test_invalid_utf8},
+              {"long and partial tokens", test_long_and_partial_tokens},
+              {"phrases at the end of the text", test_phrases_at_the_end},
+              {"longest reach of a match", test_longest_reach},
               {"automaton size", test_automaton_size},
               {"simulation mode", test_simulation_mode},
               {"scan and phrase check", test_scan_and_check});

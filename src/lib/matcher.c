@@ -8,10 +8,10 @@
  * All phrases compile into ONE automaton over token symbols:
  *  - every exact word and every prefix of the phrases is interned as a
  *    symbol; "*" is symbol 0;
- *  - a text token is classified once (a hash walk over its bytes) into a
- *    token class: the set of symbols it satisfies (its exact word, every
- *    prefix pattern it starts with, and "*").  There are at most
- *    words + prefixes + 1 classes, all known when the matcher is built;
+ *  - a text token is classified into a token class: the set of symbols it
+ *    satisfies (its exact word, every prefix pattern it starts with, and
+ *    "*").  There are at most words + prefixes + 1 classes, all known when
+ *    the matcher is built;
  *  - each phrase's anchor (its first run of words without "*") goes into a
  *    trie over symbols; the set of trie nodes alive after each token is an
  *    automaton state (Aho-Corasick's failure closure, generalised to tokens
@@ -27,7 +27,17 @@
  * transitions for any class its own nodes cannot extend (the failure link).
  * Should a pathological phrase list need more states than the bound, the
  * matcher keeps the trie and simulates the same state sets token by token:
- * slower, same results. */
+ * slower, same results.
+ *
+ * Matching reads the text once and keeps no copy of it.  A dense trie over
+ * the folded bytes of every word the matcher knows (phrase words and
+ * prefixes, negators, hedges) classifies a token while it is read: one
+ * table look-up per byte, ending in a node that says the token's class and
+ * which known word, if any, it is.  The last 64 tokens stay in a ring on
+ * the stack, enough for the longest phrase, the words after its anchor and
+ * the negation window before it; the automaton consumes each token
+ * `lookahead` tokens after it is read, so every phrase can be checked in
+ * full at once.  The matcher itself is read-only while matching. */
 #include "dict.h"
 
 #include <stdint.h>
@@ -103,7 +113,33 @@ typedef struct {
     uint32_t set_off, set_len;  /* sorted trie nodes, in set_pool */
     uint32_t out_off, out_len;  /* phrases ending here, in out_pool */
     uint32_t dflt;              /* start state only: the move on an unknown token */
+    uint32_t own_off, own_len;  /* its own moves, by class, in own_cls/own_to */
 } dfa_state;
+
+/* A negator or hedge of one or more words, as word entries. */
+#define MAX_LISTED_WORDS 4
+typedef struct {
+    uint32_t words[MAX_LISTED_WORDS];
+    unsigned char nwords;
+} listed_phrase;
+
+typedef struct {
+    listed_phrase *items;
+    size_t n;
+} listed_set;
+
+/* What a token that ends at a byte-trie node is. */
+typedef struct {
+    uint32_t cls;               /* its token class */
+    uint32_t entry;             /* the word entry equal to it, NONE */
+    unsigned char marks;        /* that entry's MARK_* */
+} bt_info;
+
+/* byte_col values that are no trie column (columns are < 0xFE). */
+#define BYTE_HIGH 0xFEu         /* a byte >= 0x80: the decoder decides */
+#define BYTE_OTHER 0xFFu        /* an ASCII byte that is no word character */
+#define BRK_CLAUSE 1u           /* , ; : . ! ? ( ) dashes, ellipsis */
+#define BRK_SENTENCE 2u         /* . ! ? */
 
 /* A growable array of uint32_t. */
 typedef struct {
@@ -146,6 +182,20 @@ struct art_matcher {
     uint32_t *sslots;           /* state index + 1; 0 empty */
     size_t sslots_cap;
     u64map trans;
+    uint32_t *root_next;        /* the start state's move per class (automaton only) */
+    uint32_t *own_cls, *own_to; /* other states' moves, sorted by class per state */
+    size_t lookahead;           /* most tokens a phrase reaches past its anchor's end */
+    /* negators and hedges */
+    listed_set negators, hedges;
+    /* byte trie over the folded words: classifies a token as it is read */
+    uint32_t *btrie;            /* bt_nodes rows of bt_stride cells; see build_byte_trie */
+    bt_info *bt_info;
+    size_t bt_nodes;
+    uint32_t bt_stride, bt_ncols;
+    unsigned char col[256];     /* folded byte -> trie column (0: in no word) */
+    unsigned char byte_col[256];  /* text byte -> column of its folded form, BYTE_HIGH or
+                                     BYTE_OTHER */
+    unsigned char ascii_brk[128]; /* text byte -> BRK_* it stands for */
 };
 
 /* ---- character classes ------------------------------------------------ */
@@ -727,31 +777,6 @@ static bool build_symbol_classes(art_matcher *m)
     return true;
 }
 
-/* The class of one folded text token; *marks gets its negator and hedge
- * marks, so the window checks only look closer at marked tokens. */
-static uint32_t classify(const art_matcher *m, const char *w, size_t n, unsigned char *marks)
-{
-    uint64_t h = FNV_INIT;
-    const word_entry *deepest = NULL;
-    *marks = 0;
-    for (size_t l = 1; l <= n; l++) {
-        h = fnv_step(h, (unsigned char)w[l - 1]);
-        if (l < n && (l > m->max_prefix_len || !prefix_len_possible(m, l)))
-            continue;
-        const word_entry *e = word_lookup(m, w, l, h);
-        if (!e)
-            continue;
-        if (l == n) {
-            *marks = e->marks;
-            if (e->exact_sym != NONE)
-                return e->exact_cls;
-        }
-        if (e->prefix_sym != NONE)
-            deepest = e;
-    }
-    return deepest ? deepest->prefix_cls : 0;
-}
-
 /* ---- state sets and the automaton ------------------------------------ */
 
 static int u32_cmp(const void *a, const void *b)
@@ -1006,6 +1031,13 @@ void art_matcher_free(art_matcher *m)
     free(m->terms);
     u64map_free(&m->edge_map);
     automaton_drop(m);
+    free(m->root_next);
+    free(m->own_cls);
+    free(m->own_to);
+    free(m->negators.items);
+    free(m->hedges.items);
+    free(m->btrie);
+    free(m->bt_info);
     free(m);
 }
 
@@ -1016,6 +1048,9 @@ static art_status nomem(art_matcher *m, art_error *err)
 }
 
 static bool intern_marks(art_matcher *m);
+static bool build_byte_trie(art_matcher *m);
+static bool build_moves(art_matcher *m);
+static void compute_lookahead(art_matcher *m);
 
 /* Compile each phrase and thread it into the trie; the token strings are
  * only needed until their symbols are interned. */
@@ -1063,14 +1098,18 @@ art_status art_matcher_new_bounded(const char *const *phrases, size_t n, size_t 
         art_matcher_free(m);
         return st;
     }
-    if (!intern_marks(m) || !build_classes(m) || !build_symbol_classes(m))
+    if (!intern_marks(m) || !build_classes(m) || !build_symbol_classes(m) ||
+        !build_byte_trie(m))
         return nomem(m, err);
+    compute_lookahead(m);
     build_result br = build_automaton(m, max_states ? max_states : 1);
     if (br == BUILD_NOMEM)
         return nomem(m, err);
     m->has_dfa = br == BUILD_OK;
     if (!m->has_dfa)
         automaton_drop(m);
+    else if (!build_moves(m))
+        return nomem(m, err);
     *out = m;
     return ART_OK;
 }
@@ -1112,30 +1151,6 @@ void art_matcher_get_stats(const art_matcher *m, art_matcher_stats *st)
 
 /* ---- negation and hedging ---------------------------------------------- */
 
-static bool token_is(const token_list *tl, size_t i, const char *w, size_t n)
-{
-    return tl->toks[i].len == n && memcmp(tl->folded.data + tl->toks[i].off, w, n) == 0;
-}
-
-/* True when the words of `ph` (single spaces) end at token j. */
-static bool phrase_ends_at(const token_list *tl, size_t j, const char *ph)
-{
-    size_t end = strlen(ph);
-    for (;;) {
-        size_t start = end;
-        while (start > 0 && ph[start - 1] != ' ')
-            start--;
-        if (!token_is(tl, j, ph + start, end - start))
-            return false;
-        if (start == 0)
-            return true;
-        if (j == 0)
-            return false;
-        j--;
-        end = start - 1;
-    }
-}
-
 /* Curly apostrophes fold to "'" in the tokeniser, so one spelling covers
  * "don't" and "don’t"; the apostrophe-less forms are common in transcripts. */
 static const char *const NEGATORS[] = {
@@ -1156,69 +1171,351 @@ static const char *const HEDGES[] = {
     "tried to", "aim to", "aims to", "aiming to", "intend to", "intends to",
     "hope to", "hoping to", "would like to", "to some extent", NULL};
 
-/* Mark the last word of every negator and hedge in the word table. */
-static bool mark_list(art_matcher *m, const char *const *list, unsigned char bit)
+/* Every word of every listed negator and hedge is a word entry, so a text
+ * token is compared with a listed word by entry index, not by its bytes;
+ * the last word of each carries the list's mark, so the window checks only
+ * look closer at marked tokens. */
+static bool intern_listed(art_matcher *m, const char *const *list, unsigned char bit,
+                          listed_set *out)
 {
-    for (size_t k = 0; list[k]; k++) {
-        const char *last = strrchr(list[k], ' ');
-        last = last ? last + 1 : list[k];
-        word_entry *e = word_intern(m, last, strlen(last));
-        if (!e)
-            return false;
-        e->marks |= bit;
+    size_t n = 0;
+    while (list[n])
+        n++;
+    out->items = calloc(n, sizeof *out->items);
+    if (!out->items)
+        return false;
+    out->n = n;
+    for (size_t k = 0; k < n; k++) {
+        listed_phrase *lp = &out->items[k];
+        const char *s = list[k];
+        while (*s) {
+            const char *e = strchr(s, ' ');
+            size_t len = e ? (size_t)(e - s) : strlen(s);
+            if (lp->nwords == MAX_LISTED_WORDS)
+                return false;
+            word_entry *we = word_intern(m, s, len);
+            if (!we)
+                return false;
+            lp->words[lp->nwords++] = (uint32_t)(we - m->words);
+            s += len + (e != NULL);
+        }
+        m->words[lp->words[lp->nwords - 1]].marks |= bit;
     }
     return true;
 }
 
 static bool intern_marks(art_matcher *m)
 {
-    return mark_list(m, NEGATORS, MARK_NEG) && mark_list(m, HEDGES, MARK_HEDGE);
+    return intern_listed(m, NEGATORS, MARK_NEG, &m->negators) &&
+           intern_listed(m, HEDGES, MARK_HEDGE, &m->hedges);
 }
 
-/* A listed word or phrase ends within `window` tokens before token at.
- * "no longer" is listed whole so it counts even when "no" is outside the
- * window; "no" alone is listed as well.  Only marked tokens can end one. */
-static size_t words_in(const char *ph)
+/* ---- the byte trie: classifying tokens while they are read ------------- */
+
+/* Columns: one per byte value some folded word uses; column 0 is every
+ * other byte.  Folded words hold lower-case letters, digits, "'" and
+ * UTF-8 bytes, so there are far fewer than 255 columns. */
+static void assign_columns(art_matcher *m)
 {
-    size_t n = 1;
-    for (; *ph; ph++)
-        n += *ph == ' ';
-    return n;
+    bool used[256] = {false};
+    for (size_t i = 0; i < m->nwords; i++)
+        for (size_t k = 0; k < m->words[i].len; k++)
+            used[(unsigned char)m->words[i].w[k]] = true;
+    unsigned ncols = 1;
+    for (unsigned b = 0; b < 256; b++)
+        m->col[b] = used[b] ? (unsigned char)ncols++ : 0;
+    m->bt_ncols = ncols;
+    /* Text bytes: ASCII word characters map to the column of their folded
+     * form, other ASCII to BYTE_OTHER (ascii_brk says which break it is),
+     * the rest to BYTE_HIGH. */
+    for (unsigned c = 128; c < 256; c++)
+        m->byte_col[c] = BYTE_HIGH;
+    for (unsigned c = 0; c < 128; c++) {
+        bool word = is_ascii_word(c);
+        m->byte_col[c] = word ? m->col[c >= 'A' && c <= 'Z' ? c + 32 : c] : BYTE_OTHER;
+        unsigned brk = 0;
+        if (!word && is_clause_break(c))
+            brk |= BRK_CLAUSE;
+        if (c == '.' || c == '!' || c == '?')
+            brk |= BRK_SENTENCE;
+        m->ascii_brk[c] = (unsigned char)brk;
+    }
 }
 
-/* The w tokens ending at j hold no break ("no, longer" is not "no longer"). */
-static bool unbroken(const token_list *tl, size_t j, size_t w, bool sentence_only)
+/* The trie over the words' folded bytes while it is built: per node, its
+ * parent, the byte leading to it and the entry ending at it (NONE). */
+typedef struct {
+    u32vec parent, byte, entry;
+} word_trie;
+
+static void word_trie_free(word_trie *t)
 {
-    for (size_t i = j + 1 - w + 1; i <= j && w > 1; i++)
-        if (sentence_only ? tl->toks[i].sentence_before : tl->toks[i].clause_before)
+    free(t->parent.v);
+    free(t->byte.v);
+    free(t->entry.v);
+}
+
+static bool word_trie_node(word_trie *t, uint32_t parent, uint32_t byte)
+{
+    return u32_push(&t->parent, parent) && u32_push(&t->byte, byte) &&
+           u32_push(&t->entry, NONE);
+}
+
+/* Thread every word entry into the trie (children found through a map
+ * keyed by (node, byte)).  Nodes are numbered as they are made, so every
+ * parent has a lower number than its children. */
+static bool trie_of_words(const art_matcher *m, word_trie *t)
+{
+    u64map kids;
+    bool ok = u64map_init(&kids, 64) && word_trie_node(t, NONE, 0);
+    for (size_t i = 0; ok && i < m->nwords; i++) {
+        uint32_t node = 0;
+        for (size_t k = 0; ok && k < m->words[i].len; k++) {
+            unsigned char b = (unsigned char)m->words[i].w[k];
+            uint64_t key = edge_key(node, b);
+            uint32_t child = u64map_get(&kids, key);
+            if (child == NONE) {
+                child = (uint32_t)t->entry.n;
+                ok = word_trie_node(t, node, b) && u64map_put(&kids, key, child);
+            }
+            node = child;
+        }
+        if (ok)
+            t->entry.v[node] = (uint32_t)i;
+    }
+    u64map_free(&kids);
+    return ok;
+}
+
+/* The class of a token that passes through each node: that of the deepest
+ * prefix pattern on the way.  One pass in node order sees every parent
+ * before its children. */
+static void pass_classes(const art_matcher *m, const word_trie *t, uint32_t *pass)
+{
+    for (size_t v = 0; v < t->entry.n; v++) {
+        uint32_t e = t->entry.v[v];
+        if (e != NONE && m->words[e].prefix_sym != NONE)
+            pass[v] = m->words[e].prefix_cls;
+        else
+            pass[v] = v ? pass[t->parent.v[v]] : 0;
+    }
+}
+
+#define MAX_TRIE_CELLS (1u << 28)
+
+/* Lay the trie out as a dense table: row r holds, per column, the row
+ * offset of the next node, and in its last cell the node's number (its
+ * bt_info).  A byte the trie cannot follow leads to a sink: a node that
+ * loops on itself and remembers the deepest prefix class reached, so a
+ * word is classified with one load per byte and no branch. */
+static bool build_byte_trie(art_matcher *m)
+{
+    assign_columns(m);
+    word_trie t = {{0}, {0}, {0}};
+    uint32_t *pass = NULL, *sink_of = NULL;
+    bool ok = false;
+    if (!trie_of_words(m, &t))
+        goto done;
+    size_t ntrie = t.entry.n, ncls = nclasses(m);
+    pass = malloc(ntrie * sizeof *pass);
+    sink_of = malloc(ncls * sizeof *sink_of);
+    if (!pass || !sink_of)
+        goto done;
+    pass_classes(m, &t, pass);
+    /* One sink per prefix class some node passes with (class 0: no prefix). */
+    for (size_t c = 0; c < ncls; c++)
+        sink_of[c] = NONE;
+    size_t nodes = ntrie;
+    for (size_t v = 0; v < ntrie; v++)
+        if (sink_of[pass[v]] == NONE)
+            sink_of[pass[v]] = (uint32_t)nodes++;
+    size_t stride = m->bt_ncols + 1;
+    if (nodes > MAX_TRIE_CELLS / stride)
+        goto done;
+    m->bt_stride = (uint32_t)stride;
+    m->btrie = malloc(nodes * stride * sizeof *m->btrie);
+    m->bt_info = malloc(nodes * sizeof *m->bt_info);
+    if (!m->btrie || !m->bt_info)
+        goto done;
+    m->bt_nodes = nodes;
+    /* Every node first leads to its sink on every byte, then to its
+     * children on theirs; sinks lead to themselves. */
+    for (size_t v = 0; v < nodes; v++) {
+        uint32_t *row = m->btrie + v * stride;
+        uint32_t sink = v < ntrie ? sink_of[pass[v]] : (uint32_t)v;
+        for (size_t k = 0; k + 1 < stride; k++)
+            row[k] = (uint32_t)(sink * stride);
+        row[stride - 1] = (uint32_t)v;
+    }
+    for (size_t v = 1; v < ntrie; v++)
+        m->btrie[(size_t)t.parent.v[v] * stride + m->col[t.byte.v[v]]] = (uint32_t)(v * stride);
+    for (size_t v = 0; v < ntrie; v++) {
+        uint32_t e = t.entry.v[v];
+        bt_info *in = &m->bt_info[v];
+        in->entry = e;
+        in->marks = e != NONE ? m->words[e].marks : 0;
+        in->cls = e != NONE && m->words[e].exact_sym != NONE ? m->words[e].exact_cls : pass[v];
+    }
+    for (size_t c = 0; c < ncls; c++)
+        if (sink_of[c] != NONE)
+            m->bt_info[sink_of[c]] = (bt_info){(uint32_t)c, NONE, 0};
+    ok = true;
+done:
+    word_trie_free(&t);
+    free(pass);
+    free(sink_of);
+    return ok;
+}
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* The automaton's moves laid out for reading: the start state's move on
+ * every class as a plain array (most tokens are read in the start state or
+ * fall back to it), and every other state's own moves as a short list
+ * sorted by class (there are about two per state). */
+static bool build_moves(art_matcher *m)
+{
+    size_t ncls = nclasses(m), nown = 0;
+    m->root_next = malloc(ncls * sizeof *m->root_next);
+    uint32_t *pairs = malloc((m->trans.n + 1) * 2 * sizeof *pairs);
+    m->own_cls = malloc((m->trans.n + 1) * sizeof *m->own_cls);
+    m->own_to = malloc((m->trans.n + 1) * sizeof *m->own_to);
+    if (!m->root_next || !pairs || !m->own_cls || !m->own_to) {
+        free(pairs);
+        return false;
+    }
+    for (size_t c = 0; c < ncls; c++) {
+        uint32_t t = u64map_get(&m->trans, edge_key(0, (uint32_t)c));
+        m->root_next[c] = t != NONE ? t : m->states[0].dflt;
+    }
+    /* Count each state's moves, place them by state, then sort each run.
+     * The start state's moves are all in root_next. */
+    for (size_t st = 0; st < m->nstates; st++)
+        m->states[st].own_off = m->states[st].own_len = 0;
+    for (size_t k = 0; k < m->trans.cap; k++)
+        if (m->trans.keys[k] != UINT64_MAX && (m->trans.keys[k] >> 32) != 0)
+            m->states[m->trans.keys[k] >> 32].own_len++;
+    for (size_t st = 0; st < m->nstates; st++) {
+        m->states[st].own_off = (uint32_t)nown;
+        nown += m->states[st].own_len;
+        m->states[st].own_len = 0;
+    }
+    for (size_t k = 0; k < m->trans.cap; k++) {
+        uint64_t key = m->trans.keys[k];
+        if (key == UINT64_MAX || (key >> 32) == 0)
+            continue;
+        dfa_state *ds = &m->states[key >> 32];
+        uint32_t *p = pairs + 2 * (ds->own_off + ds->own_len++);
+        p[0] = (uint32_t)key;
+        p[1] = m->trans.vals[k];
+    }
+    for (size_t st = 0; st < m->nstates; st++) {
+        dfa_state *ds = &m->states[st];
+        qsort(pairs + 2 * ds->own_off, ds->own_len, 2 * sizeof *pairs, pair_cmp);
+    }
+    for (size_t k = 0; k < nown; k++) {
+        m->own_cls[k] = pairs[2 * k];
+        m->own_to[k] = pairs[2 * k + 1];
+    }
+    free(pairs);
+    return true;
+}
+
+/* How many tokens past an anchor's end a phrase can still need. */
+static void compute_lookahead(art_matcher *m)
+{
+    m->lookahead = 0;
+    for (size_t id = 0; id < m->nphrases; id++) {
+        if (!m->anchor_len[id])
+            continue;
+        size_t after = (size_t)m->ntoks[id] - m->anchor[id] - m->anchor_len[id];
+        if (after > m->lookahead)
+            m->lookahead = after;
+    }
+}
+
+/* ---- matching --------------------------------------------------------- */
+
+/* One token of text, as the matcher keeps it: its offsets, its class, its
+ * word entry (for the negator and hedge phrases) and the breaks before it. */
+typedef struct {
+    long start, end;            /* code points in the original text */
+    uint32_t cls;
+    uint32_t entry;             /* word entry equal to the token, NONE */
+    unsigned char marks;        /* MARK_* of that entry */
+    unsigned char brk;          /* BRK_* since the previous token */
+} ring_tok;
+
+/* Tokens kept: a match reaches 15 tokens before its anchor's end and
+ * `lookahead` (< 16) after it, and its negation window 5 before its start
+ * ("would like to" ending 3 tokens before). */
+#define RING 64u
+#define RING_MASK (RING - 1)
+_Static_assert(2 * MAX_PHRASE_TOKENS + NEG_WINDOW + 3 <= RING, "token ring too small");
+
+typedef struct {
+    art_match_ex *v;
+    size_t n, cap;
+    bool unsorted;              /* an insertion gave up: sort at the end */
+} match_list;
+
+/* The state of one scan: the matcher stays read-only, everything that
+ * changes lives here (on the caller's stack). */
+typedef struct {
+    const art_matcher *m;
+    ring_tok ring[RING];
+    size_t ntok;                /* tokens read */
+    size_t nstep;               /* tokens the automaton has consumed */
+    uint32_t st;                /* automaton state */
+    u32vec cur, next;           /* simulation only: the live trie nodes */
+    match_list ml;
+} scanner;
+
+static const ring_tok *tok_at(const scanner *s, size_t i) { return &s->ring[i & RING_MASK]; }
+
+/* The words of `lp` end at token j, unbroken ("no, longer" is not "no
+ * longer"; a hedge only breaks at a sentence end). */
+static bool listed_ends_at(const scanner *s, size_t j, const listed_phrase *lp, bool hedge)
+{
+    unsigned char stop = hedge ? BRK_SENTENCE : BRK_CLAUSE;
+    for (size_t k = lp->nwords; k-- > 0;) {
+        if (tok_at(s, j)->entry != lp->words[k])
             return false;
+        if (k == 0)
+            return true;
+        if (j == 0 || (tok_at(s, j)->brk & stop))
+            return false;
+        j--;
+    }
     return true;
 }
 
 /* How many listed words or phrases end within `window` tokens before token
- * at, without crossing a clause break.  A phrase is counted once, by its
- * longest listed form ("no longer", not also "no"), so parity means
- * something: "nothing happens without panel sign-off" holds two negators,
- * and says panel sign-off does happen. */
-static size_t count_listed_before(const token_list *tl, const unsigned char *marks, size_t at,
-                                  const char *const *list, unsigned char bit, size_t window)
+ * at, without crossing a clause break (a hedge: a sentence end).  A phrase
+ * is counted once, by its longest listed form ("no longer", not also "no"),
+ * so parity means something: "nothing happens without panel sign-off"
+ * holds two negators, and says panel sign-off does happen.  "no longer" is
+ * listed whole so it counts even when "no" is outside the window. */
+static size_t count_listed_before(const scanner *s, size_t at, const listed_set *list,
+                                  unsigned char bit, size_t window)
 {
     size_t count = 0;
-    /* Negation stops at a clause break; a hedge ("Perhaps, we ...") only at
-     * the end of a sentence. */
     bool hedge = bit == MARK_HEDGE;
+    unsigned char stop = hedge ? BRK_SENTENCE : BRK_CLAUSE;
     for (size_t d = 1; d <= window && d <= at; d++) {
-        const text_token *after = &tl->toks[at - d + 1];
-        if (hedge ? after->sentence_before : after->clause_before)
+        if (tok_at(s, at - d + 1)->brk & stop)
             break;
-        if (!(marks[at - d] & bit))
+        if (!(tok_at(s, at - d)->marks & bit))
             continue;
         size_t longest = 0;
-        for (size_t k = 0; list[k]; k++) {
-            size_t w = words_in(list[k]);
-            if (w > longest && phrase_ends_at(tl, at - d, list[k]) &&
-                unbroken(tl, at - d, w, hedge))
-                longest = w;
+        for (size_t k = 0; k < list->n; k++) {
+            const listed_phrase *lp = &list->items[k];
+            if (lp->nwords > longest && listed_ends_at(s, at - d, lp, hedge))
+                longest = lp->nwords;
         }
         if (longest) {
             count++;
@@ -1228,39 +1525,51 @@ static size_t count_listed_before(const token_list *tl, const unsigned char *mar
     return count;
 }
 
-/* A listed word or phrase ends within the window, in the same clause. */
-static bool listed_before(const token_list *tl, const unsigned char *marks, size_t at,
-                          const char *const *list, unsigned char bit, size_t window)
+static int match_cmp(const void *a, const void *b)
 {
-    return count_listed_before(tl, marks, at, list, bit, window) > 0;
+    const art_match_ex *x = a, *y = b;
+    if (x->m.start != y->m.start)
+        return x->m.start < y->m.start ? -1 : 1;
+    if (x->m.indicator != y->m.indicator)
+        return x->m.indicator < y->m.indicator ? -1 : 1;
+    return 0;
 }
 
-/* ---- matching --------------------------------------------------------- */
+/* Matches are found in end order, a few places from start order: move
+ * each new one back into place, and leave it to one sort at the end when
+ * that would take long (thousands of phrases matching at one token). */
+#define MAX_INSERTION_SHIFT 16
 
-typedef struct {
-    art_match_ex *v;
-    size_t n, cap;
-} match_list;
-
-/* A text being matched: its tokens and the class of each. */
-typedef struct {
-    token_list tl;
-    uint32_t *cls;
-    unsigned char *marks;
-} scan_text;
-
-static bool match_push(match_list *ml, const scan_text *tx, size_t at, uint32_t id,
-                       size_t ntoks)
+static void match_settle(match_list *ml)
 {
-    const token_list *tl = &tx->tl;
+    if (ml->unsorted)
+        return;
+    size_t j = ml->n - 1;
+    art_match_ex x = ml->v[j];
+    for (size_t shifts = 0; j > 0 && match_cmp(&ml->v[j - 1], &x) > 0; shifts++) {
+        if (shifts == MAX_INSERTION_SHIFT) {
+            ml->unsorted = true;
+            break;
+        }
+        ml->v[j] = ml->v[j - 1];
+        j--;
+    }
+    ml->v[j] = x;
+}
+
+static bool match_push(scanner *s, size_t at, uint32_t id, size_t ntoks)
+{
+    match_list *ml = &s->ml;
     if (!grow_for_one((void **)&ml->v, &ml->cap, ml->n, sizeof *ml->v))
         return false;
+    const art_matcher *m = s->m;
     art_match_ex *mt = &ml->v[ml->n++];
     mt->m.indicator = id;
-    mt->m.start = tl->toks[at].start;
-    mt->m.end = tl->toks[at + ntoks - 1].end;
-    mt->m.negated = count_listed_before(tl, tx->marks, at, NEGATORS, MARK_NEG, NEG_WINDOW) % 2;
-    mt->hedged = listed_before(tl, tx->marks, at, HEDGES, MARK_HEDGE, HEDGE_WINDOW) ? 1 : 0;
+    mt->m.start = tok_at(s, at)->start;
+    mt->m.end = tok_at(s, at + ntoks - 1)->end;
+    mt->m.negated = count_listed_before(s, at, &m->negators, MARK_NEG, NEG_WINDOW) % 2;
+    mt->hedged = count_listed_before(s, at, &m->hedges, MARK_HEDGE, HEDGE_WINDOW) > 0;
+    match_settle(ml);
     return true;
 }
 
@@ -1273,117 +1582,230 @@ static bool class_has(const art_matcher *m, uint32_t c, uint32_t sym)
 }
 
 /* Phrase `id`'s anchor ended at token `end`: check the whole phrase fits
- * and that the tokens after the anchor match ("*" before it always does). */
-static bool phrase_fits(const art_matcher *m, const scan_text *tx, uint32_t id, size_t end,
-                        size_t *at)
+ * in the tokens read so far (all of them that can matter: the automaton
+ * runs `lookahead` tokens behind the reader) and that the tokens after the
+ * anchor match ("*" before it always does). */
+static bool report_anchor(scanner *s, uint32_t id, size_t end)
 {
+    const art_matcher *m = s->m;
     size_t anchor_start = end + 1 - m->anchor_len[id];
     if (anchor_start < m->anchor[id])
-        return false;
+        return true;
     size_t start = anchor_start - m->anchor[id], n = m->ntoks[id];
-    if (start + n > tx->tl.n)
-        return false;
+    if (start + n > s->ntok)
+        return true;
     const uint32_t *syms = m->psyms + (size_t)id * MAX_PHRASE_TOKENS;
     for (size_t k = (size_t)m->anchor[id] + m->anchor_len[id]; k < n; k++)
-        if (syms[k] != ANY_SYM && !class_has(m, tx->cls[start + k], syms[k]))
-            return false;
-    *at = start;
-    return true;
+        if (syms[k] != ANY_SYM && !class_has(m, tok_at(s, start + k)->cls, syms[k]))
+            return true;
+    return match_push(s, start, id, n);
 }
 
-static bool report_anchor(const art_matcher *m, const scan_text *tx, uint32_t id, size_t end,
-                          match_list *ml)
-{
-    size_t at;
-    if (!phrase_fits(m, tx, id, end, &at))
-        return true;
-    return match_push(ml, tx, at, id, m->ntoks[id]);
-}
-
+/* A state's own move on class c if it has one, else the start state's
+ * (the failure path). */
 static uint32_t automaton_move(const art_matcher *m, uint32_t st, uint32_t c)
 {
-    uint32_t t = u64map_get(&m->trans, edge_key(st, c));
-    if (t == NONE && st != 0)
-        t = u64map_get(&m->trans, edge_key(0, c));
-    return t != NONE ? t : m->states[0].dflt;
+    const dfa_state *ds = &m->states[st];
+    const uint32_t *cls = m->own_cls + ds->own_off;
+    size_t lo = 0, hi = ds->own_len;
+    while (hi - lo > 4) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cls[mid] <= c)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    for (; lo < hi; lo++)
+        if (cls[lo] == c)
+            return m->own_to[ds->own_off + lo];
+    return m->root_next[c];
 }
 
-static bool run_automaton(const art_matcher *m, const scan_text *tx, match_list *ml)
+/* The phrases whose anchor ends at token i, in automaton state ds. */
+static bool report_outputs(scanner *s, const dfa_state *ds, size_t i)
 {
-    uint32_t st = 0;
-    for (size_t i = 0; i < tx->tl.n; i++) {
-        st = automaton_move(m, st, tx->cls[i]);
-        const dfa_state *ds = &m->states[st];
-        for (uint32_t k = 0; k < ds->out_len; k++)
-            if (!report_anchor(m, tx, m->out_pool.v[ds->out_off + k], i, ml))
-                return false;
-    }
+    const art_matcher *m = s->m;
+    for (uint32_t k = 0; k < ds->out_len; k++)
+        if (!report_anchor(s, m->out_pool.v[ds->out_off + k], i))
+            return false;
     return true;
 }
 
 /* The same state sets, computed token by token (no bound on states). */
-static bool run_simulation(const art_matcher *m, const scan_text *tx, match_list *ml)
+static bool simulation_step(scanner *s, size_t i)
 {
-    u32vec cur = {0}, next = {0};
-    bool ok = u32_push(&cur, 0);
-    for (size_t i = 0; ok && i < tx->tl.n; i++) {
-        ok = step_set(m, cur.v, cur.n, tx->cls[i], &next);
-        for (size_t k = 0; ok && k < next.n; k++)
-            for (uint32_t t = m->nodes[next.v[k]].first_term; ok && t != NONE;
-                 t = m->terms[t].next)
-                ok = report_anchor(m, tx, m->terms[t].phrase, i, ml);
-        u32vec tmp = cur;
-        cur = next;
-        next = tmp;
-    }
-    free(cur.v);
-    free(next.v);
-    return ok;
+    const art_matcher *m = s->m;
+    if (!step_set(m, s->cur.v, s->cur.n, tok_at(s, i)->cls, &s->next))
+        return false;
+    for (size_t k = 0; k < s->next.n; k++)
+        for (uint32_t t = m->nodes[s->next.v[k]].first_term; t != NONE; t = m->terms[t].next)
+            if (!report_anchor(s, m->terms[t].phrase, i))
+                return false;
+    u32vec tmp = s->cur;
+    s->cur = s->next;
+    s->next = tmp;
+    return true;
 }
 
-/* Phrases of "*" alone match wherever there are enough tokens. */
-static bool run_all_any(const art_matcher *m, const scan_text *tx, match_list *ml)
+/* Phrases of "*" alone match wherever there are enough tokens: here, the
+ * ones ending at token i. */
+static bool all_any_step(scanner *s, size_t i)
 {
+    const art_matcher *m = s->m;
     for (size_t k = 0; k < m->all_any.n; k++) {
         uint32_t id = m->all_any.v[k];
-        for (size_t at = 0; at + m->ntoks[id] <= tx->tl.n; at++)
-            if (!match_push(ml, tx, at, id, m->ntoks[id]))
-                return false;
+        size_t n = m->ntoks[id];
+        if (i + 1 >= n && !match_push(s, i + 1 - n, id, n))
+            return false;
     }
     return true;
 }
 
-static bool scan_prepare(const art_matcher *m, const char *text, size_t len, scan_text *tx)
+/* Feed the next unconsumed token to the automaton.  Most tokens end no
+ * anchor: one move and one test, inlined in the reading loop. */
+static inline bool scanner_step(scanner *s)
 {
-    tx->cls = NULL;
-    tx->marks = NULL;
-    if (!tokenize(text, len, &tx->tl))
+    const art_matcher *m = s->m;
+    size_t i = s->nstep++;
+    if (m->has_dfa) {
+        s->st = automaton_move(m, s->st, tok_at(s, i)->cls);
+        const dfa_state *ds = &m->states[s->st];
+        if (ds->out_len && !report_outputs(s, ds, i))
+            return false;
+    } else if (!simulation_step(s, i)) {
         return false;
-    tx->cls = malloc((tx->tl.n + 1) * sizeof *tx->cls);
-    tx->marks = malloc(tx->tl.n + 1);
-    if (!tx->cls || !tx->marks)
+    }
+    return !m->all_any.n || all_any_step(s, i);
+}
+
+/* A word character follows at byte j (an apostrophe there joins two
+ * words' worth of characters into one token). */
+static bool word_follows(const art_matcher *m, const char *text, size_t len, size_t j)
+{
+    if (j >= len)
         return false;
-    for (size_t i = 0; i < tx->tl.n; i++)
-        tx->cls[i] = classify(m, tx->tl.folded.data + tx->tl.toks[i].off, tx->tl.toks[i].len,
-                              &tx->marks[i]);
+    unsigned char c = (unsigned char)text[j];
+    if (c < 0x80)
+        return m->byte_col[c] != BYTE_OTHER;
+    unsigned cp;
+    art_utf8_decode(text + j, len - j, &cp);
+    return is_word_cp(cp);
+}
+
+/* Walk the trie over the folded UTF-8 bytes of one code point. */
+static uint32_t feed_cp(const art_matcher *m, uint32_t row, unsigned cp)
+{
+    char enc[4];
+    size_t k = art_utf8_encode(cp, enc);
+    for (size_t b = 0; b < k; b++)
+        row = m->btrie[row + m->col[(unsigned char)enc[b]]];
+    return row;
+}
+
+/* Where a word goes on past a byte that is no ASCII word character. */
+typedef struct {
+    size_t bytes;               /* bytes of the character taken; 0: the word ends */
+    uint32_t row;               /* the trie row after it */
+} word_step;
+
+/* The word goes on at byte i: with an apostrophe that has a word
+ * character after it, or a non-ASCII word character (through the decoder,
+ * is_word_cp and art_utf8_fold, exactly as the tokeniser does).  Returned
+ * by value, so the caller's loop keeps its position in registers. */
+static word_step word_goes_on(const art_matcher *m, const char *text, size_t len, size_t i,
+                              uint32_t row)
+{
+    unsigned char c = (unsigned char)text[i];
+    if (c < 0x80) {
+        if (c != '\'' || !word_follows(m, text, len, i + 1))
+            return (word_step){0, row};
+        return (word_step){1, m->btrie[row + m->col['\'']]};
+    }
+    unsigned cp;
+    size_t k = art_utf8_decode(text + i, len - i, &cp);
+    if (is_word_cp(cp))
+        return (word_step){k, feed_cp(m, row, art_utf8_fold(cp))};
+    if (is_apostrophe(cp) && word_follows(m, text, len, i + k))
+        return (word_step){k, m->btrie[row + m->col['\'']]};
+    return (word_step){0, row};
+}
+
+/* A token was read: keep it in the ring. */
+static void keep_token(scanner *s, long start, long end, uint32_t row, unsigned brk)
+{
+    const art_matcher *m = s->m;
+    const bt_info *in = &m->bt_info[m->btrie[row + m->bt_stride - 1]];
+    ring_tok *t = &s->ring[s->ntok & RING_MASK];
+    t->start = start;
+    t->end = end;
+    t->cls = in->cls;
+    t->entry = in->entry;
+    t->marks = in->marks;
+    t->brk = (unsigned char)brk;
+    s->ntok++;
+}
+
+/* One pass over the text: words are cut, folded and classified as they are
+ * read, with the same tokens, offsets and breaks as tokenize() gives.  An
+ * ASCII word byte, nearly all of the text, costs one look-up in byte_col
+ * and one in the trie.  Code-point offsets are byte offsets less the
+ * continuation bytes of the code points decoded so far (adj).  The
+ * automaton consumes each token `lookahead` tokens after it was read, when
+ * its phrases can be checked in full. */
+static bool scan_words(scanner *s, const char *text, size_t len)
+{
+    const art_matcher *m = s->m;
+    const unsigned char *u = (const unsigned char *)text;
+    const unsigned char *byte_col = m->byte_col;
+    const uint32_t *bt = m->btrie;
+    size_t i = 0, adj = 0, lookahead = m->lookahead;
+    unsigned brk = 0;
+    while (i < len) {
+        unsigned col = byte_col[u[i]];
+        if (col == BYTE_OTHER) {
+            brk |= m->ascii_brk[u[i]];
+            i++;
+            continue;
+        }
+        if (col == BYTE_HIGH) {
+            unsigned cp;
+            size_t k = art_utf8_decode(text + i, len - i, &cp);
+            if (!is_word_cp(cp)) {
+                if (is_clause_break(cp))
+                    brk |= BRK_CLAUSE;
+                i += k;
+                adj += k - 1;
+                continue;
+            }
+        }
+        long start = (long)(i - adj);
+        uint32_t row = 0;       /* the root is node 0 */
+        for (;;) {
+            const unsigned char *p = u + i, *end = u + len;
+            while (p < end && (col = byte_col[*p]) < BYTE_HIGH) {
+                row = bt[row + col];
+                p++;
+            }
+            i = (size_t)(p - u);
+            if (i == len)
+                break;
+            word_step ws = word_goes_on(m, text, len, i, row);
+            if (!ws.bytes)
+                break;
+            row = ws.row;
+            i += ws.bytes;
+            adj += ws.bytes - 1;
+        }
+        keep_token(s, start, (long)(i - adj), row, brk);
+        brk = 0;
+        if (s->ntok > lookahead && !scanner_step(s))
+            return false;
+    }
+    /* The last tokens' phrases can be checked now that the count is known. */
+    while (s->nstep < s->ntok)
+        if (!scanner_step(s))
+            return false;
     return true;
-}
-
-static void scan_free(scan_text *tx)
-{
-    token_list_free(&tx->tl);
-    free(tx->cls);
-    free(tx->marks);
-}
-
-static int match_cmp(const void *a, const void *b)
-{
-    const art_match_ex *x = a, *y = b;
-    if (x->m.start != y->m.start)
-        return x->m.start < y->m.start ? -1 : 1;
-    if (x->m.indicator != y->m.indicator)
-        return x->m.indicator < y->m.indicator ? -1 : 1;
-    return 0;
 }
 
 art_status art_matcher_scan(const art_matcher *m, const char *text, size_t len,
@@ -1398,26 +1820,27 @@ art_status art_matcher_scan(const art_matcher *m, const char *text, size_t len,
         return art_error_set(err, ART_ERR_USAGE, "matcher run without matcher or text");
     if (len == 0)
         return ART_OK;
-    scan_text tx;
-    bool ok = scan_prepare(m, text, len, &tx);
-    match_list ml = {NULL, 0, 0};
-    if (ok)
-        ok = m->has_dfa ? run_automaton(m, &tx, &ml) : run_simulation(m, &tx, &ml);
-    if (ok)
-        ok = run_all_any(m, &tx, &ml);
-    size_t ntok = tx.tl.n;
-    scan_free(&tx);
+    scanner s;
+    s.m = m;
+    s.ntok = s.nstep = 0;
+    s.st = 0;
+    s.cur = s.next = (u32vec){0};
+    s.ml = (match_list){NULL, 0, 0, false};
+    bool ok = m->has_dfa || u32_push(&s.cur, 0);
+    ok = ok && scan_words(&s, text, len);
+    free(s.cur.v);
+    free(s.next.v);
     if (!ok) {
-        free(ml.v);
+        free(s.ml.v);
         return art_error_set(err, ART_ERR_NOMEM, "out of memory matching phrases");
     }
-    /* Matches are found in end order; callers want start, then indicator. */
-    if (ml.n > 1)
-        qsort(ml.v, ml.n, sizeof *ml.v, match_cmp);
-    *out = ml.v;
-    *nout = ml.n;
+    /* Callers want start, then indicator. */
+    if (s.ml.unsorted)
+        qsort(s.ml.v, s.ml.n, sizeof *s.ml.v, match_cmp);
+    *out = s.ml.v;
+    *nout = s.ml.n;
     if (ntokens)
-        *ntokens = ntok;
+        *ntokens = s.ntok;
     return ART_OK;
 }
 
