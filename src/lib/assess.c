@@ -378,63 +378,97 @@ static art_status combine(art_assessment *a, const art_assess_opts *o, art_error
 
 #define DICT_PROVENANCE "dictionary "
 
+/* One dimension's dictionary entries (those whose provenance says so), or
+ * *m = NULL when it has none. */
+static art_status dictionary_matcher(const art_dimension *dm, art_matcher **m, art_error *err)
+{
+    *m = NULL;
+    size_t n = 0;
+    for (size_t k = 0; k < dm->nindicators; k++)
+        n += dm->indicators[k].provenance &&
+             strncmp(dm->indicators[k].provenance, DICT_PROVENANCE,
+                     strlen(DICT_PROVENANCE)) == 0;
+    if (n == 0)
+        return ART_OK;
+    const char **phrases = calloc(n, sizeof *phrases);
+    if (!phrases)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    n = 0;
+    for (size_t k = 0; k < dm->nindicators; k++)
+        if (dm->indicators[k].provenance &&
+            strncmp(dm->indicators[k].provenance, DICT_PROVENANCE, strlen(DICT_PROVENANCE)) == 0)
+            phrases[n++] = dm->indicators[k].phrase;
+    art_status st = art_matcher_new(phrases, n, m, err);
+    free(phrases);
+    return st;
+}
+
+/* Count one segment's tokens and the dictionary's words among them. */
+static art_status dictionary_count(const art_matcher *m, const art_seg_view *v,
+                                   art_dim_score *d, art_error *err)
+{
+    art_match_ex *ms = NULL;
+    size_t nm = 0, ntok = 0;
+    art_status st = art_matcher_scan(m, v->text, strlen(v->text), &ms, &nm, &ntok, err);
+    if (st != ART_OK)
+        return st;
+    /* Matches come sorted by start: keep those that do not overlap one
+     * already counted ("trusted" found by "trust*" and by "trusted" is one
+     * word). */
+    size_t matched = 0;
+    long covered_to = -1;
+    for (size_t k = 0; k < nm; k++) {
+        if (ms[k].m.start < covered_to)
+            continue;
+        matched += art_matcher_phrase_tokens(m, ms[k].m.indicator);
+        covered_to = ms[k].m.end;
+    }
+    free(ms);
+    int f = v->kind == ART_SRC_INTERVIEW ? ART_FACET_ENACTED : ART_FACET_ESPOUSED;
+    d->dict_tokens[f] += ntok;
+    d->dict_matched[f] += matched < ntok ? matched : ntok;
+    return ART_OK;
+}
+
 /* LIWC-style shares: of all the word tokens of the documents (and of the
  * interviews), how many the dimension's dictionary entries match, each word
- * once; the evidence names the entries (the audit trail). */
+ * once; the evidence names the entries (the audit trail).  Every dimension
+ * with a dictionary is counted in one walk of the corpus, which may be
+ * streamed from the store. */
 static art_status dictionary_shares(const art_rubric *rubric, const art_corpus *corpus,
                                     art_assessment *a, art_error *err)
 {
-    for (size_t i = 0; i < rubric->ndims && i < a->ndims; i++) {
-        const art_dimension *dm = &rubric->dims[i];
-        size_t n = 0;
-        for (size_t k = 0; k < dm->nindicators; k++)
-            n += dm->indicators[k].provenance &&
-                 strncmp(dm->indicators[k].provenance, DICT_PROVENANCE,
-                         strlen(DICT_PROVENANCE)) == 0;
-        if (n == 0)
-            continue;
-        const char **phrases = calloc(n, sizeof *phrases);
-        if (!phrases)
-            return art_error_set(err, ART_ERR_NOMEM, "out of memory");
-        n = 0;
-        for (size_t k = 0; k < dm->nindicators; k++)
-            if (dm->indicators[k].provenance &&
-                strncmp(dm->indicators[k].provenance, DICT_PROVENANCE,
-                        strlen(DICT_PROVENANCE)) == 0)
-                phrases[n++] = dm->indicators[k].phrase;
-        art_matcher *m = NULL;
-        art_status st = art_matcher_new(phrases, n, &m, err);
-        free(phrases);
-        art_dim_score *d = &a->dims[i];
-        for (size_t g = 0; st == ART_OK && g < corpus->nsegs; g++) {
-            const art_seg_view *v = &corpus->segs[g];
-            art_match_ex *ms = NULL;
-            size_t nm = 0, ntok = 0;
-            st = art_matcher_scan(m, v->text, strlen(v->text), &ms, &nm, &ntok, err);
-            /* Matches come sorted by start: keep those that do not overlap
-             * one already counted ("trusted" found by "trust*" and by
-             * "trusted" is one word). */
-            size_t matched = 0;
-            long covered_to = -1;
-            for (size_t k = 0; st == ART_OK && k < nm; k++) {
-                if (ms[k].m.start < covered_to)
-                    continue;
-                matched += art_matcher_phrase_tokens(m, ms[k].m.indicator);
-                covered_to = ms[k].m.end;
-            }
-            free(ms);
-            int f = v->kind == ART_SRC_INTERVIEW ? ART_FACET_ENACTED : ART_FACET_ESPOUSED;
-            d->dict_tokens[f] += ntok;
-            d->dict_matched[f] += matched < ntok ? matched : ntok;
-        }
-        art_matcher_free(m);
-        if (st != ART_OK)
-            return st;
-        for (int f = 0; f < 2; f++)
-            d->dict_share[f] = d->dict_tokens[f] ? (double)d->dict_matched[f] / d->dict_tokens[f]
-                                                 : NAN;
+    size_t ndims = rubric->ndims < a->ndims ? rubric->ndims : a->ndims;
+    art_matcher **m = calloc(ndims ? ndims : 1, sizeof *m);
+    if (!m)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    art_status st = ART_OK;
+    bool any = false;
+    for (size_t i = 0; st == ART_OK && i < ndims; i++) {
+        st = dictionary_matcher(&rubric->dims[i], &m[i], err);
+        any = any || m[i];
     }
-    return ART_OK;
+    art_corpus_cursor *cur = NULL;
+    if (st == ART_OK && any)
+        st = art_corpus_cursor_open(corpus, &cur, err);
+    const art_seg_view *v;
+    while (st == ART_OK && cur && (st = art_corpus_cursor_next(cur, &v, err)) == ART_OK && v)
+        for (size_t i = 0; st == ART_OK && i < ndims; i++)
+            if (m[i])
+                st = dictionary_count(m[i], v, &a->dims[i], err);
+    art_corpus_cursor_close(cur);
+    for (size_t i = 0; i < ndims; i++) {
+        if (st == ART_OK && m[i]) {
+            art_dim_score *d = &a->dims[i];
+            for (int f = 0; f < 2; f++)
+                d->dict_share[f] = d->dict_tokens[f]
+                                       ? (double)d->dict_matched[f] / d->dict_tokens[f]
+                                       : NAN;
+        }
+        art_matcher_free(m[i]);
+    }
+    free(m);
+    return st;
 }
 
 art_status art_assess(const art_rubric *rubric, const art_corpus *corpus,

@@ -96,6 +96,9 @@ typedef struct art_arena art_arena;
 art_arena *art_arena_new(void);
 void *art_arena_alloc(art_arena *a, size_t n);
 char *art_arena_strdup(art_arena *a, const char *s);   /* NULL -> NULL */
+/* Forget every allocation but keep one block, so the arena can be refilled
+ * without going back to malloc (the streamed corpus's batches). */
+void art_arena_reset(art_arena *a);
 void art_arena_free(art_arena *a);
 
 /* ---- assessments --------------------------------------------------- */

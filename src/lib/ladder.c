@@ -212,28 +212,39 @@ static int highest_sustained(const art_ladder *l)
     return 0;
 }
 
+static art_status classify_segment(const ladder_matcher *lm, const art_seg_view *sv,
+                                   art_ladder *out, size_t *cap, art_error *err)
+{
+    if (!sv->text || !sv->text[0])
+        return ART_OK;
+    art_match *ms = NULL;
+    size_t n = 0;
+    art_status st = art_matcher_run(lm->m, sv->text, strlen(sv->text), &ms, &n, err);
+    if (st != ART_OK)
+        return st;
+    placement pl = place(lm, ms, n);
+    free(ms);
+    if (pl.rung >= 1 && pl.rung <= ART_RUNGS)
+        st = push_item(out, cap, sv, &pl, err);
+    return st;
+}
+
+/* One walk of a cursor: the corpus may be streamed from the store, and
+ * only the placed passages are kept. */
 static art_status classify_segments(const ladder_matcher *lm, const art_corpus *c,
                                     art_ladder *out, art_error *err)
 {
+    art_corpus_cursor *cur;
+    art_status st = art_corpus_cursor_open(c, &cur, err);
+    if (st != ART_OK)
+        return st;
     size_t cap = 0;
-    for (size_t i = 0; i < c->nsegs; i++) {
-        const art_seg_view *sv = &c->segs[i];
-        if (!sv->text || !sv->text[0])
-            continue;
-        art_match *ms = NULL;
-        size_t n = 0;
-        art_status st = art_matcher_run(lm->m, sv->text, strlen(sv->text), &ms, &n, err);
-        if (st != ART_OK)
-            return st;
-        placement pl = place(lm, ms, n);
-        free(ms);
-        if (pl.rung >= 1 && pl.rung <= ART_RUNGS) {
-            st = push_item(out, &cap, sv, &pl, err);
-            if (st != ART_OK)
-                return st;
-        }
-    }
-    return ART_OK;
+    const art_seg_view *sv;
+    while ((st = art_corpus_cursor_next(cur, &sv, err)) == ART_OK && sv)
+        if ((st = classify_segment(lm, sv, out, &cap, err)) != ART_OK)
+            break;
+    art_corpus_cursor_close(cur);
+    return st;
 }
 
 art_status art_ladder_classify(const art_rubric *r, const art_corpus *c, art_ladder *out,
@@ -245,7 +256,7 @@ art_status art_ladder_classify(const art_rubric *r, const art_corpus *c, art_lad
     if (!r || !c || (!c->segs && c->nsegs > 0))
         return art_error_set(err, ART_ERR_USAGE, "ladder: no rubric or corpus");
     /* A rubric without a ladder has nothing to place: an empty ladder. */
-    if (r->nladder == 0 || count_phrases(r->ladder, r->nladder) == 0 || c->nsegs == 0)
+    if (r->nladder == 0 || count_phrases(r->ladder, r->nladder) == 0 || art_corpus_count(c) == 0)
         return ART_OK;
     ladder_matcher lm;
     art_status st = ladder_matcher_new(r, &lm, err);

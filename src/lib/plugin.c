@@ -26,6 +26,7 @@
 #define MAX_PLUGIN_BYTES ((size_t)4 << 20)
 #define MAX_NAME_LEN 64
 #define GUARD_MT "artefact.guard"
+#define CURSOR_MT "artefact.cursor"
 /* Rough step count above which a Lua pattern is refused for its subject. */
 #define PATTERN_COST_MAX 1e10
 #define PATTERN_MAX_LEN 4096
@@ -34,7 +35,15 @@
 #define MAX_INDICATOR_BYTES 1024
 #define MAX_TOTAL_EVIDENCE ((size_t)100000)
 
-typedef enum { BUDGET_OK = 0, BUDGET_INSTRUCTIONS, BUDGET_TIME, BUDGET_CLOSING } budget_state;
+/* BUDGET_HOST: the host itself failed (the store, reading the corpus); the
+ * run is stopped like a spent budget and the failure is the caller's. */
+typedef enum {
+    BUDGET_OK = 0,
+    BUDGET_INSTRUCTIONS,
+    BUDGET_TIME,
+    BUDGET_HOST,
+    BUDGET_CLOSING
+} budget_state;
 
 typedef struct host {
     const art_rubric *rubric;       /* NULL while describing */
@@ -56,6 +65,8 @@ typedef struct host {
     art_status fail_status;         /* sticky failure raised by the host API */
     char fail_msg[ERROR_LINE_MAX + 1];
     int art_ref;                    /* registry reference of the `art` table */
+    art_status host_status;         /* why the host failed (BUDGET_HOST) */
+    char host_msg[ERROR_LINE_MAX + 1];
     size_t total_evidence;          /* evidence items over all emits */
 } host;
 
@@ -126,6 +137,8 @@ static void budget_hook(lua_State *L, lua_Debug *ar);
 static int budget_raise(lua_State *L, host *h)
 {
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    if (h->budget == BUDGET_HOST)
+        return luaL_error(L, "%s", h->host_msg);
     if (h->budget == BUDGET_TIME)
         return luaL_error(L, "time budget exceeded");
     return luaL_error(L, "instruction budget exceeded");
@@ -186,6 +199,24 @@ static int host_fail(lua_State *L, art_status st, const char *fmt, ...)
         memcpy(h->fail_msg, msg, sizeof msg);
     }
     return luaL_error(L, "%s", msg);
+}
+
+/* The host could not do its part (a store error while reading the corpus):
+ * stop the plugin for good, as a spent budget does, and hand the error to
+ * the caller of art_plugin_run instead of blaming the plugin. */
+static int host_broken(lua_State *L, host *h, const art_error *e)
+{
+    if (h->budget == BUDGET_OK || h->budget == BUDGET_CLOSING) {
+        h->budget = BUDGET_HOST;
+        h->host_status = e->status != ART_OK ? e->status : ART_ERR_IO;
+        /* One line, cut to the host's error size (art_error holds more). */
+        size_t n = strlen(e->message);
+        if (n > ERROR_LINE_MAX)
+            n = ERROR_LINE_MAX;
+        memcpy(h->host_msg, e->message, n);
+        h->host_msg[n] = '\0';
+    }
+    return budget_raise(L, h);
 }
 
 /* ---- guard userdata ------------------------------------------------------ */
@@ -433,6 +464,8 @@ static const luaL_Reg SAFE_LIBS[] = {
     {NULL, NULL}};
 
 static void register_art(lua_State *L);
+static int cursor_gc(lua_State *L);
+static int rawfield(lua_State *L, int idx, const char *key);
 
 /* Protected: build the sandboxed environment and the `art` table. */
 static int open_sandbox(lua_State *L)
@@ -455,25 +488,50 @@ static int open_sandbox(lua_State *L)
     lua_pushcfunction(L, guard_gc);
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
+    luaL_newmetatable(L, CURSOR_MT);
+    lua_pushcfunction(L, cursor_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
     register_art(L);
     return 0;
 }
 
 /* ---- corpus and rubric helpers --------------------------------------------- */
 
-static const art_seg_view *find_segment(const art_corpus *c, int64_t id)
+/* The segments an emit's evidence names, looked up together: in memory, or
+ * read back from the store when the corpus is streamed (they are long gone
+ * from the cursor's batch).  Items whose 'segment' is not an integer get
+ * NULL (read_evidence reports them).  A store error stops the run as the
+ * host's failure. */
+static void find_segments(lua_State *L, host *h, int list_idx, size_t n,
+                          const art_seg_view **segs)
 {
-    size_t lo = 0, hi = c ? c->nsegs : 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->segs[mid].id == id)
-            return &c->segs[mid];
-        if (c->segs[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* Lua memory, so a Lua error cannot leak it. */
+    int64_t *ids = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ids, 0);
+    size_t *at = lua_newuserdatauv(L, (n ? n : 1) * sizeof *at, 0);
+    const art_seg_view **found = lua_newuserdatauv(L, (n ? n : 1) * sizeof *found, 0);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        segs[i] = NULL;
+        if (lua_rawgeti(L, list_idx, (lua_Integer)i + 1) == LUA_TTABLE) {
+            rawfield(L, -1, "segment");
+            int isint = 0;
+            lua_Integer id = lua_tointegerx(L, -1, &isint);
+            lua_pop(L, 1);
+            if (isint) {
+                ids[k] = (int64_t)id;
+                at[k++] = i;
+            }
+        }
+        lua_pop(L, 1);
     }
-    return NULL;
+    art_error e;
+    art_error_clear(&e);
+    if (art_corpus_find_many(h->corpus, ids, k, found, &e) != ART_OK)
+        host_broken(L, h, &e);
+    for (size_t j = 0; j < k; j++)
+        segs[at[j]] = found[j];
+    lua_pop(L, 3);
 }
 
 static size_t find_dimension(const art_rubric *r, const char *id)
@@ -644,15 +702,41 @@ static void push_segment(lua_State *L, const art_seg_view *s)
     lua_setfield(L, -2, "coders");
 }
 
+/* An art.segments() iterator's cursor, held by a userdata (its closure's
+ * upvalue) so that a loop the plugin leaves early, or an error, still
+ * closes it when the state collects or closes. */
+typedef struct cursor_box {
+    art_corpus_cursor *cur;
+} cursor_box;
+
+static int cursor_gc(lua_State *L)
+{
+    cursor_box *box = lua_touserdata(L, 1);
+    if (box) {
+        art_corpus_cursor_close(box->cur);
+        box->cur = NULL;
+    }
+    return 0;
+}
+
 static int segments_next(lua_State *L)
 {
     host *h = api_enter(L);
-    lua_Integer i = lua_tointeger(L, lua_upvalueindex(1));
-    if (i < 0 || (size_t)i >= h->corpus->nsegs)
+    cursor_box *box = lua_touserdata(L, lua_upvalueindex(1));
+    if (!box->cur)
         return 0;
-    lua_pushinteger(L, i + 1);
-    lua_replace(L, lua_upvalueindex(1));
-    push_segment(L, &h->corpus->segs[i]);
+    const art_seg_view *seg = NULL;
+    art_error e;
+    art_error_clear(&e);
+    if (art_corpus_cursor_next(box->cur, &seg, &e) != ART_OK)
+        return host_broken(L, h, &e);
+    if (!seg) {
+        /* Done: give the batch memory back now, not at the next collection. */
+        art_corpus_cursor_close(box->cur);
+        box->cur = NULL;
+        return 0;
+    }
+    push_segment(L, seg);
     return 1;
 }
 
@@ -660,7 +744,13 @@ static int api_segments(lua_State *L)
 {
     host *h = api_enter(L);
     need_corpus(L, h, "segments");
-    lua_pushinteger(L, 0);
+    cursor_box *box = lua_newuserdatauv(L, sizeof *box, 0);
+    box->cur = NULL;
+    luaL_setmetatable(L, CURSOR_MT);
+    art_error e;
+    art_error_clear(&e);
+    if (art_corpus_cursor_open(h->corpus, &box->cur, &e) != ART_OK)
+        return host_broken(L, h, &e);
     lua_pushcclosure(L, segments_next, 1);
     return 1;
 }
@@ -669,7 +759,7 @@ static int api_segment_count(lua_State *L)
 {
     host *h = api_enter(L);
     need_corpus(L, h, "segment_count");
-    lua_pushinteger(L, (lua_Integer)h->corpus->nsegs);
+    lua_pushinteger(L, (lua_Integer)art_corpus_count(h->corpus));
     return 1;
 }
 
@@ -962,8 +1052,9 @@ static art_facet segment_facet(const art_seg_view *s)
 }
 
 /* Read evidence item at the top of the stack into ev, filling the quote and
- * its context from the corpus, never from the plugin. */
-static void read_evidence(lua_State *L, host *h, art_evidence *ev, size_t i)
+ * its context from the corpus (seg: the segment it names, or NULL), never
+ * from the plugin. */
+static void read_evidence(lua_State *L, const art_seg_view *seg, art_evidence *ev, size_t i)
 {
     int idx = lua_gettop(L);
     char what[48];
@@ -977,7 +1068,6 @@ static void read_evidence(lua_State *L, host *h, art_evidence *ev, size_t i)
     lua_pop(L, 1);
     if (!isint)
         host_fail(L, ART_ERR_PLUGIN, "art.emit: %s field 'segment' must be an integer id", what);
-    const art_seg_view *seg = find_segment(h->corpus, (int64_t)id);
     if (!seg)
         host_fail(L, ART_ERR_PLUGIN, "art.emit: %s names unknown segment %lld", what,
                   (long long)id);
@@ -1051,12 +1141,14 @@ static void read_evidence_list(lua_State *L, host *h, art_emit *e)
             host_fail(L, ART_ERR_NOMEM, "art.emit: out of memory");
         e->nev = n;
     }
+    const art_seg_view **segs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *segs, 0);
+    find_segments(L, h, idx, n, segs);
     for (size_t i = 0; i < n; i++) {
         lua_rawgeti(L, idx, (lua_Integer)i + 1);
-        read_evidence(L, h, &e->ev[i], i);
+        read_evidence(L, segs[i], &e->ev[i], i);
         lua_pop(L, 1);
     }
-    lua_pop(L, 1);
+    lua_pop(L, 2);
 }
 
 static void keep_emit(lua_State *L, host *h, guard *g)
@@ -1298,6 +1390,9 @@ static void record_failure(host *h, int lua_status, const char *msg)
         st = ART_ERR_LIMIT;
         snprintf(buf, sizeof buf, "time budget of %g s exceeded", h->lim.max_seconds);
         msg = buf;
+    } else if (h->budget == BUDGET_HOST) {
+        st = h->host_status;
+        msg = h->host_msg;
     } else if (h->fail_status != ART_OK) {
         st = h->fail_status;
         msg = h->fail_msg;
@@ -1423,9 +1518,12 @@ static art_status execute(const char *code, size_t len, const char *chunkname, b
         h->nemits = 0;
     }
     res->instructions = h->instructions;
+    bool host_failed = h->budget == BUDGET_HOST;
     close_state(L, h);
     res->peak_memory = h->mem_peak;
     host_release(h);
+    if (host_failed)
+        return art_error_set(err, h->host_status, "plugin %s: %s", label_of(h), h->host_msg);
     if (ok)
         res->status = ART_OK;
     return ART_OK;
