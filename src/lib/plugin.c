@@ -65,6 +65,7 @@ typedef struct host {
     art_status fail_status;         /* sticky failure raised by the host API */
     char fail_msg[ERROR_LINE_MAX + 1];
     int art_ref;                    /* registry reference of the `art` table */
+    int strings_ref;                /* registry reference of the SEG_STRINGS table */
     art_status host_status;         /* why the host failed (BUDGET_HOST) */
     char host_msg[ERROR_LINE_MAX + 1];
     size_t total_evidence;          /* evidence items over all emits */
@@ -455,6 +456,41 @@ static void lock_string_metatable(lua_State *L)
     lua_pop(L, 1);
 }
 
+/* The strings every segment table repeats, made once per state and kept in
+ * an array (SEG_STRINGS order): the field names, the two kinds, the voices
+ * and the levels.  Setting a field by a ready key string skips looking the
+ * C string up again for every field of every segment. */
+enum {
+    SK_ID = 1, SK_KIND, SK_SOURCE, SK_DOCUMENT, SK_LOCATOR, SK_BLOCK, SK_PARAGRAPH,
+    SK_SENTENCE, SK_START, SK_END, SK_TEXT, SK_PARTICIPANT, SK_VOICE, SK_LEVEL, SK_CODES,
+    SK_CODERS, SK_INTERVIEW, SK_DOCUMENT_KIND,
+    SK_VOICES,                                  /* + art_voice */
+    SK_LEVELS = SK_VOICES + ART_VOICE_COUNT,    /* + art_level (0..2) */
+    SK_COUNT = SK_LEVELS + 3
+};
+
+static void make_segment_strings(lua_State *L, host *h)
+{
+    static const char *const names[] = {
+        "id", "kind", "source", "document", "locator", "block", "paragraph", "sentence",
+        "start", "end", "text", "participant", "voice", "level", "codes", "coders",
+        "interview", "document"};
+    lua_createtable(L, SK_COUNT - 1, 0);
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
+        lua_pushstring(L, names[i]);
+        lua_rawseti(L, -2, SK_ID + i);
+    }
+    for (int v = 0; v < ART_VOICE_COUNT; v++) {
+        lua_pushstring(L, art_voice_id((art_voice)v));
+        lua_rawseti(L, -2, SK_VOICES + v);
+    }
+    for (int lv = 0; lv < 3; lv++) {
+        lua_pushstring(L, art_level_id((art_level)lv));
+        lua_rawseti(L, -2, SK_LEVELS + lv);
+    }
+    h->strings_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
 static const luaL_Reg SAFE_LIBS[] = {
     {LUA_GNAME, luaopen_base},
     {LUA_STRLIBNAME, luaopen_string},
@@ -492,6 +528,7 @@ static int open_sandbox(lua_State *L)
     lua_pushcfunction(L, cursor_gc);
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
+    make_segment_strings(L, host_of(L));
     register_art(L);
     return 0;
 }
@@ -679,27 +716,63 @@ static void push_string_array(lua_State *L, const char *const *v, size_t n)
     }
 }
 
-static void push_segment(lua_State *L, const art_seg_view *s)
+/* Set field `key` (an SK_ index into the strings table at index strs) of
+ * the table under the value just pushed. */
+static void seg_field(lua_State *L, int strs, int key)
+{
+    lua_rawgeti(L, strs, key);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
+static void seg_field_str(lua_State *L, int strs, int key, const char *val)
+{
+    if (val) {
+        lua_pushstring(L, val);
+        seg_field(L, strs, key);
+    }
+}
+
+static void seg_field_int(lua_State *L, int strs, int key, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    seg_field(L, strs, key);
+}
+
+/* A fresh table per segment, as docs/plugin-api.md promises: a plugin may
+ * keep it, change it or iterate it with pairs.  Fields go in the order they
+ * always did, so pairs() visits them as before. */
+static void push_segment(lua_State *L, const art_seg_view *s, int strs)
 {
     lua_createtable(L, 0, 18);
-    set_int(L, "id", (lua_Integer)s->id);
-    set_str(L, "kind", s->kind == ART_SRC_INTERVIEW ? "interview" : "document");
-    set_str(L, "source", s->source);
-    set_str(L, "document", s->document);
-    set_str(L, "locator", s->locator);
-    set_str(L, "block", s->block);
-    set_int(L, "paragraph", s->paragraph);
-    set_int(L, "sentence", s->sentence);
-    set_int(L, "start", s->start);
-    set_int(L, "end", s->end);
-    set_str(L, "text", s->text ? s->text : "");
-    set_str(L, "participant", s->participant);
-    set_str(L, "voice", art_voice_id(s->voice));
-    set_level(L, "level", s->level);
+    seg_field_int(L, strs, SK_ID, (lua_Integer)s->id);
+    lua_rawgeti(L, strs, s->kind == ART_SRC_INTERVIEW ? SK_INTERVIEW : SK_DOCUMENT_KIND);
+    seg_field(L, strs, SK_KIND);
+    seg_field_str(L, strs, SK_SOURCE, s->source);
+    seg_field_str(L, strs, SK_DOCUMENT, s->document);
+    seg_field_str(L, strs, SK_LOCATOR, s->locator);
+    seg_field_str(L, strs, SK_BLOCK, s->block);
+    seg_field_int(L, strs, SK_PARAGRAPH, s->paragraph);
+    seg_field_int(L, strs, SK_SENTENCE, s->sentence);
+    seg_field_int(L, strs, SK_START, s->start);
+    seg_field_int(L, strs, SK_END, s->end);
+    seg_field_str(L, strs, SK_TEXT, s->text ? s->text : "");
+    seg_field_str(L, strs, SK_PARTICIPANT, s->participant);
+    if (s->voice >= 0 && s->voice < ART_VOICE_COUNT)
+        lua_rawgeti(L, strs, SK_VOICES + (int)s->voice);
+    else
+        lua_pushstring(L, art_voice_id(s->voice));
+    seg_field(L, strs, SK_VOICE);
+    if (s->level >= ART_LEVEL_ARTEFACT && s->level <= ART_LEVEL_ASSUMPTION) {
+        lua_rawgeti(L, strs, SK_LEVELS + (int)s->level);
+        seg_field(L, strs, SK_LEVEL);
+    } else if (s->level != ART_LEVEL_NONE) {
+        seg_field_str(L, strs, SK_LEVEL, art_level_id(s->level));
+    }
     push_string_array(L, s->codes, s->ncodes);
-    lua_setfield(L, -2, "codes");
+    seg_field(L, strs, SK_CODES);
     push_string_array(L, s->coders, s->ncodes);
-    lua_setfield(L, -2, "coders");
+    seg_field(L, strs, SK_CODERS);
 }
 
 /* An art.segments() iterator's cursor, held by a userdata (its closure's
@@ -736,7 +809,7 @@ static int segments_next(lua_State *L)
         box->cur = NULL;
         return 0;
     }
-    push_segment(L, seg);
+    push_segment(L, seg, lua_upvalueindex(2));
     return 1;
 }
 
@@ -751,7 +824,8 @@ static int api_segments(lua_State *L)
     art_error_clear(&e);
     if (art_corpus_cursor_open(h->corpus, &box->cur, &e) != ART_OK)
         return host_broken(L, h, &e);
-    lua_pushcclosure(L, segments_next, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, h->strings_ref);
+    lua_pushcclosure(L, segments_next, 2);
     return 1;
 }
 
@@ -1565,6 +1639,7 @@ static void host_init(host *h, const art_rubric *rubric, const art_corpus *corpu
         art_plugin_limits_default(&h->lim);
     h->res = out;
     h->art_ref = LUA_NOREF;
+    h->strings_ref = LUA_NOREF;
 }
 
 art_status art_plugin_run_buffer(const char *code, size_t len, const char *chunkname,
