@@ -5,6 +5,8 @@
 #include "testutil.h"
 #include "store_internal.h"   /* the store's connection, to make it fail mid-stream */
 
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,16 +260,22 @@ static size_t assessment_differences(const art_assessment *x, const art_assessme
     return differ;
 }
 
-static art_assessment *assess(const art_rubric *rb, const art_corpus *c)
+static art_assessment *assess_with(const art_rubric *rb, const art_corpus *c,
+                                   const char *const *plugins, size_t n)
 {
-    const char *plugins[] = {art_test_src("plugins/lexical.lua"), art_test_src("plugins/codes.lua")};
     art_assessment *a = NULL;
     art_error err;
-    art_status st = art_assess(rb, c, plugins, 2, NULL, NULL, &a, &err);
+    art_status st = art_assess(rb, c, plugins, n, NULL, NULL, &a, &err);
     if (st != ART_OK)
         fprintf(stderr, "assess: %s\n", err.message);
     CU_ASSERT_EQUAL(st, ART_OK);
     return a;
+}
+
+static art_assessment *assess(const art_rubric *rb, const art_corpus *c)
+{
+    const char *plugins[] = {art_test_src("plugins/lexical.lua"), art_test_src("plugins/codes.lua")};
+    return assess_with(rb, c, plugins, 2);
 }
 
 /* The shipped plugins and the ladder over batches of 3 segments: evidence
@@ -290,6 +298,148 @@ static void test_stream_scores_as_whole(void)
         nev += y->dims[i].nev;
     CU_ASSERT_TRUE(nev > 0);
     CU_ASSERT_EQUAL(assessment_differences(x, y), 0);
+    art_assessment_free(x);
+    art_assessment_free(y);
+    art_corpus_free(c);
+    art_corpus_free(whole);
+    art_rubric_free(rb);
+    art_store_close(s);
+}
+
+/* ---- the ladder and dictionary ride along with the first plugin ------ */
+
+typedef struct tap_count {
+    size_t n;
+    int64_t last;
+    bool in_order;
+} tap_count;
+
+static art_status count_tap(void *ud, const art_seg_view *seg, art_error *err)
+{
+    (void)err;
+    tap_count *t = ud;
+    t->in_order = t->in_order && seg->id > t->last;
+    t->last = seg->id;
+    t->n++;
+    return ART_OK;
+}
+
+static void test_stream_tap(void)
+{
+    art_store *s = big_store("stream-tap");
+    art_error err;
+    art_corpus *c = NULL, *whole = NULL;
+    art_corpus_opts o = {.batch_segments = 64};
+    CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
+    CU_ASSERT_FATAL(art_store_load_corpus(s, SITE, "r1", NULL, &whole, &err) == ART_OK);
+    /* In memory there is no tap: walking is free. */
+    tap_count t = {0, 0, true};
+    CU_ASSERT_FALSE(art_corpus_tap_set(whole, count_tap, &t));
+
+    /* The first cursor opened feeds it, the second does not. */
+    CU_ASSERT_TRUE(art_corpus_tap_set(c, count_tap, &t));
+    art_corpus_cursor *a = NULL, *b = NULL;
+    CU_ASSERT_FATAL(art_corpus_cursor_open(c, &a, &err) == ART_OK);
+    CU_ASSERT_FATAL(art_corpus_cursor_open(c, &b, &err) == ART_OK);
+    const art_seg_view *v;
+    while (art_corpus_cursor_next(b, &v, &err) == ART_OK && v)
+        ;
+    CU_ASSERT_EQUAL(t.n, 0);
+    while (art_corpus_cursor_next(a, &v, &err) == ART_OK && v)
+        ;
+    CU_ASSERT_EQUAL(t.n, whole->nsegs);
+    CU_ASSERT_TRUE(t.in_order);
+    art_corpus_cursor_close(a);
+    art_corpus_cursor_close(b);
+    bool complete = false;
+    CU_ASSERT_EQUAL(art_corpus_tap_take(c, &complete, &err), ART_OK);
+    CU_ASSERT_TRUE(complete);
+
+    /* A walk left half-way is not complete; nor is no walk at all. */
+    t = (tap_count){0, 0, true};
+    CU_ASSERT_TRUE(art_corpus_tap_set(c, count_tap, &t));
+    CU_ASSERT_FATAL(art_corpus_cursor_open(c, &a, &err) == ART_OK);
+    for (int i = 0; i < 100; i++)
+        CU_ASSERT_EQUAL(art_corpus_cursor_next(a, &v, &err), ART_OK);
+    art_corpus_cursor_close(a);
+    CU_ASSERT_EQUAL(t.n, 100);
+    CU_ASSERT_EQUAL(art_corpus_tap_take(c, &complete, &err), ART_OK);
+    CU_ASSERT_FALSE(complete);
+    CU_ASSERT_TRUE(art_corpus_tap_set(c, count_tap, &t));
+    CU_ASSERT_EQUAL(art_corpus_tap_take(c, &complete, &err), ART_OK);
+    CU_ASSERT_FALSE(complete);
+    art_corpus_free(whole);
+    art_corpus_free(c);
+    art_store_close(s);
+}
+
+/* A first plugin that stops early leaves the ladder to walk alone; the
+ * ladder is the same either way. */
+static void test_stream_ladder_after_early_stop(void)
+{
+    art_store *s = big_store("stream-early");
+    const char *tmp = art_test_tmpdir("stream-early-plugin");
+    char early[4400];
+    snprintf(early, sizeof early, "%s/early.lua", tmp);
+    FILE *f = fopen(early, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs("return { name = 'early', version = '1', description = 'stops', dimensions = {'*'},\n"
+          "  run = function(art)\n"
+          "    local n = 0\n"
+          "    for seg in art.segments() do n = n + 1; if n == 5 then break end end\n"
+          "  end }\n", f);
+    fclose(f);
+    art_error err;
+    art_rubric *rb = NULL;
+    CU_ASSERT_FATAL(art_rubric_load(art_test_src("rubrics/cls-culture.xml"), &rb, &err) == ART_OK);
+    art_corpus *whole = NULL, *c = NULL;
+    art_corpus_opts o = {.batch_segments = 10};
+    CU_ASSERT_FATAL(art_store_load_corpus(s, SITE, "r1", NULL, &whole, &err) == ART_OK);
+    CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
+    const char *plugins[] = {early, art_test_src("plugins/lexical.lua")};
+    art_assessment *x = assess_with(rb, whole, plugins, 2), *y = assess_with(rb, c, plugins, 2);
+    CU_ASSERT_FATAL(x && y);
+    CU_ASSERT_TRUE(x->ladder.nitems > 0);
+    CU_ASSERT_EQUAL(assessment_differences(x, y), 0);
+    art_assessment_free(x);
+    art_assessment_free(y);
+    /* No plugin at all: the ladder still walks. */
+    x = assess_with(rb, whole, plugins, 0);
+    y = assess_with(rb, c, plugins, 0);
+    CU_ASSERT_FATAL(x && y);
+    CU_ASSERT_TRUE(y->ladder.nitems > 0);
+    CU_ASSERT_EQUAL(assessment_differences(x, y), 0);
+    art_assessment_free(x);
+    art_assessment_free(y);
+    art_corpus_free(c);
+    art_corpus_free(whole);
+    art_rubric_free(rb);
+    art_store_close(s);
+}
+
+/* Dictionary shares counted on the first plugin's walk equal those of the
+ * corpus loaded whole. */
+static void test_stream_dictionary_shares(void)
+{
+    art_store *s = big_store("stream-dict");
+    art_error err;
+    art_rubric *rb = NULL;
+    CU_ASSERT_FATAL(art_rubric_load(art_test_src("tests/data/rubric/dict/rubric.xml"), &rb,
+                                    &err) == ART_OK);
+    art_corpus *whole = NULL, *c = NULL;
+    art_corpus_opts o = {.batch_segments = 33};
+    CU_ASSERT_FATAL(art_store_load_corpus(s, SITE, "r1", NULL, &whole, &err) == ART_OK);
+    CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
+    art_assessment *x = assess(rb, whole), *y = assess(rb, c);
+    CU_ASSERT_FATAL(x && y);
+    size_t with_share = 0;
+    for (size_t i = 0; i < x->ndims && i < y->ndims; i++)
+        for (int f = 0; f < 2; f++) {
+            CU_ASSERT_EQUAL(x->dims[i].dict_tokens[f], y->dims[i].dict_tokens[f]);
+            CU_ASSERT_EQUAL(x->dims[i].dict_matched[f], y->dims[i].dict_matched[f]);
+            with_share += !isnan(y->dims[i].dict_share[f]) && y->dims[i].dict_tokens[f] > 0;
+        }
+    CU_ASSERT_TRUE(with_share > 0);
     art_assessment_free(x);
     art_assessment_free(y);
     art_corpus_free(c);
@@ -452,5 +602,8 @@ void art_test_register(void)
               {"segments found by id outside the batch", test_stream_find_outside_batch},
               {"plugins and ladder score a stream as the whole", test_stream_scores_as_whole},
               {"an empty round streams nothing", test_stream_empty_round},
+              {"a tap rides on the first complete walk", test_stream_tap},
+              {"the ladder walks alone after an early stop", test_stream_ladder_after_early_stop},
+              {"dictionary shares from a stream", test_stream_dictionary_shares},
               {"a store error mid-stream is one line", test_stream_store_error});
 }

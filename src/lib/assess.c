@@ -403,71 +403,193 @@ static art_status dictionary_matcher(const art_dimension *dm, art_matcher **m, a
     return st;
 }
 
-/* Count one segment's tokens and the dictionary's words among them. */
-static art_status dictionary_count(const art_matcher *m, const art_seg_view *v,
-                                   art_dim_score *d, art_error *err)
+/* Dictionary shares being counted: a matcher for each dimension that has
+ * dictionary entries, and the tokens counted so far. */
+typedef struct dict_run {
+    size_t ndims;
+    art_matcher **m;        /* [dimension], NULL without a dictionary */
+    size_t (*tokens)[2], (*matched)[2];     /* [dimension][facet] */
+    bool any;
+} dict_run;
+
+static void dict_run_free(dict_run *dr)
 {
-    art_match_ex *ms = NULL;
-    size_t nm = 0, ntok = 0;
-    art_status st = art_matcher_scan(m, v->text, strlen(v->text), &ms, &nm, &ntok, err);
-    if (st != ART_OK)
-        return st;
-    /* Matches come sorted by start: keep those that do not overlap one
-     * already counted ("trusted" found by "trust*" and by "trusted" is one
-     * word). */
-    size_t matched = 0;
-    long covered_to = -1;
-    for (size_t k = 0; k < nm; k++) {
-        if (ms[k].m.start < covered_to)
-            continue;
-        matched += art_matcher_phrase_tokens(m, ms[k].m.indicator);
-        covered_to = ms[k].m.end;
+    for (size_t i = 0; dr->m && i < dr->ndims; i++)
+        art_matcher_free(dr->m[i]);
+    free(dr->m);
+    free(dr->tokens);
+    free(dr->matched);
+    memset(dr, 0, sizeof *dr);
+}
+
+static art_status dict_run_new(const art_rubric *rubric, const art_assessment *a, dict_run *dr,
+                               art_error *err)
+{
+    memset(dr, 0, sizeof *dr);
+    dr->ndims = rubric->ndims < a->ndims ? rubric->ndims : a->ndims;
+    size_t n = dr->ndims ? dr->ndims : 1;
+    dr->m = calloc(n, sizeof *dr->m);
+    dr->tokens = calloc(n, sizeof *dr->tokens);
+    dr->matched = calloc(n, sizeof *dr->matched);
+    if (!dr->m || !dr->tokens || !dr->matched) {
+        dict_run_free(dr);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
     }
-    free(ms);
+    art_status st = ART_OK;
+    for (size_t i = 0; st == ART_OK && i < dr->ndims; i++) {
+        st = dictionary_matcher(&rubric->dims[i], &dr->m[i], err);
+        dr->any = dr->any || dr->m[i];
+    }
+    if (st != ART_OK)
+        dict_run_free(dr);
+    return st;
+}
+
+/* Count one segment's tokens and, for each dictionary, its words among
+ * them. */
+static art_status dict_run_feed(dict_run *dr, const art_seg_view *v, art_error *err)
+{
     int f = v->kind == ART_SRC_INTERVIEW ? ART_FACET_ENACTED : ART_FACET_ESPOUSED;
-    d->dict_tokens[f] += ntok;
-    d->dict_matched[f] += matched < ntok ? matched : ntok;
+    for (size_t i = 0; i < dr->ndims; i++) {
+        if (!dr->m[i])
+            continue;
+        art_match_ex *ms = NULL;
+        size_t nm = 0, ntok = 0;
+        art_status st = art_matcher_scan(dr->m[i], v->text, strlen(v->text), &ms, &nm, &ntok, err);
+        if (st != ART_OK)
+            return st;
+        /* Matches come sorted by start: keep those that do not overlap one
+         * already counted ("trusted" found by "trust*" and by "trusted" is
+         * one word). */
+        size_t matched = 0;
+        long covered_to = -1;
+        for (size_t k = 0; k < nm; k++) {
+            if (ms[k].m.start < covered_to)
+                continue;
+            matched += art_matcher_phrase_tokens(dr->m[i], ms[k].m.indicator);
+            covered_to = ms[k].m.end;
+        }
+        free(ms);
+        dr->tokens[i][f] += ntok;
+        dr->matched[i][f] += matched < ntok ? matched : ntok;
+    }
     return ART_OK;
+}
+
+static void dict_run_reset(dict_run *dr)
+{
+    for (size_t i = 0; i < dr->ndims; i++)
+        dr->tokens[i][0] = dr->tokens[i][1] = dr->matched[i][0] = dr->matched[i][1] = 0;
 }
 
 /* LIWC-style shares: of all the word tokens of the documents (and of the
  * interviews), how many the dimension's dictionary entries match, each word
- * once; the evidence names the entries (the audit trail).  Every dimension
- * with a dictionary is counted in one walk of the corpus, which may be
- * streamed from the store. */
-static art_status dictionary_shares(const art_rubric *rubric, const art_corpus *corpus,
-                                    art_assessment *a, art_error *err)
+ * once; the evidence names the entries (the audit trail). */
+static void dict_run_finish(const dict_run *dr, art_assessment *a)
 {
-    size_t ndims = rubric->ndims < a->ndims ? rubric->ndims : a->ndims;
-    art_matcher **m = calloc(ndims ? ndims : 1, sizeof *m);
-    if (!m)
-        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
-    art_status st = ART_OK;
-    bool any = false;
-    for (size_t i = 0; st == ART_OK && i < ndims; i++) {
-        st = dictionary_matcher(&rubric->dims[i], &m[i], err);
-        any = any || m[i];
-    }
-    art_corpus_cursor *cur = NULL;
-    if (st == ART_OK && any)
-        st = art_corpus_cursor_open(corpus, &cur, err);
-    const art_seg_view *v;
-    while (st == ART_OK && cur && (st = art_corpus_cursor_next(cur, &v, err)) == ART_OK && v)
-        for (size_t i = 0; st == ART_OK && i < ndims; i++)
-            if (m[i])
-                st = dictionary_count(m[i], v, &a->dims[i], err);
-    art_corpus_cursor_close(cur);
-    for (size_t i = 0; i < ndims; i++) {
-        if (st == ART_OK && m[i]) {
-            art_dim_score *d = &a->dims[i];
-            for (int f = 0; f < 2; f++)
-                d->dict_share[f] = d->dict_tokens[f]
-                                       ? (double)d->dict_matched[f] / d->dict_tokens[f]
-                                       : NAN;
+    for (size_t i = 0; i < dr->ndims; i++) {
+        if (!dr->m[i])
+            continue;
+        art_dim_score *d = &a->dims[i];
+        for (int f = 0; f < 2; f++) {
+            d->dict_tokens[f] += dr->tokens[i][f];
+            d->dict_matched[f] += dr->matched[i][f];
+            d->dict_share[f] = d->dict_tokens[f] ? (double)d->dict_matched[f] / d->dict_tokens[f]
+                                                 : NAN;
         }
-        art_matcher_free(m[i]);
     }
-    free(m);
+}
+
+/* What reads the corpus besides the plugins: the ladder and the dictionary
+ * shares.  On a streamed corpus they ride along with the first plugin's
+ * walk (art_corpus_tap_set), so the store is read once for the three; only if
+ * that walk was not complete do they walk the corpus themselves. */
+typedef struct side_walk {
+    art_ladder_run *ladder;     /* NULL: no ladder to place */
+    dict_run dict;
+} side_walk;
+
+static art_status side_walk_new(const art_rubric *rubric, const art_corpus *corpus,
+                                const art_assessment *a, side_walk *sw, art_error *err)
+{
+    memset(sw, 0, sizeof *sw);
+    art_status st = ART_OK;
+    /* As art_ladder_classify: an empty corpus places nothing, whatever the
+     * rubric's ladder holds. */
+    if (rubric->nladder > 0 && art_corpus_count(corpus) > 0)
+        st = art_ladder_run_new(rubric, &sw->ladder, err);
+    if (st == ART_OK)
+        st = dict_run_new(rubric, a, &sw->dict, err);
+    return st;
+}
+
+static bool side_walk_needed(const side_walk *sw)
+{
+    return sw->ladder || sw->dict.any;
+}
+
+static art_status side_walk_feed(void *ud, const art_seg_view *seg, art_error *err)
+{
+    side_walk *sw = ud;
+    art_status st = sw->ladder ? art_ladder_run_feed(sw->ladder, seg, err) : ART_OK;
+    if (st == ART_OK && sw->dict.any)
+        st = dict_run_feed(&sw->dict, seg, err);
+    return st;
+}
+
+/* The side walk's own pass over the corpus, from the start. */
+static art_status side_walk_alone(side_walk *sw, const art_corpus *corpus, art_error *err)
+{
+    if (sw->ladder)
+        art_ladder_run_reset(sw->ladder);
+    dict_run_reset(&sw->dict);
+    art_corpus_cursor *cur = NULL;
+    art_status st = art_corpus_cursor_open(corpus, &cur, err);
+    const art_seg_view *v;
+    while (st == ART_OK && (st = art_corpus_cursor_next(cur, &v, err)) == ART_OK && v)
+        st = side_walk_feed(sw, v, err);
+    art_corpus_cursor_close(cur);
+    return st;
+}
+
+static void side_walk_free(side_walk *sw)
+{
+    art_ladder_run_free(sw->ladder);
+    dict_run_free(&sw->dict);
+}
+
+/* Run every plugin, the first with the side walk riding along when it can. */
+static art_status run_plugins(const art_rubric *rubric, const art_corpus *corpus,
+                              const char *const *plugin_paths, size_t nplugins,
+                              const art_plugin_limits *lim, art_assessment *a, side_walk *sw,
+                              bool *side_done, art_error *err)
+{
+    *side_done = false;
+    bool tapped = side_walk_needed(sw) && nplugins > 0 &&
+                  art_corpus_tap_set(corpus, side_walk_feed, sw);
+    art_status st = ART_OK;
+    for (size_t i = 0; i < nplugins && st == ART_OK; i++) {
+        /* A failing plugin is recorded in its result and skipped; only a
+         * failure of the host itself stops the assessment. */
+        st = art_plugin_run(plugin_paths[i], rubric, corpus, lim, &a->plugins[i], err);
+        a->nplugins = i + 1;
+        if (tapped && i == 0) {
+            /* Taken whatever happened: the tap points into our frame. */
+            art_error terr;
+            art_status tst = art_corpus_tap_take(corpus, side_done, &terr);
+            tapped = false;
+            if (st == ART_OK && tst != ART_OK) {
+                st = tst;
+                if (err)
+                    *err = terr;
+            }
+        }
+    }
+    if (tapped) {
+        art_error terr;
+        (void)art_corpus_tap_take(corpus, side_done, &terr);
+        *side_done = false;
+    }
     return st;
 }
 
@@ -495,18 +617,21 @@ art_status art_assess(const art_rubric *rubric, const art_corpus *corpus,
         art_assessment_free(a);
         return art_error_set(err, ART_ERR_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < nplugins && st == ART_OK; i++) {
-        /* A failing plugin is recorded in its result and skipped; only a
-         * failure of the host itself stops the assessment. */
-        st = art_plugin_run(plugin_paths[i], rubric, corpus, lim, &a->plugins[i], err);
-        a->nplugins = i + 1;
-    }
+    side_walk sw;
+    bool side_done = false;
+    st = side_walk_new(rubric, corpus, a, &sw, err);
+    if (st == ART_OK)
+        st = run_plugins(rubric, corpus, plugin_paths, nplugins, lim, a, &sw, &side_done, err);
     if (st == ART_OK)
         st = combine(a, opts, err);
-    if (st == ART_OK && rubric->nladder > 0)
-        st = art_ladder_classify(rubric, corpus, &a->ladder, err);
-    if (st == ART_OK)
-        st = dictionary_shares(rubric, corpus, a, err);
+    if (st == ART_OK && side_walk_needed(&sw) && !side_done)
+        st = side_walk_alone(&sw, corpus, err);
+    if (st == ART_OK) {
+        if (sw.ladder)
+            art_ladder_run_finish(sw.ladder, &a->ladder);
+        dict_run_finish(&sw.dict, a);
+    }
+    side_walk_free(&sw);
     if (st != ART_OK) {
         art_assessment_free(a);
         return st;

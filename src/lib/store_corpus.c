@@ -305,6 +305,16 @@ typedef struct person_row {
     art_voice voice;
 } person_row;
 
+/* See art_corpus_tap_set (internal.h). */
+typedef struct corpus_tap {
+    art_corpus_tap_fn fn;
+    void *ud;
+    bool claimed;           /* a cursor feeds it */
+    bool complete;          /* that cursor reached the end */
+    art_status status;      /* fn's first error */
+    art_error err;
+} corpus_tap;
+
 struct art_corpus_stream {
     art_store *s;
     long long site_id, round_id;
@@ -324,6 +334,7 @@ struct art_corpus_stream {
     /* What the last art_corpus_find_many handed out: one flat block each. */
     art_seg_view **kept;
     size_t nkept;
+    corpus_tap tap;
 };
 
 /* Segments of one batch and the memory behind them, reused batch after
@@ -344,6 +355,7 @@ struct art_corpus_cursor {
     sqlite3_stmt *segs;     /* streamed: the round's segments, across batches */
     sqlite3_stmt *codes;    /* streamed: codings of one batch's id range */
     bool done;              /* the segment statement has no more rows */
+    bool tapped;            /* feeds the stream's tap */
     seg_batch b;
 };
 
@@ -709,9 +721,49 @@ art_status art_corpus_cursor_open(const art_corpus *c, art_corpus_cursor **out, 
             art_corpus_cursor_close(cur);
             return r;
         }
+        corpus_tap *t = &c->stream->tap;
+        if (t->fn && !t->claimed)
+            cur->tapped = t->claimed = true;
     }
     *out = cur;
     return ART_OK;
+}
+
+/* Hand the tap what the cursor just read; at the end, mark it complete. */
+static void tap_feed(art_corpus_cursor *cur, const art_seg_view *seg)
+{
+    corpus_tap *t = &cur->c->stream->tap;
+    if (!seg) {
+        t->complete = true;
+        cur->tapped = false;
+    } else if (t->status == ART_OK) {
+        t->status = t->fn(t->ud, seg, &t->err);
+    }
+}
+
+bool art_corpus_tap_set(const art_corpus *c, art_corpus_tap_fn fn, void *ud)
+{
+    if (!c || !c->stream)
+        return false;
+    corpus_tap *t = &c->stream->tap;
+    memset(t, 0, sizeof *t);
+    t->fn = fn;
+    t->ud = ud;
+    return true;
+}
+
+art_status art_corpus_tap_take(const art_corpus *c, bool *complete, art_error *err)
+{
+    *complete = false;
+    if (!c || !c->stream)
+        return ART_OK;
+    corpus_tap *t = &c->stream->tap;
+    *complete = t->complete && t->status == ART_OK;
+    art_status st = t->status;
+    if (st != ART_OK && err)
+        *err = t->err;
+    memset(t, 0, sizeof *t);
+    return st;
 }
 
 art_status art_corpus_cursor_next(art_corpus_cursor *cur, const art_seg_view **seg,
@@ -723,19 +775,21 @@ art_status art_corpus_cursor_next(art_corpus_cursor *cur, const art_seg_view **s
             *seg = &cur->c->segs[cur->pos++];
         return ART_OK;
     }
-    if (cur->pos == cur->b.n) {
-        if (cur->done)
-            return ART_OK;
+    if (cur->pos == cur->b.n && !cur->done) {
         art_status r = cursor_fill(cur, err);
         if (r != ART_OK) {
-            /* A failed cursor stays at its end rather than half a batch. */
+            /* A failed cursor stays at its end rather than half a batch,
+             * and its tap never completes. */
             cur->done = true;
+            cur->tapped = false;
             batch_clear(&cur->b);
             return r;
         }
     }
     if (cur->pos < cur->b.n)
         *seg = &cur->b.segs[cur->pos++];
+    if (cur->tapped)
+        tap_feed(cur, *seg);
     return ART_OK;
 }
 
