@@ -306,6 +306,54 @@ static void test_stream_scores_as_whole(void)
     art_store_close(s);
 }
 
+/* A plugin that emits in the middle of its walk, citing the segment it is
+ * at and the first one (batches away), then walks on to the end. */
+static const char IN_LOOP[] =
+    "return { name = 'inloop', version = '1', description = 'emits mid-walk', dimensions = {'*'},\n"
+    "  run = function(art)\n"
+    "    local dim = art.rubric().dimensions[1].id\n"
+    "    local n, first = 0, nil\n"
+    "    for seg in art.segments() do\n"
+    "      n = n + 1; first = first or seg.id\n"
+    "      if n == 50 then\n"
+    "        art.emit { dimension = dim, facet = 'espoused', score = 50, weight = 1,\n"
+    "          evidence = { { segment = seg.id, indicator = 'x', direction = 1 },\n"
+    "                       { segment = first, indicator = 'y', direction = -1 } } }\n"
+    "      end\n"
+    "    end\n"
+    "    art.emit { dimension = dim, facet = 'enacted', score = 40, weight = n,\n"
+    "      evidence = { { segment = first, indicator = 'z', direction = 1 } } }\n"
+    "  end }\n";
+
+static void test_stream_emit_mid_walk(void)
+{
+    art_store *s = big_store("stream-midwalk");
+    art_error err;
+    art_rubric *rb = NULL;
+    CU_ASSERT_FATAL(art_rubric_load(art_test_src("rubrics/cls-culture.xml"), &rb, &err) == ART_OK);
+    art_corpus *whole = NULL, *c = NULL;
+    art_corpus_opts o = {.batch_segments = 4};
+    CU_ASSERT_FATAL(art_store_load_corpus(s, SITE, "r1", NULL, &whole, &err) == ART_OK);
+    CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
+    art_plugin_result res;
+    CU_ASSERT_EQUAL_FATAL(art_plugin_run_buffer(IN_LOOP, sizeof IN_LOOP - 1, "inloop.lua", rb, c,
+                                                NULL, &res, &err), ART_OK);
+    CU_ASSERT_EQUAL(res.status, ART_OK);
+    CU_ASSERT_EQUAL_FATAL(res.nemits, 2);
+    CU_ASSERT_EQUAL(res.emits[1].weight, (double)whole->nsegs);
+    CU_ASSERT_EQUAL_FATAL(res.emits[0].nev, 2);
+    CU_ASSERT_EQUAL(res.emits[0].ev[0].segment_id, whole->segs[49].id);
+    CU_ASSERT_STRING_EQUAL(res.emits[0].ev[0].quote, whole->segs[49].text);
+    CU_ASSERT_STRING_EQUAL(res.emits[0].ev[1].quote, whole->segs[0].text);
+    CU_ASSERT_STRING_EQUAL(res.emits[0].ev[1].locator, whole->segs[0].locator);
+    CU_ASSERT_STRING_EQUAL(res.emits[1].ev[0].quote, whole->segs[0].text);
+    art_plugin_result_clear(&res);
+    art_corpus_free(c);
+    art_corpus_free(whole);
+    art_rubric_free(rb);
+    art_store_close(s);
+}
+
 /* ---- the ladder and dictionary ride along with the first plugin ------ */
 
 typedef struct tap_count {
@@ -602,6 +650,7 @@ void art_test_register(void)
               {"segments found by id outside the batch", test_stream_find_outside_batch},
               {"plugins and ladder score a stream as the whole", test_stream_scores_as_whole},
               {"an empty round streams nothing", test_stream_empty_round},
+              {"a plugin emits in the middle of its walk", test_stream_emit_mid_walk},
               {"a tap rides on the first complete walk", test_stream_tap},
               {"the ladder walks alone after an early stop", test_stream_ladder_after_early_stop},
               {"dictionary shares from a stream", test_stream_dictionary_shares},
