@@ -501,15 +501,13 @@ static void test_stream_dictionary_shares(void)
 static void test_stream_empty_round(void)
 {
     const char *tmp = art_test_tmpdir("stream-empty");
-    char db[4300], empty[4300];
+    char db[4300];
     snprintf(db, sizeof db, "%s/store.db", tmp);
-    snprintf(empty, sizeof empty, "%s/nothing", tmp);
-    CU_ASSERT_FATAL(mkdir(empty, 0700) == 0);
     art_store *s = NULL;
     art_error err;
     CU_ASSERT_FATAL(art_store_open(db, &s, &err) == ART_OK);
-    const char *paths[] = {empty};
-    CU_ASSERT_FATAL(art_store_ingest(s, SITE, "r0", paths, 1, NULL, &err) == ART_OK);
+    /* Ingesting no path makes the round and puts nothing in it. */
+    CU_ASSERT_FATAL(art_store_ingest(s, SITE, "r0", NULL, 0, NULL, &err) == ART_OK);
     art_corpus *c = NULL;
     CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r0", NULL, &c, &err) == ART_OK);
     CU_ASSERT_EQUAL(art_corpus_count(c), 0);
