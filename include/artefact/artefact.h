@@ -326,15 +326,54 @@ typedef struct art_seg_view {
                                "excerpt" (a coded passage); NULL if unknown */
 } art_seg_view;
 
+/* A corpus is held in one of two ways.  In memory (art_store_load_corpus,
+ * or built by hand): segs holds every segment in ascending id order.
+ * Streamed from the store (art_store_open_corpus): segs is NULL, nsegs 0,
+ * and segments are read in bounded batches by a cursor, so memory does not
+ * grow with the size of a site.  Consumers that should work with both walk
+ * a cursor (art_corpus_cursor_open) and resolve ids with art_corpus_find. */
+typedef struct art_corpus_stream art_corpus_stream;
+
 typedef struct art_corpus {
     char *site;
     char *round;
-    art_seg_view *segs;
+    art_seg_view *segs;     /* in memory: every segment; NULL when streamed */
     size_t nsegs;
     void *arena;            /* owns all strings above */
+    art_corpus_stream *stream;  /* store-backed reader, or NULL (in memory) */
 } art_corpus;
 
+/* Frees either kind.  A streamed corpus must be freed before its store is
+ * closed, and not while a cursor on it is open. */
 void art_corpus_free(art_corpus *c);
+
+/* Segments in the corpus (a COUNT in the store when streamed). */
+size_t art_corpus_count(const art_corpus *c);
+
+/* A forward walk over a corpus's segments in ascending id order.  Several
+ * cursors may be open on one corpus at once (each reads its own batches);
+ * a corpus and its cursors belong to one thread at a time. */
+typedef struct art_corpus_cursor art_corpus_cursor;
+art_status art_corpus_cursor_open(const art_corpus *c, art_corpus_cursor **out,
+                                  art_error *err);
+/* The next segment, or *seg = NULL at the end.  The view and its strings
+ * stay valid until the next call on this cursor or its close; copy what must
+ * outlive that.  A store error is returned as one line in err. */
+art_status art_corpus_cursor_next(art_corpus_cursor *cur, const art_seg_view **seg,
+                                  art_error *err);
+void art_corpus_cursor_close(art_corpus_cursor *cur);
+
+/* The segment with this id, or *seg = NULL (ART_OK) when the corpus has no
+ * such segment.  A streamed corpus reads it from the store; its view stays
+ * valid until the next art_corpus_find on the same corpus or its free. */
+art_status art_corpus_find(const art_corpus *c, int64_t id, const art_seg_view **seg,
+                           art_error *err);
+/* The segments with these ids at once: out[i] for ids[i], NULL where the
+ * corpus has none.  A streamed corpus reads them in id order inside one
+ * read transaction, far cheaper than one art_corpus_find each.  The views
+ * stay valid until the next find on the same corpus or its free. */
+art_status art_corpus_find_many(const art_corpus *c, const int64_t *ids, size_t n,
+                                const art_seg_view **out, art_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Plugins                                                             */
@@ -390,10 +429,12 @@ typedef struct art_plugin_result {
     size_t peak_memory;     /* bytes */
 } art_plugin_result;
 
-/* Run one plugin over a corpus in a fresh sandboxed lua_State.  The return
- * value is ART_OK when the plugin ran or was contained; a plugin's own failure
- * is reported in out->status / out->error, never as a crash.  Only a failure
- * of the host itself (no memory for the state) returns an error. */
+/* Run one plugin over a corpus (in memory or streamed) in a fresh sandboxed
+ * lua_State.  The return value is ART_OK when the plugin ran or was
+ * contained; a plugin's own failure is reported in out->status / out->error,
+ * never as a crash.  Only a failure of the host itself returns an error: no
+ * memory for the state, or the store failing while a streamed corpus is
+ * read (the plugin is stopped, as by a spent budget, and err names it). */
 art_status art_plugin_run(const char *path, const art_rubric *rubric,
                           const art_corpus *corpus, const art_plugin_limits *lim,
                           art_plugin_result *out, art_error *err);
@@ -441,7 +482,8 @@ typedef struct art_ladder {
 } art_ladder;
 
 /* Place each engagement activity found in the corpus on the ladder, using
- * the rubric's ladder and scope phrases (the highest rung a passage names). */
+ * the rubric's ladder and scope phrases (the highest rung a passage names).
+ * One walk of a cursor: a streamed corpus is read once, batch by batch. */
 art_status art_ladder_classify(const art_rubric *r, const art_corpus *c, art_ladder *out,
                                art_error *err);
 void art_ladder_clear(art_ladder *l);
@@ -706,9 +748,19 @@ art_status art_store_each_code(art_store *s, const char *site, art_code_cb cb, v
 
 typedef struct art_corpus_opts {
     int reveal_names;       /* 0: participants as pseudonyms, names replaced in text */
+    size_t batch_segments;  /* streamed: at most this many segments a batch (0: 2048);
+                               a batch also ends after 4 MB of text */
 } art_corpus_opts;
 
+/* The round's corpus, loaded whole into memory (segs/nsegs).  Memory grows
+ * with the site: scoring uses art_store_open_corpus instead. */
 art_status art_store_load_corpus(art_store *s, const char *site, const char *round,
+                                 const art_corpus_opts *opts, art_corpus **out,
+                                 art_error *err);
+/* The same corpus, streamed: segments are read from the store in bounded
+ * batches and pseudonymised batch by batch when a cursor walks them.  The
+ * corpus keeps a pointer to s, which must stay open until it is freed. */
+art_status art_store_open_corpus(art_store *s, const char *site, const char *round,
                                  const art_corpus_opts *opts, art_corpus **out,
                                  art_error *err);
 

@@ -89,13 +89,13 @@ static int plugins_test(cli_opts *o)
     int rc = cli_load_rubric(o, &rb, &xml, &len);
     if (rc == CLI_OK && (art_store_open(":memory:", &s, &err) != ART_OK ||
                          art_store_ingest(s, "test", "test", paths, 1, NULL, &err) != ART_OK ||
-                         art_store_load_corpus(s, "test", "test", NULL, &corpus, &err) != ART_OK))
+                         art_store_open_corpus(s, "test", "test", NULL, &corpus, &err) != ART_OK))
         rc = cli_fail(&err);
     if (rc == CLI_OK && art_plugin_run(o->args[1], rb, corpus, NULL, &res, &err) != ART_OK)
         rc = cli_fail(&err);
     if (rc == CLI_OK) {
         printf("%s %s on %s: %zu segments\n", res.name ? res.name : o->args[1],
-               res.version ? res.version : "?", o->args[2], corpus->nsegs);
+               res.version ? res.version : "?", o->args[2], art_corpus_count(corpus));
         if (res.status != ART_OK) {
             printf("failed (%s): %s\n", art_status_name(res.status), res.error ? res.error : "");
             rc = CLI_FAIL;

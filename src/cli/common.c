@@ -477,12 +477,16 @@ int cli_score(art_store *s, const char *site, const char *round, const cli_opts 
         free(code_map);
         return CLI_OK;
     }
+    /* Streamed: segments are read from the store batch by batch by every
+     * consumer, so memory does not grow with the site. */
     art_corpus_opts co = {.reveal_names = 0};
-    if (rc == CLI_OK && art_store_load_corpus(s, site, round, &co, &corpus, &err) != ART_OK)
+    if (rc == CLI_OK && art_store_open_corpus(s, site, round, &co, &corpus, &err) != ART_OK)
         rc = cli_fail(&err);
     if (rc == CLI_OK && art_assess(rb, corpus, (const char *const *)plugins, nplugins, NULL, &ao,
                                    &a, &err) != ART_OK)
         rc = cli_fail(&err);
+    art_corpus_free(corpus);
+    corpus = NULL;
     /* Change stories are tagged with the same rubric. */
     if (rc == CLI_OK && (art_store_load_stories(s, site, round, &a->stories, &err) != ART_OK ||
                          (a->stories && art_stories_tag(rb, a->stories, &err) != ART_OK)))

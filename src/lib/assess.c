@@ -378,63 +378,219 @@ static art_status combine(art_assessment *a, const art_assess_opts *o, art_error
 
 #define DICT_PROVENANCE "dictionary "
 
+/* One dimension's dictionary entries (those whose provenance says so), or
+ * *m = NULL when it has none. */
+static art_status dictionary_matcher(const art_dimension *dm, art_matcher **m, art_error *err)
+{
+    *m = NULL;
+    size_t n = 0;
+    for (size_t k = 0; k < dm->nindicators; k++)
+        n += dm->indicators[k].provenance &&
+             strncmp(dm->indicators[k].provenance, DICT_PROVENANCE,
+                     strlen(DICT_PROVENANCE)) == 0;
+    if (n == 0)
+        return ART_OK;
+    const char **phrases = calloc(n, sizeof *phrases);
+    if (!phrases)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    n = 0;
+    for (size_t k = 0; k < dm->nindicators; k++)
+        if (dm->indicators[k].provenance &&
+            strncmp(dm->indicators[k].provenance, DICT_PROVENANCE, strlen(DICT_PROVENANCE)) == 0)
+            phrases[n++] = dm->indicators[k].phrase;
+    art_status st = art_matcher_new(phrases, n, m, err);
+    free(phrases);
+    return st;
+}
+
+/* Dictionary shares being counted: a matcher for each dimension that has
+ * dictionary entries, and the tokens counted so far. */
+typedef struct dict_run {
+    size_t ndims;
+    art_matcher **m;        /* [dimension], NULL without a dictionary */
+    size_t (*tokens)[2], (*matched)[2];     /* [dimension][facet] */
+    bool any;
+} dict_run;
+
+static void dict_run_free(dict_run *dr)
+{
+    for (size_t i = 0; dr->m && i < dr->ndims; i++)
+        art_matcher_free(dr->m[i]);
+    free(dr->m);
+    free(dr->tokens);
+    free(dr->matched);
+    memset(dr, 0, sizeof *dr);
+}
+
+static art_status dict_run_new(const art_rubric *rubric, const art_assessment *a, dict_run *dr,
+                               art_error *err)
+{
+    memset(dr, 0, sizeof *dr);
+    dr->ndims = rubric->ndims < a->ndims ? rubric->ndims : a->ndims;
+    size_t n = dr->ndims ? dr->ndims : 1;
+    dr->m = calloc(n, sizeof *dr->m);
+    dr->tokens = calloc(n, sizeof *dr->tokens);
+    dr->matched = calloc(n, sizeof *dr->matched);
+    if (!dr->m || !dr->tokens || !dr->matched) {
+        dict_run_free(dr);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    }
+    art_status st = ART_OK;
+    for (size_t i = 0; st == ART_OK && i < dr->ndims; i++) {
+        st = dictionary_matcher(&rubric->dims[i], &dr->m[i], err);
+        dr->any = dr->any || dr->m[i];
+    }
+    if (st != ART_OK)
+        dict_run_free(dr);
+    return st;
+}
+
+/* Count one segment's tokens and, for each dictionary, its words among
+ * them. */
+static art_status dict_run_feed(dict_run *dr, const art_seg_view *v, art_error *err)
+{
+    int f = v->kind == ART_SRC_INTERVIEW ? ART_FACET_ENACTED : ART_FACET_ESPOUSED;
+    for (size_t i = 0; i < dr->ndims; i++) {
+        if (!dr->m[i])
+            continue;
+        art_match_ex *ms = NULL;
+        size_t nm = 0, ntok = 0;
+        art_status st = art_matcher_scan(dr->m[i], v->text, strlen(v->text), &ms, &nm, &ntok, err);
+        if (st != ART_OK)
+            return st;
+        /* Matches come sorted by start: keep those that do not overlap one
+         * already counted ("trusted" found by "trust*" and by "trusted" is
+         * one word). */
+        size_t matched = 0;
+        long covered_to = -1;
+        for (size_t k = 0; k < nm; k++) {
+            if (ms[k].m.start < covered_to)
+                continue;
+            matched += art_matcher_phrase_tokens(dr->m[i], ms[k].m.indicator);
+            covered_to = ms[k].m.end;
+        }
+        free(ms);
+        dr->tokens[i][f] += ntok;
+        dr->matched[i][f] += matched < ntok ? matched : ntok;
+    }
+    return ART_OK;
+}
+
+static void dict_run_reset(dict_run *dr)
+{
+    for (size_t i = 0; i < dr->ndims; i++)
+        dr->tokens[i][0] = dr->tokens[i][1] = dr->matched[i][0] = dr->matched[i][1] = 0;
+}
+
 /* LIWC-style shares: of all the word tokens of the documents (and of the
  * interviews), how many the dimension's dictionary entries match, each word
  * once; the evidence names the entries (the audit trail). */
-static art_status dictionary_shares(const art_rubric *rubric, const art_corpus *corpus,
-                                    art_assessment *a, art_error *err)
+static void dict_run_finish(const dict_run *dr, art_assessment *a)
 {
-    for (size_t i = 0; i < rubric->ndims && i < a->ndims; i++) {
-        const art_dimension *dm = &rubric->dims[i];
-        size_t n = 0;
-        for (size_t k = 0; k < dm->nindicators; k++)
-            n += dm->indicators[k].provenance &&
-                 strncmp(dm->indicators[k].provenance, DICT_PROVENANCE,
-                         strlen(DICT_PROVENANCE)) == 0;
-        if (n == 0)
+    for (size_t i = 0; i < dr->ndims; i++) {
+        if (!dr->m[i])
             continue;
-        const char **phrases = calloc(n, sizeof *phrases);
-        if (!phrases)
-            return art_error_set(err, ART_ERR_NOMEM, "out of memory");
-        n = 0;
-        for (size_t k = 0; k < dm->nindicators; k++)
-            if (dm->indicators[k].provenance &&
-                strncmp(dm->indicators[k].provenance, DICT_PROVENANCE,
-                        strlen(DICT_PROVENANCE)) == 0)
-                phrases[n++] = dm->indicators[k].phrase;
-        art_matcher *m = NULL;
-        art_status st = art_matcher_new(phrases, n, &m, err);
-        free(phrases);
         art_dim_score *d = &a->dims[i];
-        for (size_t g = 0; st == ART_OK && g < corpus->nsegs; g++) {
-            const art_seg_view *v = &corpus->segs[g];
-            art_match_ex *ms = NULL;
-            size_t nm = 0, ntok = 0;
-            st = art_matcher_scan(m, v->text, strlen(v->text), &ms, &nm, &ntok, err);
-            /* Matches come sorted by start: keep those that do not overlap
-             * one already counted ("trusted" found by "trust*" and by
-             * "trusted" is one word). */
-            size_t matched = 0;
-            long covered_to = -1;
-            for (size_t k = 0; st == ART_OK && k < nm; k++) {
-                if (ms[k].m.start < covered_to)
-                    continue;
-                matched += art_matcher_phrase_tokens(m, ms[k].m.indicator);
-                covered_to = ms[k].m.end;
-            }
-            free(ms);
-            int f = v->kind == ART_SRC_INTERVIEW ? ART_FACET_ENACTED : ART_FACET_ESPOUSED;
-            d->dict_tokens[f] += ntok;
-            d->dict_matched[f] += matched < ntok ? matched : ntok;
-        }
-        art_matcher_free(m);
-        if (st != ART_OK)
-            return st;
-        for (int f = 0; f < 2; f++)
+        for (int f = 0; f < 2; f++) {
+            d->dict_tokens[f] += dr->tokens[i][f];
+            d->dict_matched[f] += dr->matched[i][f];
             d->dict_share[f] = d->dict_tokens[f] ? (double)d->dict_matched[f] / d->dict_tokens[f]
                                                  : NAN;
+        }
     }
-    return ART_OK;
+}
+
+/* What reads the corpus besides the plugins: the ladder and the dictionary
+ * shares.  On a streamed corpus they ride along with the first plugin's
+ * walk (art_corpus_tap_set), so the store is read once for the three; only if
+ * that walk was not complete do they walk the corpus themselves. */
+typedef struct side_walk {
+    art_ladder_run *ladder;     /* NULL: no ladder to place */
+    dict_run dict;
+} side_walk;
+
+static art_status side_walk_new(const art_rubric *rubric, const art_corpus *corpus,
+                                const art_assessment *a, side_walk *sw, art_error *err)
+{
+    memset(sw, 0, sizeof *sw);
+    art_status st = ART_OK;
+    /* As art_ladder_classify: an empty corpus places nothing, whatever the
+     * rubric's ladder holds. */
+    if (rubric->nladder > 0 && art_corpus_count(corpus) > 0)
+        st = art_ladder_run_new(rubric, &sw->ladder, err);
+    if (st == ART_OK)
+        st = dict_run_new(rubric, a, &sw->dict, err);
+    return st;
+}
+
+static bool side_walk_needed(const side_walk *sw)
+{
+    return sw->ladder || sw->dict.any;
+}
+
+static art_status side_walk_feed(void *ud, const art_seg_view *seg, art_error *err)
+{
+    side_walk *sw = ud;
+    art_status st = sw->ladder ? art_ladder_run_feed(sw->ladder, seg, err) : ART_OK;
+    if (st == ART_OK && sw->dict.any)
+        st = dict_run_feed(&sw->dict, seg, err);
+    return st;
+}
+
+/* The side walk's own pass over the corpus, from the start. */
+static art_status side_walk_alone(side_walk *sw, const art_corpus *corpus, art_error *err)
+{
+    if (sw->ladder)
+        art_ladder_run_reset(sw->ladder);
+    dict_run_reset(&sw->dict);
+    art_corpus_cursor *cur = NULL;
+    art_status st = art_corpus_cursor_open(corpus, &cur, err);
+    const art_seg_view *v;
+    while (st == ART_OK && (st = art_corpus_cursor_next(cur, &v, err)) == ART_OK && v)
+        st = side_walk_feed(sw, v, err);
+    art_corpus_cursor_close(cur);
+    return st;
+}
+
+static void side_walk_free(side_walk *sw)
+{
+    art_ladder_run_free(sw->ladder);
+    dict_run_free(&sw->dict);
+}
+
+/* Run every plugin, the first with the side walk riding along when it can. */
+static art_status run_plugins(const art_rubric *rubric, const art_corpus *corpus,
+                              const char *const *plugin_paths, size_t nplugins,
+                              const art_plugin_limits *lim, art_assessment *a, side_walk *sw,
+                              bool *side_done, art_error *err)
+{
+    *side_done = false;
+    bool tapped = side_walk_needed(sw) && nplugins > 0 &&
+                  art_corpus_tap_set(corpus, side_walk_feed, sw);
+    art_status st = ART_OK;
+    for (size_t i = 0; i < nplugins && st == ART_OK; i++) {
+        /* A failing plugin is recorded in its result and skipped; only a
+         * failure of the host itself stops the assessment. */
+        st = art_plugin_run(plugin_paths[i], rubric, corpus, lim, &a->plugins[i], err);
+        a->nplugins = i + 1;
+        if (tapped && i == 0) {
+            /* Taken whatever happened: the tap points into our frame. */
+            art_error terr;
+            art_status tst = art_corpus_tap_take(corpus, side_done, &terr);
+            tapped = false;
+            if (st == ART_OK && tst != ART_OK) {
+                st = tst;
+                if (err)
+                    *err = terr;
+            }
+        }
+    }
+    if (tapped) {
+        art_error terr;
+        (void)art_corpus_tap_take(corpus, side_done, &terr);
+        *side_done = false;
+    }
+    return st;
 }
 
 art_status art_assess(const art_rubric *rubric, const art_corpus *corpus,
@@ -461,18 +617,21 @@ art_status art_assess(const art_rubric *rubric, const art_corpus *corpus,
         art_assessment_free(a);
         return art_error_set(err, ART_ERR_NOMEM, "out of memory");
     }
-    for (size_t i = 0; i < nplugins && st == ART_OK; i++) {
-        /* A failing plugin is recorded in its result and skipped; only a
-         * failure of the host itself stops the assessment. */
-        st = art_plugin_run(plugin_paths[i], rubric, corpus, lim, &a->plugins[i], err);
-        a->nplugins = i + 1;
-    }
+    side_walk sw;
+    bool side_done = false;
+    st = side_walk_new(rubric, corpus, a, &sw, err);
+    if (st == ART_OK)
+        st = run_plugins(rubric, corpus, plugin_paths, nplugins, lim, a, &sw, &side_done, err);
     if (st == ART_OK)
         st = combine(a, opts, err);
-    if (st == ART_OK && rubric->nladder > 0)
-        st = art_ladder_classify(rubric, corpus, &a->ladder, err);
-    if (st == ART_OK)
-        st = dictionary_shares(rubric, corpus, a, err);
+    if (st == ART_OK && side_walk_needed(&sw) && !side_done)
+        st = side_walk_alone(&sw, corpus, err);
+    if (st == ART_OK) {
+        if (sw.ladder)
+            art_ladder_run_finish(sw.ladder, &a->ladder);
+        dict_run_finish(&sw.dict, a);
+    }
+    side_walk_free(&sw);
     if (st != ART_OK) {
         art_assessment_free(a);
         return st;

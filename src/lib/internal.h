@@ -109,7 +109,33 @@ typedef struct art_arena art_arena;
 art_arena *art_arena_new(void);
 void *art_arena_alloc(art_arena *a, size_t n);
 char *art_arena_strdup(art_arena *a, const char *s);   /* NULL -> NULL */
+/* Forget every allocation but keep one block, so the arena can be refilled
+ * without going back to malloc (the streamed corpus's batches). */
+void art_arena_reset(art_arena *a);
 void art_arena_free(art_arena *a);
+
+/* ---- corpus taps (store_corpus.c) ----------------------------------- */
+/* A consumer that rides along with another's walk of a streamed corpus, so
+ * the segments are read from the store once for both: fn gets every segment
+ * that the first cursor opened after art_corpus_tap_set reads.  An error from fn
+ * is kept, not returned to the cursor's owner. */
+typedef art_status (*art_corpus_tap_fn)(void *ud, const art_seg_view *seg, art_error *err);
+/* false for an in-memory corpus (walk it yourself: it costs nothing). */
+bool art_corpus_tap_set(const art_corpus *c, art_corpus_tap_fn fn, void *ud);
+/* Remove the tap.  *complete: a cursor fed it every segment, first to last
+ * (a walk left half-way, or none at all, is not).  Returns fn's error. */
+art_status art_corpus_tap_take(const art_corpus *c, bool *complete, art_error *err);
+
+/* ---- the ladder, one segment at a time (ladder.c) ------------------- */
+typedef struct art_ladder_run art_ladder_run;
+/* *out is NULL when the rubric has nothing to place (an empty ladder). */
+art_status art_ladder_run_new(const art_rubric *r, art_ladder_run **out, art_error *err);
+art_status art_ladder_run_feed(art_ladder_run *lr, const art_seg_view *sv, art_error *err);
+/* Forget what was fed (to walk again from the start). */
+void art_ladder_run_reset(art_ladder_run *lr);
+/* Sort, find the highest sustained rung, and hand the ladder over. */
+void art_ladder_run_finish(art_ladder_run *lr, art_ladder *out);
+void art_ladder_run_free(art_ladder_run *lr);
 
 /* ---- assessments --------------------------------------------------- */
 /* A fresh assessment with one unscored dimension per rubric dimension. */

@@ -212,28 +212,87 @@ static int highest_sustained(const art_ladder *l)
     return 0;
 }
 
-static art_status classify_segments(const ladder_matcher *lm, const art_corpus *c,
-                                    art_ladder *out, art_error *err)
+struct art_ladder_run {
+    ladder_matcher lm;
+    art_ladder out;
+    size_t cap;
+};
+
+art_status art_ladder_run_new(const art_rubric *r, art_ladder_run **out, art_error *err)
 {
-    size_t cap = 0;
-    for (size_t i = 0; i < c->nsegs; i++) {
-        const art_seg_view *sv = &c->segs[i];
-        if (!sv->text || !sv->text[0])
-            continue;
-        art_match *ms = NULL;
-        size_t n = 0;
-        art_status st = art_matcher_run(lm->m, sv->text, strlen(sv->text), &ms, &n, err);
-        if (st != ART_OK)
-            return st;
-        placement pl = place(lm, ms, n);
-        free(ms);
-        if (pl.rung >= 1 && pl.rung <= ART_RUNGS) {
-            st = push_item(out, &cap, sv, &pl, err);
-            if (st != ART_OK)
-                return st;
-        }
+    *out = NULL;
+    if (!r)
+        return art_error_set(err, ART_ERR_USAGE, "ladder: no rubric");
+    /* A rubric without a ladder has nothing to place: an empty ladder. */
+    if (r->nladder == 0 || count_phrases(r->ladder, r->nladder) == 0)
+        return ART_OK;
+    art_ladder_run *lr = calloc(1, sizeof *lr);
+    if (!lr)
+        return art_error_set(err, ART_ERR_NOMEM, "ladder: out of memory");
+    art_status st = ladder_matcher_new(r, &lr->lm, err);
+    if (st != ART_OK) {
+        free(lr);
+        return st;
     }
+    *out = lr;
     return ART_OK;
+}
+
+art_status art_ladder_run_feed(art_ladder_run *lr, const art_seg_view *sv, art_error *err)
+{
+    if (!sv->text || !sv->text[0])
+        return ART_OK;
+    art_match *ms = NULL;
+    size_t n = 0;
+    art_status st = art_matcher_run(lr->lm.m, sv->text, strlen(sv->text), &ms, &n, err);
+    if (st != ART_OK)
+        return st;
+    placement pl = place(&lr->lm, ms, n);
+    free(ms);
+    if (pl.rung >= 1 && pl.rung <= ART_RUNGS)
+        st = push_item(&lr->out, &lr->cap, sv, &pl, err);
+    return st;
+}
+
+void art_ladder_run_reset(art_ladder_run *lr)
+{
+    art_ladder_clear(&lr->out);
+    lr->cap = 0;
+}
+
+void art_ladder_run_finish(art_ladder_run *lr, art_ladder *out)
+{
+    *out = lr->out;
+    memset(&lr->out, 0, sizeof lr->out);
+    lr->cap = 0;
+    if (out->nitems > 1)
+        qsort(out->items, out->nitems, sizeof *out->items, item_cmp);
+    out->highest_sustained = highest_sustained(out);
+}
+
+void art_ladder_run_free(art_ladder_run *lr)
+{
+    if (!lr)
+        return;
+    art_ladder_clear(&lr->out);
+    ladder_matcher_free(&lr->lm);
+    free(lr);
+}
+
+/* One walk of a cursor: the corpus may be streamed from the store, and
+ * only the placed passages are kept. */
+static art_status classify_segments(art_ladder_run *lr, const art_corpus *c, art_error *err)
+{
+    art_corpus_cursor *cur;
+    art_status st = art_corpus_cursor_open(c, &cur, err);
+    if (st != ART_OK)
+        return st;
+    const art_seg_view *sv;
+    while ((st = art_corpus_cursor_next(cur, &sv, err)) == ART_OK && sv)
+        if ((st = art_ladder_run_feed(lr, sv, err)) != ART_OK)
+            break;
+    art_corpus_cursor_close(cur);
+    return st;
 }
 
 art_status art_ladder_classify(const art_rubric *r, const art_corpus *c, art_ladder *out,
@@ -244,23 +303,17 @@ art_status art_ladder_classify(const art_rubric *r, const art_corpus *c, art_lad
     memset(out, 0, sizeof *out);
     if (!r || !c || (!c->segs && c->nsegs > 0))
         return art_error_set(err, ART_ERR_USAGE, "ladder: no rubric or corpus");
-    /* A rubric without a ladder has nothing to place: an empty ladder. */
-    if (r->nladder == 0 || count_phrases(r->ladder, r->nladder) == 0 || c->nsegs == 0)
+    if (art_corpus_count(c) == 0)
         return ART_OK;
-    ladder_matcher lm;
-    art_status st = ladder_matcher_new(r, &lm, err);
-    if (st != ART_OK)
+    art_ladder_run *lr;
+    art_status st = art_ladder_run_new(r, &lr, err);
+    if (st != ART_OK || !lr)
         return st;
-    st = classify_segments(&lm, c, out, err);
-    ladder_matcher_free(&lm);
-    if (st != ART_OK) {
-        art_ladder_clear(out);
-        return st;
-    }
-    if (out->nitems > 1)
-        qsort(out->items, out->nitems, sizeof *out->items, item_cmp);
-    out->highest_sustained = highest_sustained(out);
-    return ART_OK;
+    st = classify_segments(lr, c, err);
+    if (st == ART_OK)
+        art_ladder_run_finish(lr, out);
+    art_ladder_run_free(lr);
+    return st;
 }
 
 void art_ladder_clear(art_ladder *l)

@@ -26,6 +26,7 @@
 #define MAX_PLUGIN_BYTES ((size_t)4 << 20)
 #define MAX_NAME_LEN 64
 #define GUARD_MT "artefact.guard"
+#define CURSOR_MT "artefact.cursor"
 /* Rough step count above which a Lua pattern is refused for its subject. */
 #define PATTERN_COST_MAX 1e10
 #define PATTERN_MAX_LEN 4096
@@ -34,7 +35,15 @@
 #define MAX_INDICATOR_BYTES 1024
 #define MAX_TOTAL_EVIDENCE ((size_t)100000)
 
-typedef enum { BUDGET_OK = 0, BUDGET_INSTRUCTIONS, BUDGET_TIME, BUDGET_CLOSING } budget_state;
+/* BUDGET_HOST: the host itself failed (the store, reading the corpus); the
+ * run is stopped like a spent budget and the failure is the caller's. */
+typedef enum {
+    BUDGET_OK = 0,
+    BUDGET_INSTRUCTIONS,
+    BUDGET_TIME,
+    BUDGET_HOST,
+    BUDGET_CLOSING
+} budget_state;
 
 typedef struct host {
     const art_rubric *rubric;       /* NULL while describing */
@@ -45,6 +54,7 @@ typedef struct host {
     bool mem_refused;
     long long instructions;
     struct timespec t0;
+    double host_seconds;            /* spent reading the corpus: not the plugin's time */
     budget_state budget;
     bool all_dims;                  /* declared dimensions = {"*"} */
     art_matcher **dim_matchers;     /* one per rubric dimension, compiled lazily */
@@ -56,6 +66,9 @@ typedef struct host {
     art_status fail_status;         /* sticky failure raised by the host API */
     char fail_msg[ERROR_LINE_MAX + 1];
     int art_ref;                    /* registry reference of the `art` table */
+    int strings_ref;                /* registry reference of the SEG_STRINGS table */
+    art_status host_status;         /* why the host failed (BUDGET_HOST) */
+    char host_msg[ERROR_LINE_MAX + 1];
     size_t total_evidence;          /* evidence items over all emits */
 } host;
 
@@ -101,11 +114,20 @@ static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
-static double elapsed_seconds(const host *h)
+static double seconds_since(const struct timespec *t0)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - h->t0.tv_sec) + (double)(now.tv_nsec - h->t0.tv_nsec) / 1e9;
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The plugin's own time.  Reading a streamed corpus from the store (and
+ * what rides along with that walk, such as the ladder) is the host's work,
+ * as it was when the corpus was loaded before the plugin started, so it
+ * does not count against the plugin's wall-clock budget. */
+static double elapsed_seconds(const host *h)
+{
+    return seconds_since(&h->t0) - h->host_seconds;
 }
 
 static void budget_update(host *h)
@@ -126,6 +148,8 @@ static void budget_hook(lua_State *L, lua_Debug *ar);
 static int budget_raise(lua_State *L, host *h)
 {
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    if (h->budget == BUDGET_HOST)
+        return luaL_error(L, "%s", h->host_msg);
     if (h->budget == BUDGET_TIME)
         return luaL_error(L, "time budget exceeded");
     return luaL_error(L, "instruction budget exceeded");
@@ -186,6 +210,24 @@ static int host_fail(lua_State *L, art_status st, const char *fmt, ...)
         memcpy(h->fail_msg, msg, sizeof msg);
     }
     return luaL_error(L, "%s", msg);
+}
+
+/* The host could not do its part (a store error while reading the corpus):
+ * stop the plugin for good, as a spent budget does, and hand the error to
+ * the caller of art_plugin_run instead of blaming the plugin. */
+static int host_broken(lua_State *L, host *h, const art_error *e)
+{
+    if (h->budget == BUDGET_OK || h->budget == BUDGET_CLOSING) {
+        h->budget = BUDGET_HOST;
+        h->host_status = e->status != ART_OK ? e->status : ART_ERR_IO;
+        /* One line, cut to the host's error size (art_error holds more). */
+        size_t n = strlen(e->message);
+        if (n > ERROR_LINE_MAX)
+            n = ERROR_LINE_MAX;
+        memcpy(h->host_msg, e->message, n);
+        h->host_msg[n] = '\0';
+    }
+    return budget_raise(L, h);
 }
 
 /* ---- guard userdata ------------------------------------------------------ */
@@ -424,6 +466,41 @@ static void lock_string_metatable(lua_State *L)
     lua_pop(L, 1);
 }
 
+/* The strings every segment table repeats, made once per state and kept in
+ * an array (SEG_STRINGS order): the field names, the two kinds, the voices
+ * and the levels.  Setting a field by a ready key string skips looking the
+ * C string up again for every field of every segment. */
+enum {
+    SK_ID = 1, SK_KIND, SK_SOURCE, SK_DOCUMENT, SK_LOCATOR, SK_BLOCK, SK_PARAGRAPH,
+    SK_SENTENCE, SK_START, SK_END, SK_TEXT, SK_PARTICIPANT, SK_VOICE, SK_LEVEL, SK_CODES,
+    SK_CODERS, SK_INTERVIEW, SK_DOCUMENT_KIND,
+    SK_VOICES,                                  /* + art_voice */
+    SK_LEVELS = SK_VOICES + ART_VOICE_COUNT,    /* + art_level (0..2) */
+    SK_COUNT = SK_LEVELS + 3
+};
+
+static void make_segment_strings(lua_State *L, host *h)
+{
+    static const char *const names[] = {
+        "id", "kind", "source", "document", "locator", "block", "paragraph", "sentence",
+        "start", "end", "text", "participant", "voice", "level", "codes", "coders",
+        "interview", "document"};
+    lua_createtable(L, SK_COUNT - 1, 0);
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
+        lua_pushstring(L, names[i]);
+        lua_rawseti(L, -2, SK_ID + i);
+    }
+    for (int v = 0; v < ART_VOICE_COUNT; v++) {
+        lua_pushstring(L, art_voice_id((art_voice)v));
+        lua_rawseti(L, -2, SK_VOICES + v);
+    }
+    for (int lv = 0; lv < 3; lv++) {
+        lua_pushstring(L, art_level_id((art_level)lv));
+        lua_rawseti(L, -2, SK_LEVELS + lv);
+    }
+    h->strings_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
 static const luaL_Reg SAFE_LIBS[] = {
     {LUA_GNAME, luaopen_base},
     {LUA_STRLIBNAME, luaopen_string},
@@ -433,6 +510,8 @@ static const luaL_Reg SAFE_LIBS[] = {
     {NULL, NULL}};
 
 static void register_art(lua_State *L);
+static int cursor_gc(lua_State *L);
+static int rawfield(lua_State *L, int idx, const char *key);
 
 /* Protected: build the sandboxed environment and the `art` table. */
 static int open_sandbox(lua_State *L)
@@ -455,25 +534,55 @@ static int open_sandbox(lua_State *L)
     lua_pushcfunction(L, guard_gc);
     lua_setfield(L, -2, "__gc");
     lua_pop(L, 1);
+    luaL_newmetatable(L, CURSOR_MT);
+    lua_pushcfunction(L, cursor_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pop(L, 1);
+    make_segment_strings(L, host_of(L));
     register_art(L);
     return 0;
 }
 
 /* ---- corpus and rubric helpers --------------------------------------------- */
 
-static const art_seg_view *find_segment(const art_corpus *c, int64_t id)
+/* The segments an emit's evidence names, looked up together: in memory, or
+ * read back from the store when the corpus is streamed (they are long gone
+ * from the cursor's batch).  Items whose 'segment' is not an integer get
+ * NULL (read_evidence reports them).  A store error stops the run as the
+ * host's failure. */
+static void find_segments(lua_State *L, host *h, int list_idx, size_t n,
+                          const art_seg_view **segs)
 {
-    size_t lo = 0, hi = c ? c->nsegs : 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (c->segs[mid].id == id)
-            return &c->segs[mid];
-        if (c->segs[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* Lua memory, so a Lua error cannot leak it. */
+    int64_t *ids = lua_newuserdatauv(L, (n ? n : 1) * sizeof *ids, 0);
+    size_t *at = lua_newuserdatauv(L, (n ? n : 1) * sizeof *at, 0);
+    const art_seg_view **found = lua_newuserdatauv(L, (n ? n : 1) * sizeof *found, 0);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        segs[i] = NULL;
+        if (lua_rawgeti(L, list_idx, (lua_Integer)i + 1) == LUA_TTABLE) {
+            rawfield(L, -1, "segment");
+            int isint = 0;
+            lua_Integer id = lua_tointegerx(L, -1, &isint);
+            lua_pop(L, 1);
+            if (isint) {
+                ids[k] = (int64_t)id;
+                at[k++] = i;
+            }
+        }
+        lua_pop(L, 1);
     }
-    return NULL;
+    art_error e;
+    art_error_clear(&e);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    art_status st = art_corpus_find_many(h->corpus, ids, k, found, &e);
+    h->host_seconds += seconds_since(&t0);
+    if (st != ART_OK)
+        host_broken(L, h, &e);
+    for (size_t j = 0; j < k; j++)
+        segs[at[j]] = found[j];
+    lua_pop(L, 3);
 }
 
 static size_t find_dimension(const art_rubric *r, const char *id)
@@ -621,38 +730,104 @@ static void push_string_array(lua_State *L, const char *const *v, size_t n)
     }
 }
 
-static void push_segment(lua_State *L, const art_seg_view *s)
+/* Set field `key` (an SK_ index into the strings table at index strs) of
+ * the table under the value just pushed. */
+static void seg_field(lua_State *L, int strs, int key)
+{
+    lua_rawgeti(L, strs, key);
+    lua_insert(L, -2);
+    lua_rawset(L, -3);
+}
+
+static void seg_field_str(lua_State *L, int strs, int key, const char *val)
+{
+    if (val) {
+        lua_pushstring(L, val);
+        seg_field(L, strs, key);
+    }
+}
+
+static void seg_field_int(lua_State *L, int strs, int key, lua_Integer v)
+{
+    lua_pushinteger(L, v);
+    seg_field(L, strs, key);
+}
+
+/* A fresh table per segment, as docs/plugin-api.md promises: a plugin may
+ * keep it, change it or iterate it with pairs.  Fields go in the order they
+ * always did, so pairs() visits them as before. */
+static void push_segment(lua_State *L, const art_seg_view *s, int strs)
 {
     lua_createtable(L, 0, 18);
-    set_int(L, "id", (lua_Integer)s->id);
-    set_str(L, "kind", s->kind == ART_SRC_INTERVIEW ? "interview" : "document");
-    set_str(L, "source", s->source);
-    set_str(L, "document", s->document);
-    set_str(L, "locator", s->locator);
-    set_str(L, "block", s->block);
-    set_int(L, "paragraph", s->paragraph);
-    set_int(L, "sentence", s->sentence);
-    set_int(L, "start", s->start);
-    set_int(L, "end", s->end);
-    set_str(L, "text", s->text ? s->text : "");
-    set_str(L, "participant", s->participant);
-    set_str(L, "voice", art_voice_id(s->voice));
-    set_level(L, "level", s->level);
+    seg_field_int(L, strs, SK_ID, (lua_Integer)s->id);
+    lua_rawgeti(L, strs, s->kind == ART_SRC_INTERVIEW ? SK_INTERVIEW : SK_DOCUMENT_KIND);
+    seg_field(L, strs, SK_KIND);
+    seg_field_str(L, strs, SK_SOURCE, s->source);
+    seg_field_str(L, strs, SK_DOCUMENT, s->document);
+    seg_field_str(L, strs, SK_LOCATOR, s->locator);
+    seg_field_str(L, strs, SK_BLOCK, s->block);
+    seg_field_int(L, strs, SK_PARAGRAPH, s->paragraph);
+    seg_field_int(L, strs, SK_SENTENCE, s->sentence);
+    seg_field_int(L, strs, SK_START, s->start);
+    seg_field_int(L, strs, SK_END, s->end);
+    seg_field_str(L, strs, SK_TEXT, s->text ? s->text : "");
+    seg_field_str(L, strs, SK_PARTICIPANT, s->participant);
+    if (s->voice >= 0 && s->voice < ART_VOICE_COUNT)
+        lua_rawgeti(L, strs, SK_VOICES + (int)s->voice);
+    else
+        lua_pushstring(L, art_voice_id(s->voice));
+    seg_field(L, strs, SK_VOICE);
+    if (s->level >= ART_LEVEL_ARTEFACT && s->level <= ART_LEVEL_ASSUMPTION) {
+        lua_rawgeti(L, strs, SK_LEVELS + (int)s->level);
+        seg_field(L, strs, SK_LEVEL);
+    } else if (s->level != ART_LEVEL_NONE) {
+        seg_field_str(L, strs, SK_LEVEL, art_level_id(s->level));
+    }
     push_string_array(L, s->codes, s->ncodes);
-    lua_setfield(L, -2, "codes");
+    seg_field(L, strs, SK_CODES);
     push_string_array(L, s->coders, s->ncodes);
-    lua_setfield(L, -2, "coders");
+    seg_field(L, strs, SK_CODERS);
+}
+
+/* An art.segments() iterator's cursor, held by a userdata (its closure's
+ * upvalue) so that a loop the plugin leaves early, or an error, still
+ * closes it when the state collects or closes. */
+typedef struct cursor_box {
+    art_corpus_cursor *cur;
+} cursor_box;
+
+static int cursor_gc(lua_State *L)
+{
+    cursor_box *box = lua_touserdata(L, 1);
+    if (box) {
+        art_corpus_cursor_close(box->cur);
+        box->cur = NULL;
+    }
+    return 0;
 }
 
 static int segments_next(lua_State *L)
 {
     host *h = api_enter(L);
-    lua_Integer i = lua_tointeger(L, lua_upvalueindex(1));
-    if (i < 0 || (size_t)i >= h->corpus->nsegs)
+    cursor_box *box = lua_touserdata(L, lua_upvalueindex(1));
+    if (!box->cur)
         return 0;
-    lua_pushinteger(L, i + 1);
-    lua_replace(L, lua_upvalueindex(1));
-    push_segment(L, &h->corpus->segs[i]);
+    const art_seg_view *seg = NULL;
+    art_error e;
+    art_error_clear(&e);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    art_status st = art_corpus_cursor_next(box->cur, &seg, &e);
+    h->host_seconds += seconds_since(&t0);
+    if (st != ART_OK)
+        return host_broken(L, h, &e);
+    if (!seg) {
+        /* Done: give the batch memory back now, not at the next collection. */
+        art_corpus_cursor_close(box->cur);
+        box->cur = NULL;
+        return 0;
+    }
+    push_segment(L, seg, lua_upvalueindex(2));
     return 1;
 }
 
@@ -660,8 +835,15 @@ static int api_segments(lua_State *L)
 {
     host *h = api_enter(L);
     need_corpus(L, h, "segments");
-    lua_pushinteger(L, 0);
-    lua_pushcclosure(L, segments_next, 1);
+    cursor_box *box = lua_newuserdatauv(L, sizeof *box, 0);
+    box->cur = NULL;
+    luaL_setmetatable(L, CURSOR_MT);
+    art_error e;
+    art_error_clear(&e);
+    if (art_corpus_cursor_open(h->corpus, &box->cur, &e) != ART_OK)
+        return host_broken(L, h, &e);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, h->strings_ref);
+    lua_pushcclosure(L, segments_next, 2);
     return 1;
 }
 
@@ -669,7 +851,7 @@ static int api_segment_count(lua_State *L)
 {
     host *h = api_enter(L);
     need_corpus(L, h, "segment_count");
-    lua_pushinteger(L, (lua_Integer)h->corpus->nsegs);
+    lua_pushinteger(L, (lua_Integer)art_corpus_count(h->corpus));
     return 1;
 }
 
@@ -962,8 +1144,9 @@ static art_facet segment_facet(const art_seg_view *s)
 }
 
 /* Read evidence item at the top of the stack into ev, filling the quote and
- * its context from the corpus, never from the plugin. */
-static void read_evidence(lua_State *L, host *h, art_evidence *ev, size_t i)
+ * its context from the corpus (seg: the segment it names, or NULL), never
+ * from the plugin. */
+static void read_evidence(lua_State *L, const art_seg_view *seg, art_evidence *ev, size_t i)
 {
     int idx = lua_gettop(L);
     char what[48];
@@ -977,7 +1160,6 @@ static void read_evidence(lua_State *L, host *h, art_evidence *ev, size_t i)
     lua_pop(L, 1);
     if (!isint)
         host_fail(L, ART_ERR_PLUGIN, "art.emit: %s field 'segment' must be an integer id", what);
-    const art_seg_view *seg = find_segment(h->corpus, (int64_t)id);
     if (!seg)
         host_fail(L, ART_ERR_PLUGIN, "art.emit: %s names unknown segment %lld", what,
                   (long long)id);
@@ -1051,12 +1233,14 @@ static void read_evidence_list(lua_State *L, host *h, art_emit *e)
             host_fail(L, ART_ERR_NOMEM, "art.emit: out of memory");
         e->nev = n;
     }
+    const art_seg_view **segs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *segs, 0);
+    find_segments(L, h, idx, n, segs);
     for (size_t i = 0; i < n; i++) {
         lua_rawgeti(L, idx, (lua_Integer)i + 1);
-        read_evidence(L, h, &e->ev[i], i);
+        read_evidence(L, segs[i], &e->ev[i], i);
         lua_pop(L, 1);
     }
-    lua_pop(L, 1);
+    lua_pop(L, 2);
 }
 
 static void keep_emit(lua_State *L, host *h, guard *g)
@@ -1298,6 +1482,9 @@ static void record_failure(host *h, int lua_status, const char *msg)
         st = ART_ERR_LIMIT;
         snprintf(buf, sizeof buf, "time budget of %g s exceeded", h->lim.max_seconds);
         msg = buf;
+    } else if (h->budget == BUDGET_HOST) {
+        st = h->host_status;
+        msg = h->host_msg;
     } else if (h->fail_status != ART_OK) {
         st = h->fail_status;
         msg = h->fail_msg;
@@ -1423,9 +1610,12 @@ static art_status execute(const char *code, size_t len, const char *chunkname, b
         h->nemits = 0;
     }
     res->instructions = h->instructions;
+    bool host_failed = h->budget == BUDGET_HOST;
     close_state(L, h);
     res->peak_memory = h->mem_peak;
     host_release(h);
+    if (host_failed)
+        return art_error_set(err, h->host_status, "plugin %s: %s", label_of(h), h->host_msg);
     if (ok)
         res->status = ART_OK;
     return ART_OK;
@@ -1467,6 +1657,7 @@ static void host_init(host *h, const art_rubric *rubric, const art_corpus *corpu
         art_plugin_limits_default(&h->lim);
     h->res = out;
     h->art_ref = LUA_NOREF;
+    h->strings_ref = LUA_NOREF;
 }
 
 art_status art_plugin_run_buffer(const char *code, size_t len, const char *chunkname,

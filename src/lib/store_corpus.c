@@ -121,6 +121,10 @@ art_status store_name_map_load(art_store *s, long long site_id, name_map *m, art
  * every name at every word (names x words was a fifth of scoring). */
 typedef struct name_index {
     uint32_t head[256];
+    /* by the raw byte: head[tolower(c)], and is_word_byte(c), so the scan
+     * over every byte of a text makes no library calls */
+    uint32_t bucket[256];
+    bool word[256];
     uint32_t *next;
     size_t *len;
 } name_index;
@@ -134,6 +138,8 @@ static bool name_index_build(const name_map *m, name_index *ix)
     if (!ix->next || !ix->len) {
         free(ix->next);
         free(ix->len);
+        ix->next = NULL;
+        ix->len = NULL;
         return false;
     }
     for (size_t k = m->n; k-- > 0;) {
@@ -141,6 +147,10 @@ static bool name_index_build(const name_map *m, name_index *ix)
         ix->len[k] = strlen(m->names[k]);
         ix->next[k] = ix->head[c];
         ix->head[c] = (uint32_t)k + 1;
+    }
+    for (int c = 0; c < 256; c++) {
+        ix->bucket[c] = ix->head[(unsigned char)tolower(c)];
+        ix->word[c] = is_word_byte((unsigned char)c);
     }
     return true;
 }
@@ -156,14 +166,13 @@ static void name_index_free(name_index *ix)
 static size_t name_at(const name_map *m, const name_index *ix, const char *text, size_t n,
                       size_t i)
 {
-    for (uint32_t e = ix->head[(unsigned char)tolower((unsigned char)text[i])]; e;
-         e = ix->next[e - 1]) {
+    for (uint32_t e = ix->bucket[(unsigned char)text[i]]; e; e = ix->next[e - 1]) {
         size_t k = e - 1, len = ix->len[k];
         if (len > n - i)
             continue;
         bool eq = m->exact_case[k] ? memcmp(text + i, m->names[k], len) == 0
                                    : strncasecmp(text + i, m->names[k], len) == 0;
-        if (eq && (i + len == n || !is_word_byte((unsigned char)text[i + len]) ||
+        if (eq && (i + len == n || !ix->word[(unsigned char)text[i + len]] ||
                    text[i + len] == '\''))
             return k + 1;
     }
@@ -181,6 +190,37 @@ static void copy_run(art_buf *b, const char *text, size_t from, size_t to, long 
     for (size_t i = from; i < to; i++)
         if (((unsigned char)text[i] & 0xC0) != 0x80)
             map[(*in_cp)++] = (*out_cp)++;
+}
+
+/* Append text with every name replaced to b (see store_pseudonymise). */
+static void pseudonymise_into(const name_map *m, const name_index *ix, const char *text,
+                              size_t n, long *map, art_buf *b)
+{
+    long in_cp = 0, out_cp = 0;
+    size_t run = 0;             /* start of the bytes not yet copied */
+    for (size_t i = 0; i < n;) {
+        /* Cheapest test first: most bytes can start no name at all. */
+        size_t k = ix->bucket[(unsigned char)text[i]] &&
+                           (i == 0 || !ix->word[(unsigned char)text[i - 1]])
+                       ? name_at(m, ix, text, n, i) : 0;
+        if (!k) {
+            i++;
+            continue;
+        }
+        k--;
+        copy_run(b, text, run, i, map, &in_cp, &out_cp);
+        art_buf_puts(b, m->pseudos[k]);
+        long name_cps = art_utf8_count(text + i, ix->len[k]);
+        for (long j = 0; map && j < name_cps; j++)
+            map[in_cp + j] = out_cp;
+        in_cp += name_cps;
+        out_cp += art_utf8_count(m->pseudos[k], strlen(m->pseudos[k]));
+        i += ix->len[k];
+        run = i;
+    }
+    copy_run(b, text, run, n, map, &in_cp, &out_cp);
+    if (map)
+        map[in_cp] = out_cp;
 }
 
 /* Replace whole-word occurrences of every name in text.  Returns a malloc'd
@@ -205,30 +245,8 @@ char *store_pseudonymise(const name_map *m, const char *text, long **cpmap)
     art_buf b;
     art_buf_init(&b);
     (void)art_buf_reserve(&b, n + 1);   /* a failure stays in b: art_buf_steal says NULL */
-    long in_cp = 0, out_cp = 0;
-    size_t run = 0;             /* start of the bytes not yet copied */
-    for (size_t i = 0; i < n;) {
-        size_t k = (i == 0 || !is_word_byte((unsigned char)text[i - 1]))
-                       ? name_at(m, &ix, text, n, i) : 0;
-        if (!k) {
-            i++;
-            continue;
-        }
-        k--;
-        copy_run(&b, text, run, i, map, &in_cp, &out_cp);
-        art_buf_puts(&b, m->pseudos[k]);
-        long name_cps = art_utf8_count(text + i, ix.len[k]);
-        for (long j = 0; map && j < name_cps; j++)
-            map[in_cp + j] = out_cp;
-        in_cp += name_cps;
-        out_cp += art_utf8_count(m->pseudos[k], strlen(m->pseudos[k]));
-        i += ix.len[k];
-        run = i;
-    }
-    copy_run(&b, text, run, n, map, &in_cp, &out_cp);
+    pseudonymise_into(m, &ix, text, n, map, &b);
     name_index_free(&ix);
-    if (map)
-        map[in_cp] = out_cp;
     char *out = art_buf_steal(&b);
     if (!out) {
         free(map);
@@ -239,10 +257,960 @@ char *store_pseudonymise(const name_map *m, const char *text, long **cpmap)
     return out;
 }
 
+/* ------------------------------------------------------------------ */
+/* Streaming: segments read from the store batch by batch              */
+/* ------------------------------------------------------------------ */
+
+/* A batch ends at whichever comes first: enough segments to amortise the
+ * codings query, or enough text to keep memory small whatever one
+ * segment's size (a long coded excerpt is one segment). */
+#define BATCH_SEGMENTS 2048
+#define BATCH_TEXT_BYTES ((size_t)4 << 20)
+
+/* The segments in an id range (?1..?2), in id order along the rowid: the
+ * round's sources and the site's participants are small and held in memory
+ * (stream_open), so a row needs no join, and a segment of a source outside
+ * the round is skipped before its text is read.  Joined in SQL, each row
+ * paid two index searches, and the planner sorted every row, text
+ * included, in a temporary B-tree, once per walk. */
+#define SEGMENTS_IN_RANGE                                                      \
+    "SELECT id, source_id, document, paragraph, sentence, start_cp, end_cp, "  \
+    "  text, participant_id, block FROM segments WHERE id BETWEEN ?1 AND ?2 "  \
+    "ORDER BY id"
+enum { COL_ID, COL_SOURCE, COL_DOCUMENT, COL_PARAGRAPH, COL_SENTENCE, COL_START, COL_END,
+       COL_TEXT, COL_PARTICIPANT, COL_BLOCK };
+
+/* The codings of a range of segment ids, in the order the whole-corpus
+ * loader attached them (segment, then coding id): codings_segment gives
+ * that order without sorting.  Only segments of the batch take them, so a
+ * coding of another round's segment inside the range is skipped.  The "+"
+ * keeps SQLite from starting at the site's codes, which read every coding of
+ * the site for each batch (and for each segment looked up by id). */
+#define CODINGS_SELECT                                                         \
+    "SELECT k.segment_id, c.path, k.coder FROM codings k "                     \
+    "JOIN codes c ON c.id = k.code_id "                                        \
+    "WHERE k.segment_id BETWEEN ?1 AND ?2 AND +c.site_id = ?3 "                \
+    "ORDER BY k.segment_id, k.id"
+
+/* A source of the round, or a participant of the site, by id. */
+typedef struct source_row {
+    long long id;
+    bool interview;
+    char *name;
+} source_row;
+
+typedef struct person_row {
+    long long id;
+    char *shown;            /* pseudonym, or the name when revealed */
+    art_voice voice;
+} person_row;
+
+/* See art_corpus_tap_set (internal.h). */
+typedef struct corpus_tap {
+    art_corpus_tap_fn fn;
+    void *ud;
+    bool claimed;           /* a cursor feeds it */
+    bool complete;          /* that cursor reached the end */
+    art_status status;      /* fn's first error */
+    art_error err;
+} corpus_tap;
+
+struct art_corpus_stream {
+    art_store *s;
+    long long site_id, round_id;
+    bool reveal;            /* names kept: no map, participants by name */
+    size_t batch_segments;  /* segments a batch holds at most */
+    name_map names;
+    name_index ix;          /* built once, not per segment */
+    size_t count;
+    int64_t min_id, max_id; /* the round's segment ids lie in [min_id, max_id] */
+    source_row *sources;    /* the round's, by ascending id */
+    size_t nsources;
+    person_row *people;     /* the site's participants, by ascending id */
+    size_t npeople;
+    /* art_corpus_find: prepared on first use, the found segment's batch */
+    sqlite3_stmt *find_seg, *find_codes;
+    struct seg_batch *found;
+    /* What the last art_corpus_find_many handed out: one flat block each. */
+    art_seg_view **kept;
+    size_t nkept;
+    corpus_tap tap;
+};
+
+/* Segments of one batch and the memory behind them, reused batch after
+ * batch: the arena is reset, the arrays keep their capacity. */
+typedef struct seg_batch {
+    art_seg_view *segs;
+    size_t n, cap;
+    size_t text_bytes;
+    art_arena *arena;
+    art_buf scratch;        /* pseudonymised text before it goes in the arena */
+    const char **codes, **coders;   /* one segment's codes while gathering */
+    size_t ncodes, codes_cap;
+} seg_batch;
+
+struct art_corpus_cursor {
+    const art_corpus *c;
+    size_t pos;             /* next segment: into c->segs, or into b.segs */
+    sqlite3_stmt *segs;     /* streamed: the round's segments, across batches */
+    sqlite3_stmt *codes;    /* streamed: codings of one batch's id range */
+    bool done;              /* the segment statement has no more rows */
+    bool tapped;            /* feeds the stream's tap */
+    seg_batch b;
+};
+
+static seg_batch *batch_new(void)
+{
+    seg_batch *b = calloc(1, sizeof *b);
+    if (b && !(b->arena = art_arena_new())) {
+        free(b);
+        return NULL;
+    }
+    if (b)
+        art_buf_init(&b->scratch);
+    return b;
+}
+
+static void batch_release(seg_batch *b)
+{
+    free(b->segs);
+    art_arena_free(b->arena);
+    art_buf_free(&b->scratch);
+    free(b->codes);
+    free(b->coders);
+}
+
+static void batch_clear(seg_batch *b)
+{
+    b->n = 0;
+    b->text_bytes = 0;
+    art_arena_reset(b->arena);
+}
+
+static art_status batch_grow(seg_batch *b, art_error *err)
+{
+    if (b->n < b->cap)
+        return ART_OK;
+    size_t cap = b->cap ? b->cap * 2 : 256;
+    art_seg_view *p = realloc(b->segs, cap * sizeof *p);
+    if (!p)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory reading the corpus");
+    b->segs = p;
+    b->cap = cap;
+    return ART_OK;
+}
+
+/* Consecutive segments mostly share their source, document, block and
+ * participant: keep one arena copy of a repeated string instead of one per
+ * segment. */
+typedef struct last_str {
+    const char *s;
+} last_str;
+
+typedef struct shared_strs {
+    last_str source, document, block, who;
+} shared_strs;
+
+static const char *arena_dup_shared(art_arena *a, last_str *last, const char *s)
+{
+    if (!s)
+        return NULL;
+    if (last->s && strcmp(last->s, s) == 0)
+        return last->s;
+    const char *d = art_arena_strdup(a, s);
+    if (d)
+        last->s = d;
+    return d;
+}
+
+/* Decimal digits of v at p; returns the end.  snprintf's format parsing
+ * was a twentieth of reading a segment, for four numbers. */
+static char *put_long(char *p, long v)
+{
+    char digits[24];
+    size_t n = 0;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *p++ = '-';
+    while (n)
+        *p++ = digits[--n];
+    return p;
+}
+
+static char *put_str(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* "para P, sentence S, chars A-B" or "DOCUMENT, row R", in the arena, as
+ * "%d"/"%ld" would print them (paragraph and sentence shown from 1). */
+static const char *segment_locator(art_arena *a, bool interview, const char *document,
+                                   int paragraph, int sentence, long start, long end)
+{
+    size_t dlen = interview && document ? strlen(document) : 0;
+    /* Four numbers of at most 21 characters each, and the words between. */
+    char *out = art_arena_alloc(a, dlen + 4 * 21 + 32);
+    if (!out)
+        return NULL;
+    char *p = out;
+    if (interview) {
+        if (document) {
+            p = put_str(p, document, dlen);
+            p = put_str(p, ", ", 2);
+        }
+        p = put_str(p, "row ", 4);
+        p = put_long(p, (long)paragraph + 1);
+    } else {
+        p = put_str(p, "para ", 5);
+        p = put_long(p, (long)paragraph + 1);
+        p = put_str(p, ", sentence ", 11);
+        p = put_long(p, (long)sentence + 1);
+        p = put_str(p, ", chars ", 8);
+        p = put_long(p, start);
+        *p++ = '-';
+        p = put_long(p, end);
+    }
+    *p = '\0';
+    return out;
+}
+
+/* The segment's text, names replaced unless revealed, copied to the arena. */
+static const char *segment_text(const art_corpus_stream *cs, seg_batch *b, const char *text)
+{
+    if (cs->reveal || cs->names.n == 0)
+        return art_arena_strdup(b->arena, text);
+    size_t n = strlen(text);
+    art_buf_reset(&b->scratch);
+    if (!art_buf_reserve(&b->scratch, n + 1))
+        return NULL;
+    pseudonymise_into(&cs->names, &cs->ix, text, n, NULL, &b->scratch);
+    if (b->scratch.failed)
+        return NULL;
+    char *out = art_arena_alloc(b->arena, b->scratch.len + 1);
+    if (out)
+        memcpy(out, b->scratch.data, b->scratch.len + 1);
+    return out;
+}
+
+static const source_row *source_of(const art_corpus_stream *cs, long long id)
+{
+    size_t lo = 0, hi = cs->nsources;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cs->sources[mid].id == id)
+            return &cs->sources[mid];
+        if (cs->sources[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static const person_row *person_of(const art_corpus_stream *cs, long long id)
+{
+    size_t lo = 0, hi = cs->npeople;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cs->people[mid].id == id)
+            return &cs->people[mid];
+        if (cs->people[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* Is the statement's current row (SEGMENTS_IN_RANGE) a segment of the
+ * round?  *src is its source. */
+static bool row_in_round(const art_corpus_stream *cs, sqlite3_stmt *st, const source_row **src)
+{
+    *src = source_of(cs, sqlite3_column_int64(st, COL_SOURCE));
+    return *src != NULL;
+}
+
+/* Append the segment at the statement's current row (SEGMENTS_IN_RANGE's
+ * columns, a source of the round) to the batch. */
+static art_status batch_add_row(const art_corpus_stream *cs, seg_batch *b, sqlite3_stmt *st,
+                                const source_row *src, shared_strs *sh, art_error *err)
+{
+    art_status r = batch_grow(b, err);
+    if (r != ART_OK)
+        return r;
+    art_seg_view *v = &b->segs[b->n];
+    memset(v, 0, sizeof *v);
+    bool interview = src->interview;
+    v->id = sqlite3_column_int64(st, COL_ID);
+    v->kind = interview ? ART_SRC_INTERVIEW : ART_SRC_DOCUMENT;
+    /* The source's name lives as long as the stream: no copy. */
+    v->source = src->name;
+    v->document = arena_dup_shared(b->arena, &sh->document,
+                                   (const char *)sqlite3_column_text(st, COL_DOCUMENT));
+    v->paragraph = sqlite3_column_int(st, COL_PARAGRAPH);
+    v->sentence = sqlite3_column_int(st, COL_SENTENCE);
+    v->start = (long)sqlite3_column_int64(st, COL_START);
+    v->end = (long)sqlite3_column_int64(st, COL_END);
+    v->level = interview ? ART_LEVEL_ASSUMPTION : ART_LEVEL_ESPOUSED;
+    v->voice = ART_VOICE_UNKNOWN;
+    if (sqlite3_column_type(st, COL_PARTICIPANT) != SQLITE_NULL) {
+        const person_row *p = person_of(cs, sqlite3_column_int64(st, COL_PARTICIPANT));
+        if (p) {
+            v->participant = p->shown;
+            v->voice = p->voice;
+        }
+    }
+    v->block = arena_dup_shared(b->arena, &sh->block,
+                                (const char *)sqlite3_column_text(st, COL_BLOCK));
+    const char *text = (const char *)sqlite3_column_text(st, COL_TEXT);
+    v->text = text ? segment_text(cs, b, text) : NULL;
+    v->locator = segment_locator(b->arena, interview, v->document, v->paragraph, v->sentence,
+                                 v->start, v->end);
+    if (!v->text || !v->locator)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory reading the corpus");
+    b->text_bytes += (size_t)sqlite3_column_bytes(st, COL_TEXT);
+    b->n++;
+    return ART_OK;
+}
+
+/* Give segment v the codes gathered so far (copied to the arena). */
+static art_status flush_codes(seg_batch *b, art_seg_view *v, art_error *err)
+{
+    size_t n = b->ncodes;
+    b->ncodes = 0;
+    if (!v || n == 0)
+        return ART_OK;
+    const char **a = art_arena_alloc(b->arena, n * sizeof *a);
+    const char **c = art_arena_alloc(b->arena, n * sizeof *c);
+    if (!a || !c)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory reading codings");
+    memcpy(a, b->codes, n * sizeof *a);
+    memcpy(c, b->coders, n * sizeof *c);
+    v->codes = a;
+    v->coders = c;
+    v->ncodes = n;
+    return ART_OK;
+}
+
+static art_status gather_code(seg_batch *b, sqlite3_stmt *st, art_error *err)
+{
+    if (b->ncodes == b->codes_cap) {
+        size_t cap = b->codes_cap ? b->codes_cap * 2 : 8;
+        const char **a = realloc(b->codes, cap * sizeof *a);
+        if (a)
+            b->codes = a;
+        const char **c = a ? realloc(b->coders, cap * sizeof *c) : NULL;
+        if (c)
+            b->coders = c;
+        if (!a || !c)
+            return art_error_set(err, ART_ERR_NOMEM, "out of memory reading codings");
+        b->codes_cap = cap;
+    }
+    const char *coder = (const char *)sqlite3_column_text(st, 2);
+    b->codes[b->ncodes] = art_arena_strdup(b->arena, col_text(st, 1));
+    b->coders[b->ncodes] = art_arena_strdup(b->arena, coder);
+    if (!b->codes[b->ncodes] || (coder && !b->coders[b->ncodes]))
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory reading codings");
+    b->ncodes++;
+    return ART_OK;
+}
+
+/* Attach to the batch's segments their codings: one query over the batch's
+ * id range, merged with the segments (both in id order). */
+static art_status batch_attach_codes(const art_corpus_stream *cs, seg_batch *b,
+                                     sqlite3_stmt *st, art_error *err)
+{
+    if (b->n == 0)
+        return ART_OK;
+    sqlite3_reset(st);
+    if (!db_bind(st, "iii", (long long)b->segs[0].id, (long long)b->segs[b->n - 1].id,
+                 cs->site_id))
+        return db_error(cs->s, err, "read codings");
+    size_t si = 0;
+    art_seg_view *cur = NULL;
+    art_status r = ART_OK;
+    int rc;
+    b->ncodes = 0;
+    while (r == ART_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seg = sqlite3_column_int64(st, 0);
+        if (!cur || cur->id != seg) {
+            if ((r = flush_codes(b, cur, err)) != ART_OK)
+                break;
+            while (si < b->n && b->segs[si].id < seg)
+                si++;
+            cur = si < b->n && b->segs[si].id == seg ? &b->segs[si] : NULL;
+            if (!cur)
+                continue;   /* a segment of another round */
+        }
+        r = gather_code(b, st, err);
+    }
+    if (r == ART_OK && rc != SQLITE_DONE)
+        r = db_error(cs->s, err, "read codings");
+    if (r == ART_OK)
+        r = flush_codes(b, cur, err);
+    sqlite3_reset(st);
+    return r;
+}
+
+static art_status prepare_bound(const art_corpus_stream *cs, const char *sql, sqlite3_stmt **st,
+                                art_error *err)
+{
+    art_status r = db_prepare(cs->s, sql, st, err);
+    /* ?1 and ?2 by number: a statement may have more parameters to bind. */
+    if (r == ART_OK && (sqlite3_bind_int64(*st, 1, cs->site_id) != SQLITE_OK ||
+                        sqlite3_bind_int64(*st, 2, cs->round_id) != SQLITE_OK)) {
+        r = db_error(cs->s, err, "read the corpus");
+        sqlite3_finalize(*st);
+        *st = NULL;
+    }
+    return r;
+}
+
+/* Read the next batch from the cursor's segment statement. */
+static art_status cursor_fill(art_corpus_cursor *cur, art_error *err)
+{
+    const art_corpus_stream *cs = cur->c->stream;
+    seg_batch *b = &cur->b;
+    batch_clear(b);
+    cur->pos = 0;
+    shared_strs sh = {0};
+    art_status r = ART_OK;
+    while (!cur->done && b->n < cs->batch_segments && b->text_bytes < BATCH_TEXT_BYTES) {
+        int rc = sqlite3_step(cur->segs);
+        if (rc == SQLITE_DONE) {
+            cur->done = true;
+            break;
+        }
+        if (rc != SQLITE_ROW)
+            return db_error(cs->s, err, "read the corpus's segments");
+        const source_row *src;
+        if (row_in_round(cs, cur->segs, &src) &&
+            (r = batch_add_row(cs, b, cur->segs, src, &sh, err)) != ART_OK)
+            return r;
+    }
+    return batch_attach_codes(cs, b, cur->codes, err);
+}
+
+art_status art_corpus_cursor_open(const art_corpus *c, art_corpus_cursor **out, art_error *err)
+{
+    *out = NULL;
+    if (!c || (!c->stream && !c->segs && c->nsegs > 0))
+        return art_error_set(err, ART_ERR_USAGE, "corpus cursor without a corpus");
+    art_corpus_cursor *cur = calloc(1, sizeof *cur);
+    if (!cur)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory opening the corpus");
+    cur->c = c;
+    if (c->stream) {
+        art_status r = ART_OK;
+        art_buf_init(&cur->b.scratch);
+        if (!(cur->b.arena = art_arena_new()))
+            r = art_error_set(err, ART_ERR_NOMEM, "out of memory opening the corpus");
+        if (r == ART_OK)
+            r = db_prepare(c->stream->s, SEGMENTS_IN_RANGE, &cur->segs, err);
+        if (r == ART_OK && !db_bind(cur->segs, "ii", (long long)c->stream->min_id,
+                                    (long long)c->stream->max_id))
+            r = db_error(c->stream->s, err, "read the corpus");
+        if (r == ART_OK)
+            r = db_prepare(c->stream->s, CODINGS_SELECT, &cur->codes, err);
+        if (r != ART_OK) {
+            art_corpus_cursor_close(cur);
+            return r;
+        }
+        corpus_tap *t = &c->stream->tap;
+        if (t->fn && !t->claimed)
+            cur->tapped = t->claimed = true;
+    }
+    *out = cur;
+    return ART_OK;
+}
+
+/* Hand the tap what the cursor just read; at the end, mark it complete. */
+static void tap_feed(art_corpus_cursor *cur, const art_seg_view *seg)
+{
+    corpus_tap *t = &cur->c->stream->tap;
+    if (!seg) {
+        t->complete = true;
+        cur->tapped = false;
+    } else if (t->status == ART_OK) {
+        t->status = t->fn(t->ud, seg, &t->err);
+    }
+}
+
+bool art_corpus_tap_set(const art_corpus *c, art_corpus_tap_fn fn, void *ud)
+{
+    if (!c || !c->stream)
+        return false;
+    corpus_tap *t = &c->stream->tap;
+    memset(t, 0, sizeof *t);
+    t->fn = fn;
+    t->ud = ud;
+    return true;
+}
+
+art_status art_corpus_tap_take(const art_corpus *c, bool *complete, art_error *err)
+{
+    *complete = false;
+    if (!c || !c->stream)
+        return ART_OK;
+    corpus_tap *t = &c->stream->tap;
+    *complete = t->complete && t->status == ART_OK;
+    art_status st = t->status;
+    if (st != ART_OK && err)
+        *err = t->err;
+    memset(t, 0, sizeof *t);
+    return st;
+}
+
+art_status art_corpus_cursor_next(art_corpus_cursor *cur, const art_seg_view **seg,
+                                  art_error *err)
+{
+    *seg = NULL;
+    if (!cur->c->stream) {
+        if (cur->pos < cur->c->nsegs)
+            *seg = &cur->c->segs[cur->pos++];
+        return ART_OK;
+    }
+    if (cur->pos == cur->b.n && !cur->done) {
+        art_status r = cursor_fill(cur, err);
+        if (r != ART_OK) {
+            /* A failed cursor stays at its end rather than half a batch,
+             * and its tap never completes. */
+            cur->done = true;
+            cur->tapped = false;
+            batch_clear(&cur->b);
+            return r;
+        }
+    }
+    if (cur->pos < cur->b.n)
+        *seg = &cur->b.segs[cur->pos++];
+    if (cur->tapped)
+        tap_feed(cur, *seg);
+    return ART_OK;
+}
+
+void art_corpus_cursor_close(art_corpus_cursor *cur)
+{
+    if (!cur)
+        return;
+    sqlite3_finalize(cur->segs);
+    sqlite3_finalize(cur->codes);
+    batch_release(&cur->b);
+    free(cur);
+}
+
+size_t art_corpus_count(const art_corpus *c)
+{
+    if (!c)
+        return 0;
+    return c->stream ? c->stream->count : c->nsegs;
+}
+
+static const art_seg_view *find_in_memory(const art_corpus *c, int64_t id)
+{
+    size_t lo = 0, hi = c->nsegs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->segs[mid].id == id)
+            return &c->segs[mid];
+        if (c->segs[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* One segment by id into the stream's `found` batch (a batch of one). */
+static art_status find_in_store(art_corpus_stream *cs, int64_t id, const art_seg_view **seg,
+                                art_error *err)
+{
+    art_status r = ART_OK;
+    if (!cs->found && !(cs->found = batch_new()))
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory reading a segment");
+    if (!cs->find_seg)
+        r = db_prepare(cs->s, SEGMENTS_IN_RANGE, &cs->find_seg, err);
+    if (r == ART_OK && !cs->find_codes)
+        r = db_prepare(cs->s, CODINGS_SELECT, &cs->find_codes, err);
+    if (r != ART_OK)
+        return r;
+    seg_batch *b = cs->found;
+    batch_clear(b);
+    sqlite3_reset(cs->find_seg);
+    if (!db_bind(cs->find_seg, "ii", (long long)id, (long long)id))
+        return db_error(cs->s, err, "read a segment");
+    int rc = sqlite3_step(cs->find_seg);
+    shared_strs sh = {0};
+    const source_row *src;
+    if (rc == SQLITE_ROW && row_in_round(cs, cs->find_seg, &src))
+        r = batch_add_row(cs, b, cs->find_seg, src, &sh, err);
+    else if (rc != SQLITE_DONE)
+        r = db_error(cs->s, err, "read a segment");
+    sqlite3_reset(cs->find_seg);
+    if (r == ART_OK)
+        r = batch_attach_codes(cs, b, cs->find_codes, err);
+    if (r == ART_OK && b->n == 1)
+        *seg = &b->segs[0];
+    return r;
+}
+
+/* One allocation holding a copy of v: the view, its code arrays and its
+ * strings.  source and participant belong to the stream and are not copied. */
+static art_seg_view *view_copy_flat(const art_seg_view *v)
+{
+    const char *strs[] = {v->document, v->block, v->text, v->locator};
+    size_t nstr = sizeof strs / sizeof strs[0];
+    size_t bytes = sizeof *v + 2 * v->ncodes * sizeof(char *);
+    for (size_t i = 0; i < nstr; i++)
+        bytes += strs[i] ? strlen(strs[i]) + 1 : 0;
+    for (size_t i = 0; i < v->ncodes; i++)
+        bytes += (v->codes[i] ? strlen(v->codes[i]) + 1 : 0) +
+                 (v->coders[i] ? strlen(v->coders[i]) + 1 : 0);
+    art_seg_view *out = malloc(bytes);
+    if (!out)
+        return NULL;
+    *out = *v;
+    const char **codes = (const char **)(out + 1);
+    const char **coders = codes + v->ncodes;
+    char *p = (char *)(coders + v->ncodes);
+#define COPY_STR(dst, src)                                                     \
+    do {                                                                       \
+        if (src) {                                                             \
+            size_t n_ = strlen(src) + 1;                                       \
+            memcpy(p, src, n_);                                                \
+            dst = p;                                                           \
+            p += n_;                                                           \
+        } else {                                                               \
+            dst = NULL;                                                        \
+        }                                                                      \
+    } while (0)
+    COPY_STR(out->document, v->document);
+    COPY_STR(out->block, v->block);
+    COPY_STR(out->text, v->text);
+    COPY_STR(out->locator, v->locator);
+    for (size_t i = 0; i < v->ncodes; i++) {
+        COPY_STR(codes[i], v->codes[i]);
+        COPY_STR(coders[i], v->coders[i]);
+    }
+#undef COPY_STR
+    out->codes = v->ncodes ? codes : NULL;
+    out->coders = v->ncodes ? coders : NULL;
+    return out;
+}
+
+static void release_kept(art_corpus_stream *cs)
+{
+    for (size_t i = 0; i < cs->nkept; i++)
+        free(cs->kept[i]);
+    free(cs->kept);
+    cs->kept = NULL;
+    cs->nkept = 0;
+}
+
+typedef struct id_slot {
+    int64_t id;
+    size_t at;              /* index into the caller's arrays */
+} id_slot;
+
+static int id_slot_cmp(const void *a, const void *b)
+{
+    const id_slot *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Look the sorted ids up one by one, keeping a flat copy of each segment
+ * found (a repeated id is looked up once). */
+static art_status find_sorted(art_corpus_stream *cs, const id_slot *slots, size_t n,
+                              const art_seg_view **out, art_error *err)
+{
+    art_status r = ART_OK;
+    art_seg_view *last = NULL;
+    for (size_t i = 0; r == ART_OK && i < n; i++) {
+        if (i > 0 && slots[i].id == slots[i - 1].id) {
+            out[slots[i].at] = last;
+            continue;
+        }
+        const art_seg_view *v = NULL;
+        last = NULL;
+        r = find_in_store(cs, slots[i].id, &v, err);
+        if (r == ART_OK && v) {
+            if (!(last = view_copy_flat(v)))
+                r = art_error_set(err, ART_ERR_NOMEM, "out of memory reading a segment");
+            else
+                cs->kept[cs->nkept++] = last;
+        }
+        out[slots[i].at] = last;
+    }
+    return r;
+}
+
+/* Many ids at once, in id order (neighbouring rows share pages) and inside
+ * one read transaction: each lookup on its own began and ended one, at a
+ * few system calls each, and a plugin cites thousands of segments. */
+static art_status find_many_in_store(art_corpus_stream *cs, const int64_t *ids, size_t n,
+                                     const art_seg_view **out, art_error *err)
+{
+    release_kept(cs);
+    id_slot *slots = malloc(n * sizeof *slots);
+    cs->kept = malloc(n * sizeof *cs->kept);
+    if (!slots || !cs->kept) {
+        free(slots);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory reading segments");
+    }
+    for (size_t i = 0; i < n; i++)
+        slots[i] = (id_slot){ids[i], i};
+    qsort(slots, n, sizeof *slots, id_slot_cmp);
+    art_status r = db_exec(cs->s, "SAVEPOINT art_corpus_find", err);
+    if (r == ART_OK) {
+        r = find_sorted(cs, slots, n, out, err);
+        /* Read only: releasing the savepoint only ends the read. */
+        art_error rerr;
+        art_status rr = db_exec(cs->s, "RELEASE art_corpus_find", &rerr);
+        if (r == ART_OK && rr != ART_OK) {
+            r = rr;
+            if (err)
+                *err = rerr;
+        }
+    }
+    free(slots);
+    return r;
+}
+
+art_status art_corpus_find_many(const art_corpus *c, const int64_t *ids, size_t n,
+                                const art_seg_view **out, art_error *err)
+{
+    if (!c || (n > 0 && (!ids || !out)))
+        return art_error_set(err, ART_ERR_USAGE, "segment lookup without a corpus");
+    for (size_t i = 0; i < n; i++)
+        out[i] = NULL;
+    if (!c->stream) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = find_in_memory(c, ids[i]);
+        return ART_OK;
+    }
+    if (n == 0)
+        return ART_OK;
+    return find_many_in_store(c->stream, ids, n, out, err);
+}
+
+art_status art_corpus_find(const art_corpus *c, int64_t id, const art_seg_view **seg,
+                           art_error *err)
+{
+    *seg = NULL;
+    if (!c)
+        return art_error_set(err, ART_ERR_USAGE, "segment lookup without a corpus");
+    return art_corpus_find_many(c, &id, 1, seg, err);
+}
+
+static void stream_free(art_corpus_stream *cs)
+{
+    if (!cs)
+        return;
+    sqlite3_finalize(cs->find_seg);
+    sqlite3_finalize(cs->find_codes);
+    release_kept(cs);
+    if (cs->found) {
+        batch_release(cs->found);
+        free(cs->found);
+    }
+    for (size_t i = 0; i < cs->nsources; i++)
+        free(cs->sources[i].name);
+    free(cs->sources);
+    for (size_t i = 0; i < cs->npeople; i++)
+        free(cs->people[i].shown);
+    free(cs->people);
+    name_index_free(&cs->ix);
+    store_name_map_free(&cs->names);
+    free(cs);
+}
+
+/* How many segments the round has, and the range of their ids. */
+static art_status count_segments(art_corpus_stream *cs, art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = prepare_bound(
+        cs,
+        "SELECT count(*), min(g.id), max(g.id) FROM segments g "
+        "JOIN sources s ON s.id = g.source_id "
+        "JOIN round_sources rs ON rs.source_id = s.id WHERE s.site_id = ?1 AND rs.round_id = ?2",
+        &st, err);
+    if (r != ART_OK)
+        return r;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        cs->count = (size_t)sqlite3_column_int64(st, 0);
+        /* An empty round: min and max are NULL, read as 0, and the range
+         * [1, 0] holds nothing. */
+        cs->min_id = cs->count ? sqlite3_column_int64(st, 1) : 1;
+        cs->max_id = cs->count ? sqlite3_column_int64(st, 2) : 0;
+    } else
+        r = db_error(cs->s, err, "count the corpus's segments");
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* The round's sources, by id: what a segment row needs of its source. */
+static art_status load_sources(art_corpus_stream *cs, art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = prepare_bound(cs,
+                                 "SELECT s.id, s.kind, s.name FROM sources s "
+                                 "JOIN round_sources rs ON rs.source_id = s.id "
+                                 "WHERE s.site_id = ?1 AND rs.round_id = ?2 ORDER BY s.id",
+                                 &st, err);
+    if (r != ART_OK)
+        return r;
+    size_t cap = 0;
+    int rc;
+    while (r == ART_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cs->nsources == cap) {
+            size_t c = cap ? cap * 2 : 64;
+            source_row *p = realloc(cs->sources, c * sizeof *p);
+            if (!p) {
+                r = art_error_set(err, ART_ERR_NOMEM, "out of memory opening the corpus");
+                break;
+            }
+            cs->sources = p;
+            cap = c;
+        }
+        source_row *row = &cs->sources[cs->nsources];
+        row->id = sqlite3_column_int64(st, 0);
+        row->interview = strcmp(col_text(st, 1), "interview") == 0;
+        row->name = art_strdup(col_text(st, 2));
+        if (!row->name)
+            r = art_error_set(err, ART_ERR_NOMEM, "out of memory opening the corpus");
+        else
+            cs->nsources++;
+    }
+    if (r == ART_OK && rc != SQLITE_DONE)
+        r = db_error(cs->s, err, "read the round's sources");
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* The site's participants, by id: pseudonym (or name) and voice. */
+static art_status load_people(art_corpus_stream *cs, art_error *err)
+{
+    sqlite3_stmt *st;
+    art_status r = db_prepare(cs->s,
+                              "SELECT id, pseudonym, name, voice FROM participants "
+                              "WHERE site_id = ? ORDER BY id",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    if (!db_bind(st, "i", cs->site_id)) {
+        sqlite3_finalize(st);
+        return db_error(cs->s, err, "read the site's participants");
+    }
+    size_t cap = 0;
+    int rc;
+    while (r == ART_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cs->npeople == cap) {
+            size_t c = cap ? cap * 2 : 32;
+            person_row *p = realloc(cs->people, c * sizeof *p);
+            if (!p) {
+                r = art_error_set(err, ART_ERR_NOMEM, "out of memory opening the corpus");
+                break;
+            }
+            cs->people = p;
+            cap = c;
+        }
+        person_row *row = &cs->people[cs->npeople];
+        row->id = sqlite3_column_int64(st, 0);
+        row->shown = art_strdup(col_text(st, cs->reveal ? 2 : 1));
+        row->voice = art_voice_from_id(col_text(st, 3));
+        if (!row->shown)
+            r = art_error_set(err, ART_ERR_NOMEM, "out of memory opening the corpus");
+        else
+            cs->npeople++;
+    }
+    if (r == ART_OK && rc != SQLITE_DONE)
+        r = db_error(cs->s, err, "read the site's participants");
+    sqlite3_finalize(st);
+    return r;
+}
+
+static art_status stream_open(art_store *s, long long site_id, long long round_id,
+                              const art_corpus_opts *opts, art_corpus_stream **out,
+                              art_error *err)
+{
+    *out = NULL;
+    art_corpus_stream *cs = calloc(1, sizeof *cs);
+    if (!cs)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory opening the corpus");
+    cs->s = s;
+    cs->site_id = site_id;
+    cs->round_id = round_id;
+    cs->reveal = opts && opts->reveal_names;
+    cs->batch_segments = opts && opts->batch_segments ? opts->batch_segments : BATCH_SEGMENTS;
+    art_status r = cs->reveal ? ART_OK : store_name_map_load(s, site_id, &cs->names, err);
+    if (r == ART_OK && !name_index_build(&cs->names, &cs->ix))
+        r = art_error_set(err, ART_ERR_NOMEM, "out of memory opening the corpus");
+    if (r == ART_OK)
+        r = count_segments(cs, err);
+    if (r == ART_OK)
+        r = load_sources(cs, err);
+    if (r == ART_OK)
+        r = load_people(cs, err);
+    if (r != ART_OK) {
+        stream_free(cs);
+        return r;
+    }
+    *out = cs;
+    return ART_OK;
+}
+
+/* A corpus with its site and round names, and the stream under it. */
+static art_status corpus_open(art_store *s, const char *site, const char *round,
+                              const art_corpus_opts *opts, art_corpus **out, art_error *err)
+{
+    *out = NULL;
+    long long site_id, round_id;
+    art_status r = find_site(s, site, &site_id, err);
+    if (r == ART_OK)
+        r = find_round(s, site_id, round, &round_id, err);
+    if (r != ART_OK)
+        return r;
+    art_corpus *c = calloc(1, sizeof *c);
+    if (!c)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    c->site = art_strdup(site);
+    c->round = art_strdup(round);
+    if (!c->site || !c->round)
+        r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    if (r == ART_OK)
+        r = stream_open(s, site_id, round_id, opts, &c->stream, err);
+    if (r != ART_OK) {
+        art_corpus_free(c);
+        return r;
+    }
+    *out = c;
+    return ART_OK;
+}
+
+art_status art_store_open_corpus(art_store *s, const char *site, const char *round,
+                                 const art_corpus_opts *opts, art_corpus **out, art_error *err)
+{
+    if (!out)
+        return art_error_set(err, ART_ERR_USAGE, "corpus without an output");
+    *out = NULL;
+    if (!s || !site || !round)
+        return art_error_set(err, ART_ERR_USAGE, "corpus needs a store, a site and a round");
+    return corpus_open(s, site, round, opts, out, err);
+}
+
+/* ---- in memory: the stream copied whole ---------------------------- */
+
 typedef struct corpus_build {
     art_corpus *c;
     art_arena *arena;
     size_t cap;
+    shared_strs sh;
 } corpus_build;
 
 static art_status corpus_grow(corpus_build *cb, art_error *err)
@@ -258,226 +1226,91 @@ static art_status corpus_grow(corpus_build *cb, art_error *err)
     return ART_OK;
 }
 
-static art_status attach_codes(art_store *s, art_corpus *c, art_arena *arena, long long site_id,
-                               long long round_id, art_error *err)
+static const char **arena_dup_array(art_arena *a, const char *const *v, size_t n, bool *ok)
 {
-    sqlite3_stmt *st;
-    art_status r = db_prepare(
-        s,
-        "SELECT k.segment_id, c.path, k.coder FROM codings k "
-        "JOIN codes c ON c.id = k.code_id "
-        "JOIN segments g ON g.id = k.segment_id "
-        "JOIN round_sources rs ON rs.source_id = g.source_id "
-        "WHERE c.site_id = ? AND rs.round_id = ? ORDER BY k.segment_id, k.id",
-        &st, err);
-    if (r != ART_OK)
-        return r;
-    db_bind(st, "ii", site_id, round_id);
-    /* Two passes over one sorted result would need it twice; instead gather
-     * per segment, growing small arrays in the arena. */
-    size_t si = 0;
-    int rc;
-    const char **codes = NULL, **coders = NULL;
-    size_t n = 0, cap = 0;
-    long long cur = -1;
-    while (r == ART_OK) {
-        rc = sqlite3_step(st);
-        long long seg = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -2;
-        if (seg != cur && cur >= 0) {
-            /* flush the previous segment's codes */
-            while (si < c->nsegs && c->segs[si].id < cur)
-                si++;
-            if (si < c->nsegs && c->segs[si].id == cur) {
-                const char **a = art_arena_alloc(arena, n * sizeof *a);
-                const char **b = art_arena_alloc(arena, n * sizeof *b);
-                if (!a || !b) {
-                    r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
-                    break;
-                }
-                memcpy(a, codes, n * sizeof *a);
-                memcpy(b, coders, n * sizeof *b);
-                c->segs[si].codes = a;
-                c->segs[si].coders = b;
-                c->segs[si].ncodes = n;
-            }
-            n = 0;
-        }
-        if (rc != SQLITE_ROW) {
-            if (rc != SQLITE_DONE)
-                r = db_error(s, err, "load codings");
-            break;
-        }
-        cur = seg;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            const char **a = realloc(codes, cap * sizeof *a);
-            if (a) codes = a;
-            const char **b = a ? realloc(coders, cap * sizeof *b) : NULL;
-            if (b) coders = b;
-            if (!a || !b) {
-                r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
-                break;
-            }
-        }
-        codes[n] = art_arena_strdup(arena, col_text(st, 1));
-        coders[n] = art_arena_strdup(arena, col_text(st, 2));
-        if (!codes[n]) {
-            r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
-            break;
-        }
-        n++;
+    if (n == 0)
+        return NULL;
+    const char **out = art_arena_alloc(a, n * sizeof *out);
+    if (!out) {
+        *ok = false;
+        return NULL;
     }
-    free(codes);
-    free(coders);
-    sqlite3_finalize(st);
-    return r;
-}
-
-/* Consecutive segments mostly share their source, document, block and
- * participant: keep one arena copy of a repeated string instead of one per
- * segment (a site's corpus is tens of thousands of segments). */
-typedef struct last_str {
-    const char *s;
-} last_str;
-
-static const char *arena_dup_shared(art_arena *a, last_str *last, const char *s)
-{
-    if (!s)
-        return NULL;
-    if (last->s && strcmp(last->s, s) == 0)
-        return last->s;
-    const char *d = art_arena_strdup(a, s);
-    if (d)
-        last->s = d;
-    return d;
-}
-
-/* "para P, sentence S, chars A-B" or "DOCUMENT, row R", in the arena.  A
- * stack buffer takes the common case without art_buf_printf's two passes. */
-static const char *segment_locator(art_arena *a, bool interview, const char *document,
-                                   int paragraph, int sentence, long start, long end)
-{
-    char small[160];
-    int n = interview ? snprintf(small, sizeof small, "%s%srow %d", document ? document : "",
-                                 document ? ", " : "", paragraph + 1)
-                      : snprintf(small, sizeof small, "para %d, sentence %d, chars %ld-%ld",
-                                 paragraph + 1, sentence + 1, start, end);
-    if (n < 0)
-        return NULL;
-    if ((size_t)n < sizeof small)
-        return art_arena_strdup(a, small);
-    /* Only an interview's document name can be this long. */
-    art_buf loc;
-    art_buf_init(&loc);
-    art_buf_printf(&loc, "%s%srow %d", document ? document : "", document ? ", " : "",
-                   paragraph + 1);
-    const char *out = loc.failed ? NULL : art_arena_strdup(a, loc.data);
-    art_buf_free(&loc);
+    for (size_t i = 0; i < n; i++) {
+        out[i] = art_arena_strdup(a, v[i]);
+        if (v[i] && !out[i])
+            *ok = false;
+    }
     return out;
 }
 
-static art_status load_segments(art_store *s, corpus_build *cb, long long site_id,
-                                long long round_id, const name_map *names, art_error *err)
+static art_status keep_segment(corpus_build *cb, const art_seg_view *src, art_error *err)
 {
-    sqlite3_stmt *st;
-    art_status r = db_prepare(
-        s,
-        "SELECT g.id, s.kind, s.name, g.document, g.paragraph, g.sentence, g.start_cp, "
-        "  g.end_cp, g.text, p.pseudonym, p.name, p.voice, g.block "
-        "FROM segments g JOIN sources s ON s.id = g.source_id "
-        "JOIN round_sources rs ON rs.source_id = s.id "
-        "LEFT JOIN participants p ON p.id = g.participant_id "
-        "WHERE s.site_id = ? AND rs.round_id = ? ORDER BY g.id",
-        &st, err);
+    art_status r = corpus_grow(cb, err);
     if (r != ART_OK)
         return r;
-    db_bind(st, "ii", site_id, round_id);
-    int rc;
-    last_str last_source = {0}, last_document = {0}, last_block = {0}, last_who = {0};
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((r = corpus_grow(cb, err)) != ART_OK)
+    art_seg_view *v = &cb->c->segs[cb->c->nsegs];
+    *v = *src;
+    bool ok = true;
+    v->source = arena_dup_shared(cb->arena, &cb->sh.source, src->source);
+    v->document = arena_dup_shared(cb->arena, &cb->sh.document, src->document);
+    v->block = arena_dup_shared(cb->arena, &cb->sh.block, src->block);
+    v->participant = arena_dup_shared(cb->arena, &cb->sh.who, src->participant);
+    v->text = art_arena_strdup(cb->arena, src->text);
+    v->locator = art_arena_strdup(cb->arena, src->locator);
+    v->codes = arena_dup_array(cb->arena, src->codes, src->ncodes, &ok);
+    v->coders = arena_dup_array(cb->arena, src->coders, src->ncodes, &ok);
+    if (!ok || !v->source || !v->text || !v->locator || (src->document && !v->document) ||
+        (src->block && !v->block) || (src->participant && !v->participant))
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory loading the corpus");
+    cb->c->nsegs++;
+    return ART_OK;
+}
+
+/* Walk a stream with a cursor and keep every segment. */
+static art_status load_whole(art_corpus *c, art_error *err)
+{
+    art_corpus_cursor *cur;
+    art_status r = art_corpus_cursor_open(c, &cur, err);
+    if (r != ART_OK)
+        return r;
+    corpus_build cb = {.c = c, .arena = c->arena};
+    const art_seg_view *v;
+    while ((r = art_corpus_cursor_next(cur, &v, err)) == ART_OK && v)
+        if ((r = keep_segment(&cb, v, err)) != ART_OK)
             break;
-        art_seg_view *v = &cb->c->segs[cb->c->nsegs];
-        memset(v, 0, sizeof *v);
-        bool interview = strcmp(col_text(st, 1), "interview") == 0;
-        v->id = sqlite3_column_int64(st, 0);
-        v->kind = interview ? ART_SRC_INTERVIEW : ART_SRC_DOCUMENT;
-        v->source = arena_dup_shared(cb->arena, &last_source, col_text(st, 2));
-        v->document = arena_dup_shared(cb->arena, &last_document, col_text(st, 3));
-        v->paragraph = sqlite3_column_int(st, 4);
-        v->sentence = sqlite3_column_int(st, 5);
-        v->start = (long)sqlite3_column_int64(st, 6);
-        v->end = (long)sqlite3_column_int64(st, 7);
-        v->level = interview ? ART_LEVEL_ASSUMPTION : ART_LEVEL_ESPOUSED;
-        v->voice = art_voice_from_id(col_text(st, 11));
-        v->block = arena_dup_shared(cb->arena, &last_block, col_text(st, 12));
-        const char *who = names ? col_text(st, 9) : col_text(st, 10);
-        v->participant = arena_dup_shared(cb->arena, &last_who, who);
-        char *text = names ? store_pseudonymise(names, col_text(st, 8), NULL) : art_strdup(col_text(st, 8));
-        v->text = text ? art_arena_strdup(cb->arena, text) : NULL;
-        free(text);
-        v->locator = segment_locator(cb->arena, interview, v->document, v->paragraph,
-                                     v->sentence, v->start, v->end);
-        if (!v->source || !v->text || !v->locator) {
-            r = art_error_set(err, ART_ERR_NOMEM, "out of memory loading the corpus");
-            break;
-        }
-        cb->c->nsegs++;
-    }
-    if (r == ART_OK && rc != SQLITE_DONE)
-        r = db_error(s, err, "load segments");
-    sqlite3_finalize(st);
+    art_corpus_cursor_close(cur);
     return r;
 }
 
 art_status art_store_load_corpus(art_store *s, const char *site, const char *round,
                                  const art_corpus_opts *opts, art_corpus **out, art_error *err)
 {
-    *out = NULL;
-    long long site_id, round_id;
-    art_status r = find_site(s, site, &site_id, err);
-    if (r == ART_OK)
-        r = find_round(s, site_id, round, &round_id, err);
+    art_status r = art_store_open_corpus(s, site, round, opts, out, err);
     if (r != ART_OK)
         return r;
-    art_corpus *c = calloc(1, sizeof *c);
-    art_arena *arena = art_arena_new();
-    if (!c || !arena) {
-        free(c);
-        art_arena_free(arena);
-        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
-    }
-    c->arena = arena;
-    c->site = art_strdup(site);
-    c->round = art_strdup(round);
-    bool reveal = opts && opts->reveal_names;
-    name_map names = {0};
-    corpus_build cb = {c, arena, 0};
-    if (!c->site || !c->round)
+    art_corpus *c = *out;
+    if (!(c->arena = art_arena_new()))
         r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
-    if (r == ART_OK && !reveal)
-        r = store_name_map_load(s, site_id, &names, err);
     if (r == ART_OK)
-        r = load_segments(s, &cb, site_id, round_id, reveal ? NULL : &names, err);
-    if (r == ART_OK)
-        r = attach_codes(s, c, arena, site_id, round_id, err);
-    store_name_map_free(&names);
+        r = load_whole(c, err);
+    /* From here on it is an in-memory corpus: the store may be closed. */
+    stream_free(c->stream);
+    c->stream = NULL;
     if (r != ART_OK) {
         art_corpus_free(c);
-        return r;
+        *out = NULL;
     }
-    *out = c;
-    return ART_OK;
+    return r;
 }
 
 void art_corpus_free(art_corpus *c)
 {
     if (!c)
         return;
+    stream_free(c->stream);
     free(c->segs);
     free(c->site);
     free(c->round);
     art_arena_free(c->arena);
     free(c);
 }
-

@@ -321,6 +321,22 @@ char *art_arena_strdup(art_arena *a, const char *s)
     return p;
 }
 
+void art_arena_reset(art_arena *a)
+{
+    if (!a || !a->head)
+        return;
+    /* Keep the newest block for the next round of allocations: a corpus
+     * batch refills an arena of about the same size every time. */
+    art_arena_block *b = a->head->next;
+    while (b) {
+        art_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head->next = NULL;
+    a->head->used = 0;
+}
+
 void art_arena_free(art_arena *a)
 {
     if (!a)
