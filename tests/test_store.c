@@ -308,6 +308,27 @@ static void test_ingest_threads_report_the_first_error(void)
     }
 }
 
+/* An empty folder is an empty round, not an error (and no qsort of NULL,
+ * which UBSan reports). */
+static void test_ingest_empty_folder(void)
+{
+    char folder[4200];
+    snprintf(folder, sizeof folder, "%s/empty", art_test_tmpdir("empty-folder"));
+    mkdir(folder, 0700);
+    art_store *s = fresh_store("empty-folder-store");
+    CU_ASSERT_FATAL(s != NULL);
+    const char *paths[] = {folder};
+    art_ingest_stats st;
+    art_error err;
+    CU_ASSERT_EQUAL(art_store_ingest(s, "Nowhere", "r1", paths, 1, &st, &err), ART_OK);
+    CU_ASSERT_EQUAL(st.files_seen, 0);
+    CU_ASSERT_EQUAL(st.segments, 0);
+    art_counts c;
+    CU_ASSERT_EQUAL(art_store_counts(s, "Nowhere", "r1", &c, &err), ART_OK);
+    CU_ASSERT_EQUAL(c.sources, 0);
+    art_store_close(s);
+}
+
 static void test_codes_tree(void)
 {
     art_store *s = fresh_store("codes");
@@ -456,6 +477,7 @@ void art_test_register(void)
               {"unknown and missing files", test_ingest_rejects_unknown_and_missing},
               {"ingest threads change nothing", test_ingest_threads_change_nothing},
               {"ingest threads report the first error", test_ingest_threads_report_the_first_error},
+              {"an empty folder is an empty round", test_ingest_empty_folder},
               {"codes form a tree", test_codes_tree},
               {"corpus is pseudonymised", test_corpus_pseudonymised},
               {"runs are saved and loaded", test_save_and_load_assessment});

@@ -749,7 +749,7 @@ static art_status plan_dir(ingest_plan *pl, const char *path, int depth, art_err
     }
     closedir(d);
     /* Sorted, so ids and pseudonyms come out the same on every machine. */
-    if (r == ART_OK)
+    if (r == ART_OK && n > 1)  /* names is NULL for an empty folder */
         qsort(names, n, sizeof *names, cmp_str);
     /* Beside a .qde, sources/ holds that project's transcripts: the project
      * reads them itself, so they must not be ingested again as documents. */
