@@ -87,6 +87,20 @@ timed "$work/reassess.log" "$art" assess "$net/site-01" --db "$db" --site site-0
     --round $round -o "$work/reassess.txt"
 set -- $(sum "$work/reassess.log"); re_w=$1 re_c=$2 re_m=$3
 
+# 2b. Lexical scoring alone: the lexical plugin (the rubric's phrases over
+# every segment, as grep and scikit-learn count them) without codes.lua,
+# each site scored again with only it.  After the re-assess, which must
+# find the round's last run made with every plugin.
+lexdir=$work/lexical-only
+rm -rf "$lexdir" && mkdir -p "$lexdir" && cp "$src/plugins/lexical.lua" "$lexdir/"
+rm -f "$work/lexical.log"
+for d in "$net"/site-*; do
+    s=$(basename "$d")
+    timed "$work/lexical.log" "$art" score --db "$db" --site "$s" --round $round \
+        --plugins "$lexdir" --force
+done
+set -- $(sum "$work/lexical.log"); lex_w=$1 lex_c=$2 lex_m=$3
+
 # 3. The baselines on the same text and the same phrases.
 rm -f "$work/grep.log" "$work/sk.log"
 timed "$work/grep.log" sh -c "LC_ALL=C grep -F -i -o -f '$net/phrases.txt' '$net'/plain/*.txt | wc -l"
@@ -118,15 +132,20 @@ fi
 awk -v mb="$text_mb" -v sites="$sites" -v scale="$scale" \
     -v iw="$ing_w" -v ic="$ing_c" -v im="$ing_m" -v sw="$sco_w" -v sc="$sco_c" -v sm="$sco_m" \
     -v rw="$rep_w" -v rc="$rep_c" -v rm="$rep_m" -v ew="$re_w" -v ec="$re_c" -v em="$re_m" \
-    -v gw="$grep_w" -v gc="$grep_c" -v kw="$sk_w" -v kc="$sk_c" -v scaling="$scaling" '
+    -v gw="$grep_w" -v gc="$grep_c" -v kw="$sk_w" -v kc="$sk_c" -v scaling="$scaling" \
+    -v lw="$lex_w" -v lc="$lex_c" -v lm="$lex_m" -v cpus="$(nproc)" \
+    -v cpu="$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)" '
 function rate(t) { return t > 0 ? mb / t : 0 }
 BEGIN {
     e2e = iw + sw + rw; e2ec = ic + sc + rc
     peak = im; if (sm > peak) peak = sm; if (rm > peak) peak = rm; if (em > peak) peak = em
+    if (lm > peak) peak = lm
     printf "\nartefact benchmark: %d sites, scale %s, %.1f MB of text\n", sites, scale, mb
+    printf "machine: %s, %d cores\n", cpu, cpus
     printf "%-34s %10s %10s %12s\n", "measure", "wall s", "cpu s", "MB/s (wall)"
     printf "%-34s %10.2f %10.2f %12.1f\n", "ingest (all sites)", iw, ic, rate(iw)
     printf "%-34s %10.2f %10.2f %12.1f\n", "scoring (all sites)", sw, sc, rate(sw)
+    printf "%-34s %10.2f %10.2f %12.1f\n", "lexical scoring alone (all sites)", lw, lc, rate(lw)
     printf "%-34s %10.2f %10.2f %12.1f\n", "reports (all sites)", rw, rc, rate(rw)
     printf "%-34s %10.2f %10.2f %12.1f\n", "end to end (network)", e2e, e2ec, rate(e2e)
     printf "%-34s %10.2f %10.2f %12s\n", "re-assess unchanged site-01", ew, ec, "-"
@@ -134,7 +153,9 @@ BEGIN {
     if (kw != "-")
         printf "%-34s %10.2f %10.2f %12.1f\n", "scikit-learn CountVectorizer", kw, kc, rate(kw)
     printf "peak resident memory: %.1f MB (target < 256)\n", peak / 1024
-    printf "scoring / grep throughput: %.2f (wall), %.2f (cpu)   (target >= 0.50)\n", \
+    printf "lexical scoring / grep throughput: %.2f (wall), %.2f (cpu)   (target >= 0.50)\n", \
+        gw / lw, gc / lc
+    printf "all scoring (both plugins, ladder) / grep throughput: %.2f (wall), %.2f (cpu)\n", \
         gw / sw, gc / sc
     if (kw != "-")
         printf "end to end speed-up over Python: %.1fx (wall), %.1fx (cpu)   (target >= 20)\n", \
