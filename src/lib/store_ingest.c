@@ -120,23 +120,44 @@ static art_status insert_source(ingest_ctx *c, const char *path, const char *sha
     return r;
 }
 
+/* Bind text that lives at least until the statement is reset: SQLite keeps
+ * the pointer instead of copying the bytes (db_step_done clears the
+ * bindings, so no pointer outlives the call). */
+static int bind_static_text(sqlite3_stmt *st, int col, const char *v)
+{
+    return v ? sqlite3_bind_text(st, col, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, col);
+}
+
+/* The hottest write of an ingest (one row a sentence): bound column by
+ * column rather than through db_bind's format string, and without copies. */
 art_status ingest_insert_segment(ingest_ctx *c, long long source_id, long ordinal, int paragraph,
                                  int sentence, long start, long end, const char *block,
                                  const char *document, long long participant_id,
                                  const char *text, long long *seg_id, art_error *err)
 {
     sqlite3_stmt *st = c->ins_segment;
-    if (!db_bind(st, "iiiiiittit", source_id, (long long)ordinal, (long long)paragraph,
-                 (long long)sentence, (long long)start, (long long)end, block, document,
-                 participant_id, text))
+    int rc = sqlite3_bind_int64(st, 1, source_id);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 2, (long long)ordinal);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 3, (long long)paragraph);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 4, (long long)sentence);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 5, (long long)start);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 6, (long long)end);
+    if (rc == SQLITE_OK) rc = bind_static_text(st, 7, block);
+    if (rc == SQLITE_OK) rc = bind_static_text(st, 8, document);
+    if (rc == SQLITE_OK)
+        rc = participant_id > 0 ? sqlite3_bind_int64(st, 9, participant_id)
+                                : sqlite3_bind_null(st, 9);
+    if (rc == SQLITE_OK) rc = bind_static_text(st, 10, text);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(st);
         return db_error(c->s, err, "bind segment");
-    if (participant_id <= 0)
-        sqlite3_bind_null(st, 9);
+    }
     art_status r = db_step_done(c->s, st, err);
     if (r == ART_OK) {
         *seg_id = sqlite3_last_insert_rowid(c->s->db);
         c->stats->segments++;
-    }
+    } else
+        sqlite3_clear_bindings(st);   /* db_step_done only resets on failure */
     return r;
 }
 
