@@ -45,24 +45,59 @@ void art_doc_builder_abort(art_doc_builder *b)
     memset(b, 0, sizeof *b);
 }
 
-/* Copy of s[0..n) with NO-BREAK SPACE turned into a space and white space
- * squashed, so blocks compare and segment the same whatever the source. */
+/* Byte classes for normalising a block: NO-BREAK SPACE (C2 A0) and ASCII
+ * white space become one space, runs squash, and the text ends at a NUL
+ * (the old copy-then-squash stopped there too). */
+enum { NORM_KEEP = 0, NORM_SPACE, NORM_END, NORM_C2 };
+
+static const unsigned char norm_class[256] = {
+    [0] = NORM_END,   [' '] = NORM_SPACE, ['\t'] = NORM_SPACE, ['\n'] = NORM_SPACE,
+    ['\r'] = NORM_SPACE, ['\f'] = NORM_SPACE, ['\v'] = NORM_SPACE, [0xC2] = NORM_C2,
+};
+
+/* Write s[0..n) to out (room for n bytes) with NO-BREAK SPACE turned into a
+ * space and white space squashed and trimmed, so blocks compare and segment
+ * the same whatever the source.  One pass instead of copy, squash, strlen;
+ * returns the bytes written and ORs every byte kept into *high, so an
+ * all-ASCII block needs no code-point count.  A kept byte is never ' ', so
+ * out[w - 1] == ' ' means "a run of white space was just written". */
+static size_t normalise_into(char *out, const char *s, size_t n, unsigned *high)
+{
+    size_t w = 0;
+    unsigned seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned cls = norm_class[c];
+        if (cls != NORM_KEEP) {
+            if (cls == NORM_END)
+                break;
+            if (cls == NORM_C2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+                i++;
+                cls = NORM_SPACE;
+            }
+            if (cls == NORM_SPACE) {
+                if (w > 0 && out[w - 1] != ' ')
+                    out[w++] = ' ';
+                continue;
+            }
+        }
+        out[w++] = (char)c;
+        seen |= c;
+    }
+    if (w > 0 && out[w - 1] == ' ')
+        w--;
+    *high = seen;
+    return w;
+}
+
+/* Copy of s[0..n), normalised as above. */
 static char *normalised_copy(const char *s, size_t n)
 {
     char *out = malloc(n + 1);
     if (!out)
         return NULL;
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        if ((unsigned char)s[i] == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
-            out[w++] = ' ';
-            i++;
-        } else {
-            out[w++] = s[i];
-        }
-    }
-    out[w] = '\0';
-    art_str_squash_space(out);
+    unsigned high;
+    out[normalise_into(out, s, n, &high)] = '\0';
     return out;
 }
 
@@ -198,12 +233,15 @@ static bool push_segment(art_doc_builder *b, const char *s, size_t n, long start
     return true;
 }
 
-/* Emit s[0..n) (starting at code point start_cp of plain_text) as one or more
- * segments of at most SENTENCE_MAX_CP code points, split at a space when one
- * is available. */
-static bool emit_sentence(art_doc_builder *b, const char *s, size_t n, long start_cp,
+/* Emit s[0..n) (ncp code points, starting at code point start_cp of
+ * plain_text) as one or more segments of at most SENTENCE_MAX_CP code
+ * points, split at a space when one is available. */
+static bool emit_sentence(art_doc_builder *b, const char *s, size_t n, long ncp, long start_cp,
                           int *sentence, art_block_kind kind)
 {
+    /* Nearly every sentence fits: no need to walk it code point by code point. */
+    if (ncp <= SENTENCE_MAX_CP)
+        return n == 0 || push_segment(b, s, n, start_cp, ncp, (*sentence)++, kind);
     while (n > 0) {
         size_t cut = 0, last_space = 0;
         long cps = 0, cps_at_space = 0;
@@ -234,29 +272,38 @@ static bool emit_sentence(art_doc_builder *b, const char *s, size_t n, long star
     return true;
 }
 
+/* Could a sentence end at this byte?  Only at '.', '!', '?' or the first
+ * byte of U+2026 (E2 80 A6).  None of them is a UTF-8 continuation byte, and
+ * the decoder never swallows a byte that is not one, so scanning bytes finds
+ * exactly the code points a decoding walk would. */
+static bool maybe_terminator(unsigned char c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0xE2;
+}
+
 static bool segment_block(art_doc_builder *b, const char *s, size_t n, long block_cp,
                           art_block_kind kind)
 {
     int sentence = 0;
     size_t from = 0;
     long from_cp = block_cp;
-    for (size_t i = 0; i < n;) {
-        unsigned cp;
-        size_t k = art_utf8_decode(s + i, n - i, &cp);
-        size_t end = is_terminator(cp) ? sentence_end_at(s, n, i) : 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t end = maybe_terminator((unsigned char)s[i]) ? sentence_end_at(s, n, i) : 0;
         if (!end) {
-            i += k;
+            i++;
             continue;
         }
         long ncp = art_utf8_count(s + from, end - from);
-        if (!emit_sentence(b, s + from, end - from, from_cp, &sentence, kind))
+        if (!emit_sentence(b, s + from, end - from, ncp, from_cp, &sentence, kind))
             return false;
         from = end + 1;         /* past the single space between sentences */
         from_cp += ncp + 1;
         i = from;
     }
     if (from < n)
-        return emit_sentence(b, s + from, n - from, from_cp, &sentence, kind);
+        return emit_sentence(b, s + from, n - from, art_utf8_count(s + from, n - from), from_cp,
+                             &sentence, kind);
     return true;
 }
 
@@ -265,26 +312,29 @@ art_status art_doc_builder_add(art_doc_builder *b, art_block_kind kind, const ch
 {
     if (b->failed || !b->doc)
         return ART_ERR_NOMEM;
-    char *block = normalised_copy(text, len);
-    if (!block) {
+    /* Normalise straight into plain_text, after room for the "\n\n" that
+     * joins blocks; an empty block leaves the buffer as it was. */
+    size_t sep = b->doc->nblocks > 0 ? 2 : 0;
+    if (!art_buf_reserve(&b->text, sep + len)) {
         b->failed = true;
         return ART_ERR_NOMEM;
     }
-    size_t n = strlen(block);
+    char *block = b->text.data + b->text.len + sep;
+    unsigned high;
+    size_t n = normalise_into(block, text, len, &high);
     if (n == 0) {
-        free(block);
+        b->text.data[b->text.len] = '\0';
         return ART_OK;
     }
-    if (b->doc->nblocks > 0) {
-        art_buf_append(&b->text, "\n\n", 2);
+    if (sep) {
+        memcpy(block - sep, "\n\n", sep);
         b->text_cp += 2;
     }
+    b->text.len += sep + n;
+    b->text.data[b->text.len] = '\0';
     long block_cp = b->text_cp;
-    art_buf_append(&b->text, block, n);
-    b->text_cp += art_utf8_count(block, n);
-    bool ok = !b->text.failed && segment_block(b, block, n, block_cp, kind);
-    free(block);
-    if (!ok) {
+    b->text_cp += high < 0x80 ? (long)n : art_utf8_count(block, n);
+    if (!segment_block(b, block, n, block_cp, kind)) {
         b->failed = true;
         return ART_ERR_NOMEM;
     }
