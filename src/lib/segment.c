@@ -144,10 +144,16 @@ static bool starts_sentence(unsigned cp)
     return is_upper(cp) || (cp >= '0' && cp <= '9') || is_opener(cp);
 }
 
-static const char *const abbreviations[] = {
-    "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "no", "vs", "approx", "cf",
-    "prof", "eg", "ie", "fig", "nb", "jr", "sr", "inc", "ltd", "co", "dept", "cllr",
+/* With their lengths, so the common case (a word of another length) costs
+ * one compare instead of a strlen per entry. */
+#define ABBR(s) {s, sizeof s - 1}
+static const struct { const char *word; size_t len; } abbreviations[] = {
+    ABBR("e.g"), ABBR("i.e"), ABBR("etc"), ABBR("mr"),   ABBR("mrs"),  ABBR("ms"),
+    ABBR("dr"),  ABBR("st"),  ABBR("no"),  ABBR("vs"),   ABBR("approx"), ABBR("cf"),
+    ABBR("prof"), ABBR("eg"), ABBR("ie"),  ABBR("fig"),  ABBR("nb"),   ABBR("jr"),
+    ABBR("sr"),  ABBR("inc"), ABBR("ltd"), ABBR("co"),   ABBR("dept"), ABBR("cllr"),
 };
+#undef ABBR
 
 /* The word ending just before the '.' at dot: an abbreviation, an initial
  * ("J."), or a dotted form ("U.K.") does not end a sentence. */
@@ -167,10 +173,10 @@ static bool dot_is_abbreviation(const char *s, size_t dot)
     if (memchr(s + start, '.', n))
         return true;
     for (size_t i = 0; i < sizeof abbreviations / sizeof abbreviations[0]; i++) {
-        if (strlen(abbreviations[i]) != n)
+        if (abbreviations[i].len != n)
             continue;
         size_t k = 0;
-        while (k < n && tolower((unsigned char)s[start + k]) == abbreviations[i][k])
+        while (k < n && tolower((unsigned char)s[start + k]) == abbreviations[i].word[k])
             k++;
         if (k == n)
             return true;
@@ -272,26 +278,26 @@ static bool emit_sentence(art_doc_builder *b, const char *s, size_t n, long ncp,
     return true;
 }
 
-/* Could a sentence end at this byte?  Only at '.', '!', '?' or the first
- * byte of U+2026 (E2 80 A6).  None of them is a UTF-8 continuation byte, and
- * the decoder never swallows a byte that is not one, so scanning bytes finds
- * exactly the code points a decoding walk would. */
-static bool maybe_terminator(unsigned char c)
-{
-    return c == '.' || c == '!' || c == '?' || c == 0xE2;
-}
+/* A sentence can only end at '.', '!', '?' or the first byte of U+2026
+ * (E2 80 A6).  None of them is a UTF-8 continuation byte, and the decoder
+ * never swallows a byte that is not one, so scanning bytes finds exactly
+ * the code points a decoding walk would. */
+#define TERMINATOR_BYTES ".!?\xE2"
 
+/* s[0..n) is a normalised block: it holds no NUL and s[n] is NUL, so
+ * strcspn (vectorised in libc) can skip to the next candidate terminator. */
 static bool segment_block(art_doc_builder *b, const char *s, size_t n, long block_cp,
                           art_block_kind kind)
 {
     int sentence = 0;
     size_t from = 0;
     long from_cp = block_cp;
-    size_t i = 0;
+    size_t i = strcspn(s, TERMINATOR_BYTES);
     while (i < n) {
-        size_t end = maybe_terminator((unsigned char)s[i]) ? sentence_end_at(s, n, i) : 0;
+        size_t end = sentence_end_at(s, n, i);
         if (!end) {
             i++;
+            i += strcspn(s + i, TERMINATOR_BYTES);
             continue;
         }
         long ncp = art_utf8_count(s + from, end - from);
@@ -299,7 +305,7 @@ static bool segment_block(art_doc_builder *b, const char *s, size_t n, long bloc
             return false;
         from = end + 1;         /* past the single space between sentences */
         from_cp += ncp + 1;
-        i = from;
+        i = from + strcspn(s + from, TERMINATOR_BYTES);
     }
     if (from < n)
         return emit_sentence(b, s + from, n - from, art_utf8_count(s + from, n - from), from_cp,
