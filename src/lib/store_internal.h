@@ -44,6 +44,8 @@ typedef struct ingest_ctx {
      * ingest's instructions.  Prepared on first use, finalized at the end. */
     sqlite3_stmt *sel_participant;
     sqlite3_stmt *sel_code;
+    /* INGEST_SEGMENT_BATCH document segments a statement (store_ingest.c). */
+    sqlite3_stmt *ins_segment_batch;
 } ingest_ctx;
 
 typedef struct ingest_source {
