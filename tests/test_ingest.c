@@ -543,7 +543,7 @@ static void test_builder_matches_reference(void)
                                     (char)0xC3, (char)0xA9, (char)0xFF, '\0'};
     unsigned seed = 12345;
     for (int round = 0; round < 300; round++) {
-        char blocks[4][64];
+        char blocks[4][256];
         const char *ptrs[4];
         size_t lens[4];
         art_buf want;
@@ -553,11 +553,18 @@ static void test_builder_matches_reference(void)
             lens[k] = (seed >> 16) % sizeof blocks[k];
             for (size_t i = 0; i < lens[k]; i++) {
                 seed = seed * 1103515245u + 12345u;
-                /* Mostly letters and spaces, so there are sentences. */
+                /* Even rounds: mostly the special bytes, letters and spaces,
+                 * so there are sentences.  Odd rounds: long words, so the
+                 * 16-byte copy runs, with the odd special byte in them. */
                 unsigned r = (seed >> 16) % 64;
-                blocks[k][i] = r < sizeof alphabet - 1 ? alphabet[r] : (r & 1 ? 'x' : ' ');
-                if (r == 63)
-                    blocks[k][i] = '\0';
+                if (round % 2 == 0) {
+                    blocks[k][i] = r < sizeof alphabet - 1 ? alphabet[r] : (r & 1 ? 'x' : ' ');
+                    if (r == 63)
+                        blocks[k][i] = '\0';
+                } else {
+                    blocks[k][i] = r < 6 ? alphabet[r * 3 % (sizeof alphabet - 1)]
+                                         : (char)('a' + r % 26);
+                }
             }
             ptrs[k] = blocks[k];
             char *norm = reference_normalise(blocks[k], lens[k]);

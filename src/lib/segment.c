@@ -7,6 +7,9 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 /* One enormous line must not become one enormous segment. */
 #define SENTENCE_MAX_CP 2000
@@ -55,6 +58,34 @@ static const unsigned char norm_class[256] = {
     ['\r'] = NORM_SPACE, ['\f'] = NORM_SPACE, ['\v'] = NORM_SPACE, [0xC2] = NORM_C2,
 };
 
+/* Copy the leading bytes of s[i..n) that need no attention (printable
+ * ASCII other than space) to out + w, and return how many.  With SSE2, 16
+ * at a time: the 16 bytes are stored whatever they hold (out has room for
+ * n bytes and w <= i, so the store stays inside it; the bytes past the
+ * first interesting one are overwritten later). */
+static size_t copy_plain_run(char *out, size_t w, const char *s, size_t i, size_t n)
+{
+    size_t start = i;
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i limit = _mm_set1_epi8(0x21);
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        _mm_storeu_si128((__m128i *)(void *)(out + w + (i - start)), v);
+        /* Signed compare: NUL, white space, other controls and every byte
+         * >= 0x80 are below 0x21. */
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, limit));
+        if (m)
+            return i - start + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < n && (unsigned char)s[i] > 0x20 && (unsigned char)s[i] < 0x80) {
+        out[w + (i - start)] = s[i];
+        i++;
+    }
+    return i - start;
+}
+
 /* Write s[0..n) to out (room for n bytes) with NO-BREAK SPACE turned into a
  * space and white space squashed and trimmed, so blocks compare and segment
  * the same whatever the source.  One pass instead of copy, squash, strlen;
@@ -66,6 +97,11 @@ static size_t normalise_into(char *out, const char *s, size_t n, unsigned *high)
     size_t w = 0;
     unsigned seen = 0;
     for (size_t i = 0; i < n; i++) {
+        size_t run = copy_plain_run(out, w, s, i, n);   /* ASCII: seen needs nothing */
+        w += run;
+        i += run;
+        if (i == n)
+            break;
         unsigned char c = (unsigned char)s[i];
         unsigned cls = norm_class[c];
         if (cls != NORM_KEEP) {
