@@ -320,10 +320,16 @@ static bool emit_sentence(art_doc_builder *b, const char *s, size_t n, long ncp,
  * the code points a decoding walk would. */
 #define TERMINATOR_BYTES ".!?\xE2"
 
+/* Code points in s[0..n); an all-ASCII block has one a byte. */
+static long block_cp_count(const char *s, size_t n, bool ascii)
+{
+    return ascii ? (long)n : art_utf8_count(s, n);
+}
+
 /* s[0..n) is a normalised block: it holds no NUL and s[n] is NUL, so
  * strcspn (vectorised in libc) can skip to the next candidate terminator. */
 static bool segment_block(art_doc_builder *b, const char *s, size_t n, long block_cp,
-                          art_block_kind kind)
+                          bool ascii, art_block_kind kind)
 {
     int sentence = 0;
     size_t from = 0;
@@ -336,7 +342,7 @@ static bool segment_block(art_doc_builder *b, const char *s, size_t n, long bloc
             i += strcspn(s + i, TERMINATOR_BYTES);
             continue;
         }
-        long ncp = art_utf8_count(s + from, end - from);
+        long ncp = block_cp_count(s + from, end - from, ascii);
         if (!emit_sentence(b, s + from, end - from, ncp, from_cp, &sentence, kind))
             return false;
         from = end + 1;         /* past the single space between sentences */
@@ -344,8 +350,8 @@ static bool segment_block(art_doc_builder *b, const char *s, size_t n, long bloc
         i = from + strcspn(s + from, TERMINATOR_BYTES);
     }
     if (from < n)
-        return emit_sentence(b, s + from, n - from, art_utf8_count(s + from, n - from), from_cp,
-                             &sentence, kind);
+        return emit_sentence(b, s + from, n - from, block_cp_count(s + from, n - from, ascii),
+                             from_cp, &sentence, kind);
     return true;
 }
 
@@ -375,8 +381,9 @@ art_status art_doc_builder_add(art_doc_builder *b, art_block_kind kind, const ch
     b->text.len += sep + n;
     b->text.data[b->text.len] = '\0';
     long block_cp = b->text_cp;
-    b->text_cp += high < 0x80 ? (long)n : art_utf8_count(block, n);
-    if (!segment_block(b, block, n, block_cp, kind)) {
+    bool ascii = high < 0x80;
+    b->text_cp += block_cp_count(block, n, ascii);
+    if (!segment_block(b, block, n, block_cp, ascii, kind)) {
         b->failed = true;
         return ART_ERR_NOMEM;
     }
