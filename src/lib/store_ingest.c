@@ -86,26 +86,62 @@ static art_status link_existing_source(ingest_ctx *c, const char *sha, bool *fou
     return ART_OK;
 }
 
+/* Bind text that lives at least until the statement is reset: SQLite keeps
+ * the pointer instead of copying the bytes (db_step_done clears the
+ * bindings, so no pointer outlives the call). */
+static int bind_static_text(sqlite3_stmt *st, int col, const char *v)
+{
+    return v ? sqlite3_bind_text(st, col, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, col);
+}
+
+/* A statement the ingest runs many times, prepared on first use and kept
+ * in the context (finalized by art_store_ingest). */
+static art_status ctx_statement(ingest_ctx *c, sqlite3_stmt **slot, const char *sql,
+                                art_error *err);
+
 art_status ingest_insert_source(ingest_ctx *c, const ingest_source *src, long long *id,
                                 art_error *err)
 {
-    art_status r = insert_returning_id(
-        c->s,
+    art_status r = ctx_statement(
+        c, &c->ins_source,
         "INSERT INTO sources(site_id, sha256, kind, format, path, name, title, plain_text, bytes, "
         "container_sha256, guid, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        "itttttttittt", id, err, c->site_id, src->sha, src->kind, src->format, src->path,
-        src->name ? src->name : ingest_base_name(src->path), src->title, src->plain,
-        (long long)src->bytes, src->container_sha, src->guid, src->memo);
+        err);
     if (r != ART_OK)
         return r;
-    sqlite3_stmt *st;
-    if ((r = db_prepare(c->s, "INSERT INTO round_sources(round_id, source_id) VALUES (?, ?)", &st,
-                        err)) != ART_OK)
+    sqlite3_stmt *st = c->ins_source;
+    /* The strings outlive the step; db_step_done clears the bindings. */
+    const char *text[] = {src->sha, src->kind, src->format, src->path,
+                          src->name ? src->name : ingest_base_name(src->path), src->title,
+                          src->plain};
+    int rc = sqlite3_bind_int64(st, 1, c->site_id);
+    for (int i = 0; rc == SQLITE_OK && i < (int)(sizeof text / sizeof text[0]); i++)
+        rc = bind_static_text(st, i + 2, text[i]);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 9, (long long)src->bytes);
+    if (rc == SQLITE_OK)
+        rc = bind_static_text(st, 10, src->container_sha);
+    if (rc == SQLITE_OK)
+        rc = bind_static_text(st, 11, src->guid);
+    if (rc == SQLITE_OK)
+        rc = bind_static_text(st, 12, src->memo);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(st);
+        return db_error(c->s, err, "bind source");
+    }
+    if ((r = db_step_done(c->s, st, err)) != ART_OK) {
+        sqlite3_clear_bindings(st);
         return r;
-    db_bind(st, "ii", c->round_id, *id);
-    r = db_step_done(c->s, st, err);
-    sqlite3_finalize(st);
-    return r;
+    }
+    *id = sqlite3_last_insert_rowid(c->s->db);
+    if ((r = ctx_statement(c, &c->ins_round_source,
+                           "INSERT INTO round_sources(round_id, source_id) VALUES (?, ?)", err)) !=
+        ART_OK)
+        return r;
+    st = c->ins_round_source;
+    if (!db_bind(st, "ii", c->round_id, *id))
+        return db_error(c->s, err, "bind round source");
+    return db_step_done(c->s, st, err);
 }
 
 static art_status insert_source(ingest_ctx *c, const char *path, const char *sha, const char *kind,
@@ -118,14 +154,6 @@ static art_status insert_source(ingest_ctx *c, const char *path, const char *sha
     if (r == ART_OK)
         c->stats->files_new++;
     return r;
-}
-
-/* Bind text that lives at least until the statement is reset: SQLite keeps
- * the pointer instead of copying the bytes (db_step_done clears the
- * bindings, so no pointer outlives the call). */
-static int bind_static_text(sqlite3_stmt *st, int col, const char *v)
-{
-    return v ? sqlite3_bind_text(st, col, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, col);
 }
 
 /* The hottest write of an ingest (one row a sentence): bound column by
@@ -941,6 +969,8 @@ art_status art_store_ingest(art_store *s, const char *site, const char *round,
     sqlite3_finalize(c.sel_participant);
     sqlite3_finalize(c.sel_code);
     sqlite3_finalize(c.ins_segment_batch);
+    sqlite3_finalize(c.ins_source);
+    sqlite3_finalize(c.ins_round_source);
     if (r == ART_OK)
         r = db_exec(s, "COMMIT", err);
     if (r != ART_OK) {

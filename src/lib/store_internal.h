@@ -46,6 +46,9 @@ typedef struct ingest_ctx {
     sqlite3_stmt *sel_code;
     /* INGEST_SEGMENT_BATCH document segments a statement (store_ingest.c). */
     sqlite3_stmt *ins_segment_batch;
+    /* One of each a file: prepared once instead of per file. */
+    sqlite3_stmt *ins_source;
+    sqlite3_stmt *ins_round_source;
 } ingest_ctx;
 
 typedef struct ingest_source {
