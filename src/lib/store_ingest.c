@@ -252,6 +252,35 @@ art_status ingest_ensure_participant(ingest_ctx *c, const art_participant_info *
     return r;
 }
 
+/* One code under parent (0: a root, parent_id NULL). */
+static art_status insert_code(ingest_ctx *c, long long parent, const char *name,
+                              const char *path, long long *id, art_error *err)
+{
+    art_status r = ctx_statement(
+        c, &c->ins_code, "INSERT INTO codes(site_id, parent_id, name, path) VALUES (?, ?, ?, ?)",
+        err);
+    if (r != ART_OK)
+        return r;
+    sqlite3_stmt *st = c->ins_code;
+    int rc = sqlite3_bind_int64(st, 1, c->site_id);
+    if (rc == SQLITE_OK)
+        rc = parent ? sqlite3_bind_int64(st, 2, parent) : sqlite3_bind_null(st, 2);
+    if (rc == SQLITE_OK)
+        rc = bind_static_text(st, 3, name);
+    if (rc == SQLITE_OK)
+        rc = bind_static_text(st, 4, path);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(st);
+        return db_error(c->s, err, "bind code");
+    }
+    if ((r = db_step_done(c->s, st, err)) != ART_OK) {
+        sqlite3_clear_bindings(st);
+        return r;
+    }
+    *id = sqlite3_last_insert_rowid(c->s->db);
+    return ART_OK;
+}
+
 /* Codes are a tree: "A/B/C" makes A, A/B and A/B/C. */
 art_status ingest_ensure_code(ingest_ctx *c, const char *path, long long *id, art_error *err)
 {
@@ -281,14 +310,8 @@ art_status ingest_ensure_code(ingest_ctx *c, const char *path, long long *id, ar
                 parent = got;
             } else if (rc != SQLITE_DONE) {
                 r = db_error(c->s, err, "lookup code");
-            } else if (parent) {
-                r = insert_returning_id(
-                    c->s, "INSERT INTO codes(site_id, parent_id, name, path) VALUES (?, ?, ?, ?)",
-                    "iitt", &parent, err, c->site_id, parent, leaf, prefix);
             } else {
-                r = insert_returning_id(
-                    c->s, "INSERT INTO codes(site_id, name, path) VALUES (?, ?, ?)", "itt",
-                    &parent, err, c->site_id, leaf, prefix);
+                r = insert_code(c, parent, leaf, prefix, &parent, err);
             }
         }
         free(prefix);
@@ -971,6 +994,7 @@ art_status art_store_ingest(art_store *s, const char *site, const char *round,
     sqlite3_finalize(c.ins_segment_batch);
     sqlite3_finalize(c.ins_source);
     sqlite3_finalize(c.ins_round_source);
+    sqlite3_finalize(c.ins_code);
     if (r == ART_OK)
         r = db_exec(s, "COMMIT", err);
     if (r != ART_OK) {

@@ -49,6 +49,7 @@ typedef struct ingest_ctx {
     /* One of each a file: prepared once instead of per file. */
     sqlite3_stmt *ins_source;
     sqlite3_stmt *ins_round_source;
+    sqlite3_stmt *ins_code;     /* once a code path prefix: a codebook has hundreds */
 } ingest_ctx;
 
 typedef struct ingest_source {
