@@ -449,13 +449,180 @@ static void test_xml_valid(void)
     xmlFreeDoc(doc);
 }
 
+/* ---- the builder's one-pass normaliser ---------------------------------- */
+
+/* The normalisation the builder did before it was one pass: copy with
+ * NO-BREAK SPACE as a space, then squash white space (stopping at a NUL).
+ * The fast path must give the same bytes for any input. */
+static char *reference_normalise(const char *s, size_t n)
+{
+    char *out = malloc(n + 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)s[i] == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+            out[w++] = ' ';
+            i++;
+        } else {
+            out[w++] = s[i];
+        }
+    }
+    out[w] = '\0';
+    art_str_squash_space(out);
+    return out;
+}
+
+/* Build a document from blocks (each with an explicit length). */
+static art_document *build_blocks(const char *const *blocks, const size_t *lens, size_t n)
+{
+    art_doc_builder b;
+    art_error err;
+    CU_ASSERT_EQUAL_FATAL(art_doc_builder_init(&b, "txt"), ART_OK);
+    for (size_t i = 0; i < n; i++)
+        CU_ASSERT_EQUAL_FATAL(art_doc_builder_add(&b, ART_BLOCK_PARAGRAPH, blocks[i], lens[i]),
+                              ART_OK);
+    art_document *doc = NULL;
+    CU_ASSERT_EQUAL_FATAL(art_doc_builder_finish(&b, &doc, &err), ART_OK);
+    return doc;
+}
+
+static void test_builder_white_space(void)
+{
+    /* Runs of spaces, tabs, CRLF, \f\v and NO-BREAK SPACE squash to one
+     * space; both ends are trimmed; blocks of nothing but white space (or
+     * nothing) add neither a block nor a "\n\n". */
+    static const char b0[] = " \t Care\r\n\r\nplans  are\xC2\xA0\xC2\xA0shared.\f\v ";
+    static const char b1[] = " \t\r\n\xC2\xA0 ";
+    static const char b2[] = "";
+    static const char b3[] = "Caf\xC3\xA9\tstaff listen\xE2\x80\xA6 Then act.";
+    static const char b4[] = "ends with a lone lead \xC2";
+    const char *blocks[] = {b0, b1, b2, b3, b4};
+    size_t lens[] = {sizeof b0 - 1, sizeof b1 - 1, 0, sizeof b3 - 1, sizeof b4 - 1};
+    art_document *doc = build_blocks(blocks, lens, 5);
+    CU_ASSERT_STRING_EQUAL(doc->plain_text,
+                           "Care plans are shared.\n\nCaf\xC3\xA9 staff listen\xE2\x80\xA6 Then act."
+                           "\n\nends with a lone lead \xC2");
+    CU_ASSERT_EQUAL(doc->nblocks, 3);
+    CU_ASSERT_EQUAL_FATAL(doc->nsegs, 4);
+    CU_ASSERT_STRING_EQUAL(doc->segs[1].text, "Caf\xC3\xA9 staff listen\xE2\x80\xA6");
+    CU_ASSERT_EQUAL(doc->segs[1].start, 24);
+    CU_ASSERT_EQUAL(doc->segs[1].end, 42);
+    CU_ASSERT_EQUAL(doc->segs[2].paragraph, 1);
+    CU_ASSERT_EQUAL(doc->segs[2].sentence, 1);
+    CU_ASSERT_EQUAL(doc->segs[3].paragraph, 2);
+    check_locators(doc);
+    art_document_free(doc);
+
+    /* A NUL ends the block, as the copy-then-squash did. */
+    static const char nul[] = "Kept words.\0 Lost words.";
+    const char *one[] = {nul};
+    size_t nlen[] = {sizeof nul - 1};
+    doc = build_blocks(one, nlen, 1);
+    CU_ASSERT_STRING_EQUAL(doc->plain_text, "Kept words.");
+    CU_ASSERT_EQUAL(doc->nsegs, 1);
+    art_document_free(doc);
+
+    /* A document of empty blocks only is empty. */
+    const char *empties[] = {b1, b2};
+    size_t elens[] = {sizeof b1 - 1, 0};
+    doc = build_blocks(empties, elens, 2);
+    CU_ASSERT_STRING_EQUAL(doc->plain_text, "");
+    CU_ASSERT_EQUAL(doc->nblocks, 0);
+    CU_ASSERT_EQUAL(doc->nsegs, 0);
+    art_document_free(doc);
+}
+
+static void test_builder_matches_reference(void)
+{
+    /* Random blocks over an alphabet of the bytes the fast path treats
+     * specially (white space, NBSP halves, terminators, the ellipsis and
+     * other multi-byte pieces, NUL): plain_text is the reference
+     * normalisation of each block joined by "\n\n", and the locators hold. */
+    static const char alphabet[] = {' ', '\t', '\n', '\r', '\f', '\v', 'a', 'B', '.', '!', '?', '"',
+                                    (char)0xC2, (char)0xA0, (char)0xE2, (char)0x80, (char)0xA6,
+                                    (char)0xC3, (char)0xA9, (char)0xFF, '\0'};
+    unsigned seed = 12345;
+    for (int round = 0; round < 300; round++) {
+        char blocks[4][256];
+        const char *ptrs[4];
+        size_t lens[4];
+        art_buf want;
+        art_buf_init(&want);
+        for (int k = 0; k < 4; k++) {
+            seed = seed * 1103515245u + 12345u;
+            lens[k] = (seed >> 16) % sizeof blocks[k];
+            for (size_t i = 0; i < lens[k]; i++) {
+                seed = seed * 1103515245u + 12345u;
+                /* Even rounds: mostly the special bytes, letters and spaces,
+                 * so there are sentences.  Odd rounds: long words, so the
+                 * 16-byte copy runs, with the odd special byte in them. */
+                unsigned r = (seed >> 16) % 64;
+                if (round % 2 == 0) {
+                    blocks[k][i] = r < sizeof alphabet - 1 ? alphabet[r] : (r & 1 ? 'x' : ' ');
+                    if (r == 63)
+                        blocks[k][i] = '\0';
+                } else {
+                    blocks[k][i] = r < 6 ? alphabet[r * 3 % (sizeof alphabet - 1)]
+                                         : (char)('a' + r % 26);
+                }
+            }
+            ptrs[k] = blocks[k];
+            char *norm = reference_normalise(blocks[k], lens[k]);
+            if (norm[0]) {
+                if (want.len)
+                    art_buf_append(&want, "\n\n", 2);
+                art_buf_puts(&want, norm);
+            }
+            free(norm);
+        }
+        art_document *doc = build_blocks(ptrs, lens, 4);
+        CU_ASSERT_STRING_EQUAL(doc->plain_text, want.data ? want.data : "");
+        check_locators(doc);
+        art_document_free(doc);
+        art_buf_free(&want);
+    }
+}
+
+static void test_builder_long_paragraph(void)
+{
+    /* One paragraph of 4,000 two-byte letters and some sentences: the cap
+     * counts code points, not bytes, and a sentence of exactly 2000 code
+     * points is one segment while 2001 is two. */
+    art_buf t;
+    art_buf_init(&t);
+    for (int i = 0; i < 1999; i++)
+        art_buf_append(&t, "\xC3\xA9", 2);
+    art_buf_append(&t, ". Next one. ", 12);
+    for (int i = 0; i < 2001; i++)
+        art_buf_append(&t, "\xC3\xA9", 2);
+    CU_ASSERT_FALSE_FATAL(t.failed);
+    const char *blocks[] = {t.data};
+    size_t lens[] = {t.len};
+    art_document *doc = build_blocks(blocks, lens, 1);
+    CU_ASSERT_EQUAL_FATAL(doc->nsegs, 4);
+    CU_ASSERT_EQUAL(doc->segs[0].start, 0);      /* 1999 letters and "." */
+    CU_ASSERT_EQUAL(doc->segs[0].end, 2000);
+    CU_ASSERT_EQUAL(doc->segs[1].start, 2001);
+    CU_ASSERT_STRING_EQUAL(doc->segs[1].text, "Next one.");
+    CU_ASSERT_EQUAL(doc->segs[2].start, 2011);   /* 2001 letters: cut hard at 2000 */
+    CU_ASSERT_EQUAL(doc->segs[2].end, 4011);
+    CU_ASSERT_EQUAL(doc->segs[3].start, 4011);
+    CU_ASSERT_EQUAL(doc->segs[3].end, 4012);
+    check_locators(doc);
+    art_document_free(doc);
+    art_buf_free(&t);
+}
+
 void art_test_register(void)
 {
     ART_SUITE("text", {"policy fixture: blocks, sentences, offsets", test_text_policy},
               {"BOM and CRLF give the same document", test_text_bom_crlf},
               {"errors: invalid UTF-8, NUL, empty", test_text_errors});
     ART_SUITE("segment", {"abbreviations, ellipsis, brackets, quotes", test_sentence_rules},
-              {"long sentences are capped", test_sentence_cap});
+              {"long sentences are capped", test_sentence_cap},
+              {"builder: white space, NBSP, CRLF, empty blocks, NUL", test_builder_white_space},
+              {"builder: one-pass normaliser matches the reference", test_builder_matches_reference},
+              {"builder: long paragraph of multi-byte text", test_builder_long_paragraph});
     ART_SUITE("markdown", {"strategy fixture", test_markdown_strategy},
               {"setext title, inline markup", test_markdown_title_and_inline},
               {"errors", test_markdown_errors});

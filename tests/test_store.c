@@ -467,6 +467,95 @@ static void test_save_and_load_assessment(void)
     art_store_close(s);
 }
 
+/* Document segments are written several rows a statement: whatever a
+ * document's count against the batch size (under, exactly, one over, many
+ * and a tail), every row is its parsed segment, at its ordinal, with ids
+ * following on across documents as one-row inserts gave them. */
+static void test_ingest_segment_batches(void)
+{
+    static const int sentences[] = {1, 31, 32, 33, 64, 70, 200};
+    const size_t nfiles = sizeof sentences / sizeof sentences[0];
+    char dir[4200], path[4300];
+    snprintf(dir, sizeof dir, "%s", art_test_tmpdir("batches-site"));   /* a static buffer */
+    for (size_t f = 0; f < nfiles; f++) {
+        snprintf(path, sizeof path, "%s/doc-%02zu.txt", dir, f);
+        art_buf t;
+        art_buf_init(&t);
+        for (int k = 0; k < sentences[f]; k++)
+            art_buf_printf(&t, "Sentence %d of file %zu is here.%s", k, f,
+                           k % 10 == 9 ? "\n\n" : " ");
+        CU_ASSERT_FALSE_FATAL(t.failed);
+        write_file(path, t.data);
+        art_buf_free(&t);
+    }
+    art_store *s = fresh_store("batches");
+    CU_ASSERT_FATAL(s != NULL);
+    const char *paths[] = {dir};
+    art_ingest_stats st;
+    art_error err;
+    art_status r = art_store_ingest(s, "Batchshire", "r1", paths, 1, &st, &err);
+    if (r != ART_OK)
+        fprintf(stderr, "ingest: %s\n", err.message);
+    CU_ASSERT_EQUAL_FATAL(r, ART_OK);
+    art_store_close(s);
+
+    long total = 0;
+    for (size_t f = 0; f < nfiles; f++)
+        total += sentences[f];
+    CU_ASSERT_EQUAL(st.segments, total);
+
+    sqlite3 *db;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *q;
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_prepare_v2(db,
+                           "SELECT g.id, g.ordinal, g.paragraph, g.sentence, g.start_cp, g.end_cp, "
+                           "g.block, g.document IS NULL AND g.participant_id IS NULL, g.text, "
+                           "s.path FROM segments g JOIN sources s ON s.id = g.source_id "
+                           "ORDER BY g.id",
+                           -1, &q, NULL),
+        SQLITE_OK);
+    long long prev_id = 0;
+    size_t f = 0, i = 0, rows = 0;
+    art_document *doc = NULL;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *src = (const char *)sqlite3_column_text(q, 9);
+        if (!doc || i == doc->nsegs) {
+            art_document_free(doc);
+            doc = NULL;
+            CU_ASSERT_FATAL(f < nfiles);
+            snprintf(path, sizeof path, "%s/doc-%02zu.txt", dir, f);
+            CU_ASSERT_STRING_EQUAL(src, path);
+            size_t len;
+            char *data = art_test_read_abs(path, &len);
+            CU_ASSERT_EQUAL_FATAL(art_doc_parse_text(data, len, path, &doc, &err), ART_OK);
+            free(data);
+            CU_ASSERT_EQUAL(doc->nsegs, (size_t)sentences[f]);
+            f++;
+            i = 0;
+        }
+        const art_segment *sg = &doc->segs[i];
+        CU_ASSERT_EQUAL(sqlite3_column_int64(q, 0), prev_id + 1);
+        CU_ASSERT_EQUAL(sqlite3_column_int64(q, 1), (long long)i);
+        CU_ASSERT_EQUAL(sqlite3_column_int(q, 2), sg->paragraph);
+        CU_ASSERT_EQUAL(sqlite3_column_int(q, 3), sg->sentence);
+        CU_ASSERT_EQUAL(sqlite3_column_int64(q, 4), sg->start);
+        CU_ASSERT_EQUAL(sqlite3_column_int64(q, 5), sg->end);
+        CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(q, 6),
+                               art_block_kind_id(sg->block));
+        CU_ASSERT_EQUAL(sqlite3_column_int(q, 7), 1);
+        CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(q, 8), sg->text);
+        prev_id = sqlite3_column_int64(q, 0);
+        i++;
+        rows++;
+    }
+    art_document_free(doc);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    CU_ASSERT_EQUAL(f, nfiles);
+    CU_ASSERT_EQUAL(rows, (size_t)total);
+}
+
 void art_test_register(void)
 {
     ART_SUITE("store",
@@ -478,6 +567,8 @@ void art_test_register(void)
               {"ingest threads change nothing", test_ingest_threads_change_nothing},
               {"ingest threads report the first error", test_ingest_threads_report_the_first_error},
               {"an empty folder is an empty round", test_ingest_empty_folder},
+              {"document segments in batches are the rows one at a time",
+               test_ingest_segment_batches},
               {"codes form a tree", test_codes_tree},
               {"corpus is pseudonymised", test_corpus_pseudonymised},
               {"runs are saved and loaded", test_save_and_load_assessment});

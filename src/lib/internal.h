@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* ---- growable byte buffer ------------------------------------------ */
 /* A buffer that fails sticky: after one allocation failure every append is a
@@ -22,9 +23,30 @@ void art_buf_init(art_buf *b);
 void art_buf_free(art_buf *b);
 void art_buf_reset(art_buf *b);
 bool art_buf_reserve(art_buf *b, size_t extra);
-void art_buf_append(art_buf *b, const char *s, size_t n);
+void art_buf_append_slow(art_buf *b, const char *s, size_t n);
 void art_buf_puts(art_buf *b, const char *s);
-void art_buf_putc(art_buf *b, char c);
+/* Inline when the bytes fit: the parsers append a character or a short run
+ * at a time, and the call plus reserve check was a tenth of parsing. */
+static inline void art_buf_append(art_buf *b, const char *s, size_t n)
+{
+    if (!b->failed && b->cap - b->len > n) {   /* room for n bytes and the NUL */
+        if (n)
+            memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    art_buf_append_slow(b, s, n);
+}
+static inline void art_buf_putc(art_buf *b, char c)
+{
+    if (!b->failed && b->cap - b->len > 1) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
+    art_buf_append_slow(b, &c, 1);
+}
 void art_buf_printf(art_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -7,6 +7,9 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 
 /* One enormous line must not become one enormous segment. */
 #define SENTENCE_MAX_CP 2000
@@ -45,24 +48,92 @@ void art_doc_builder_abort(art_doc_builder *b)
     memset(b, 0, sizeof *b);
 }
 
-/* Copy of s[0..n) with NO-BREAK SPACE turned into a space and white space
- * squashed, so blocks compare and segment the same whatever the source. */
+/* Byte classes for normalising a block: NO-BREAK SPACE (C2 A0) and ASCII
+ * white space become one space, runs squash, and the text ends at a NUL
+ * (the old copy-then-squash stopped there too). */
+enum { NORM_KEEP = 0, NORM_SPACE, NORM_END, NORM_C2 };
+
+static const unsigned char norm_class[256] = {
+    [0] = NORM_END,   [' '] = NORM_SPACE, ['\t'] = NORM_SPACE, ['\n'] = NORM_SPACE,
+    ['\r'] = NORM_SPACE, ['\f'] = NORM_SPACE, ['\v'] = NORM_SPACE, [0xC2] = NORM_C2,
+};
+
+/* Copy the leading bytes of s[i..n) that need no attention (printable
+ * ASCII other than space) to out + w, and return how many.  With SSE2, 16
+ * at a time: the 16 bytes are stored whatever they hold (out has room for
+ * n bytes and w <= i, so the store stays inside it; the bytes past the
+ * first interesting one are overwritten later). */
+static size_t copy_plain_run(char *out, size_t w, const char *s, size_t i, size_t n)
+{
+    size_t start = i;
+#if defined(__SSE2__) && defined(__GNUC__)
+    const __m128i limit = _mm_set1_epi8(0x21);
+    while (n - i >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        _mm_storeu_si128((__m128i *)(void *)(out + w + (i - start)), v);
+        /* Signed compare: NUL, white space, other controls and every byte
+         * >= 0x80 are below 0x21. */
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, limit));
+        if (m)
+            return i - start + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < n && (unsigned char)s[i] > 0x20 && (unsigned char)s[i] < 0x80) {
+        out[w + (i - start)] = s[i];
+        i++;
+    }
+    return i - start;
+}
+
+/* Write s[0..n) to out (room for n bytes) with NO-BREAK SPACE turned into a
+ * space and white space squashed and trimmed, so blocks compare and segment
+ * the same whatever the source.  One pass instead of copy, squash, strlen;
+ * returns the bytes written and ORs every byte kept into *high, so an
+ * all-ASCII block needs no code-point count.  A kept byte is never ' ', so
+ * out[w - 1] == ' ' means "a run of white space was just written". */
+static size_t normalise_into(char *out, const char *s, size_t n, unsigned *high)
+{
+    size_t w = 0;
+    unsigned seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t run = copy_plain_run(out, w, s, i, n);   /* ASCII: seen needs nothing */
+        w += run;
+        i += run;
+        if (i == n)
+            break;
+        unsigned char c = (unsigned char)s[i];
+        unsigned cls = norm_class[c];
+        if (cls != NORM_KEEP) {
+            if (cls == NORM_END)
+                break;
+            if (cls == NORM_C2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+                i++;
+                cls = NORM_SPACE;
+            }
+            if (cls == NORM_SPACE) {
+                if (w > 0 && out[w - 1] != ' ')
+                    out[w++] = ' ';
+                continue;
+            }
+        }
+        out[w++] = (char)c;
+        seen |= c;
+    }
+    if (w > 0 && out[w - 1] == ' ')
+        w--;
+    *high = seen;
+    return w;
+}
+
+/* Copy of s[0..n), normalised as above. */
 static char *normalised_copy(const char *s, size_t n)
 {
     char *out = malloc(n + 1);
     if (!out)
         return NULL;
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        if ((unsigned char)s[i] == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
-            out[w++] = ' ';
-            i++;
-        } else {
-            out[w++] = s[i];
-        }
-    }
-    out[w] = '\0';
-    art_str_squash_space(out);
+    unsigned high;
+    out[normalise_into(out, s, n, &high)] = '\0';
     return out;
 }
 
@@ -109,10 +180,16 @@ static bool starts_sentence(unsigned cp)
     return is_upper(cp) || (cp >= '0' && cp <= '9') || is_opener(cp);
 }
 
-static const char *const abbreviations[] = {
-    "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "st", "no", "vs", "approx", "cf",
-    "prof", "eg", "ie", "fig", "nb", "jr", "sr", "inc", "ltd", "co", "dept", "cllr",
+/* With their lengths, so the common case (a word of another length) costs
+ * one compare instead of a strlen per entry. */
+#define ABBR(s) {s, sizeof s - 1}
+static const struct { const char *word; size_t len; } abbreviations[] = {
+    ABBR("e.g"), ABBR("i.e"), ABBR("etc"), ABBR("mr"),   ABBR("mrs"),  ABBR("ms"),
+    ABBR("dr"),  ABBR("st"),  ABBR("no"),  ABBR("vs"),   ABBR("approx"), ABBR("cf"),
+    ABBR("prof"), ABBR("eg"), ABBR("ie"),  ABBR("fig"),  ABBR("nb"),   ABBR("jr"),
+    ABBR("sr"),  ABBR("inc"), ABBR("ltd"), ABBR("co"),   ABBR("dept"), ABBR("cllr"),
 };
+#undef ABBR
 
 /* The word ending just before the '.' at dot: an abbreviation, an initial
  * ("J."), or a dotted form ("U.K.") does not end a sentence. */
@@ -132,10 +209,10 @@ static bool dot_is_abbreviation(const char *s, size_t dot)
     if (memchr(s + start, '.', n))
         return true;
     for (size_t i = 0; i < sizeof abbreviations / sizeof abbreviations[0]; i++) {
-        if (strlen(abbreviations[i]) != n)
+        if (abbreviations[i].len != n)
             continue;
         size_t k = 0;
-        while (k < n && tolower((unsigned char)s[start + k]) == abbreviations[i][k])
+        while (k < n && tolower((unsigned char)s[start + k]) == abbreviations[i].word[k])
             k++;
         if (k == n)
             return true;
@@ -198,12 +275,15 @@ static bool push_segment(art_doc_builder *b, const char *s, size_t n, long start
     return true;
 }
 
-/* Emit s[0..n) (starting at code point start_cp of plain_text) as one or more
- * segments of at most SENTENCE_MAX_CP code points, split at a space when one
- * is available. */
-static bool emit_sentence(art_doc_builder *b, const char *s, size_t n, long start_cp,
+/* Emit s[0..n) (ncp code points, starting at code point start_cp of
+ * plain_text) as one or more segments of at most SENTENCE_MAX_CP code
+ * points, split at a space when one is available. */
+static bool emit_sentence(art_doc_builder *b, const char *s, size_t n, long ncp, long start_cp,
                           int *sentence, art_block_kind kind)
 {
+    /* Nearly every sentence fits: no need to walk it code point by code point. */
+    if (ncp <= SENTENCE_MAX_CP)
+        return n == 0 || push_segment(b, s, n, start_cp, ncp, (*sentence)++, kind);
     while (n > 0) {
         size_t cut = 0, last_space = 0;
         long cps = 0, cps_at_space = 0;
@@ -234,29 +314,44 @@ static bool emit_sentence(art_doc_builder *b, const char *s, size_t n, long star
     return true;
 }
 
+/* A sentence can only end at '.', '!', '?' or the first byte of U+2026
+ * (E2 80 A6).  None of them is a UTF-8 continuation byte, and the decoder
+ * never swallows a byte that is not one, so scanning bytes finds exactly
+ * the code points a decoding walk would. */
+#define TERMINATOR_BYTES ".!?\xE2"
+
+/* Code points in s[0..n); an all-ASCII block has one a byte. */
+static long block_cp_count(const char *s, size_t n, bool ascii)
+{
+    return ascii ? (long)n : art_utf8_count(s, n);
+}
+
+/* s[0..n) is a normalised block: it holds no NUL and s[n] is NUL, so
+ * strcspn (vectorised in libc) can skip to the next candidate terminator. */
 static bool segment_block(art_doc_builder *b, const char *s, size_t n, long block_cp,
-                          art_block_kind kind)
+                          bool ascii, art_block_kind kind)
 {
     int sentence = 0;
     size_t from = 0;
     long from_cp = block_cp;
-    for (size_t i = 0; i < n;) {
-        unsigned cp;
-        size_t k = art_utf8_decode(s + i, n - i, &cp);
-        size_t end = is_terminator(cp) ? sentence_end_at(s, n, i) : 0;
+    size_t i = strcspn(s, TERMINATOR_BYTES);
+    while (i < n) {
+        size_t end = sentence_end_at(s, n, i);
         if (!end) {
-            i += k;
+            i++;
+            i += strcspn(s + i, TERMINATOR_BYTES);
             continue;
         }
-        long ncp = art_utf8_count(s + from, end - from);
-        if (!emit_sentence(b, s + from, end - from, from_cp, &sentence, kind))
+        long ncp = block_cp_count(s + from, end - from, ascii);
+        if (!emit_sentence(b, s + from, end - from, ncp, from_cp, &sentence, kind))
             return false;
         from = end + 1;         /* past the single space between sentences */
         from_cp += ncp + 1;
-        i = from;
+        i = from + strcspn(s + from, TERMINATOR_BYTES);
     }
     if (from < n)
-        return emit_sentence(b, s + from, n - from, from_cp, &sentence, kind);
+        return emit_sentence(b, s + from, n - from, block_cp_count(s + from, n - from, ascii),
+                             from_cp, &sentence, kind);
     return true;
 }
 
@@ -265,26 +360,30 @@ art_status art_doc_builder_add(art_doc_builder *b, art_block_kind kind, const ch
 {
     if (b->failed || !b->doc)
         return ART_ERR_NOMEM;
-    char *block = normalised_copy(text, len);
-    if (!block) {
+    /* Normalise straight into plain_text, after room for the "\n\n" that
+     * joins blocks; an empty block leaves the buffer as it was. */
+    size_t sep = b->doc->nblocks > 0 ? 2 : 0;
+    if (!art_buf_reserve(&b->text, sep + len)) {
         b->failed = true;
         return ART_ERR_NOMEM;
     }
-    size_t n = strlen(block);
+    char *block = b->text.data + b->text.len + sep;
+    unsigned high;
+    size_t n = normalise_into(block, text, len, &high);
     if (n == 0) {
-        free(block);
+        b->text.data[b->text.len] = '\0';
         return ART_OK;
     }
-    if (b->doc->nblocks > 0) {
-        art_buf_append(&b->text, "\n\n", 2);
+    if (sep) {
+        memcpy(block - sep, "\n\n", sep);
         b->text_cp += 2;
     }
+    b->text.len += sep + n;
+    b->text.data[b->text.len] = '\0';
     long block_cp = b->text_cp;
-    art_buf_append(&b->text, block, n);
-    b->text_cp += art_utf8_count(block, n);
-    bool ok = !b->text.failed && segment_block(b, block, n, block_cp, kind);
-    free(block);
-    if (!ok) {
+    bool ascii = high < 0x80;
+    b->text_cp += block_cp_count(block, n, ascii);
+    if (!segment_block(b, block, n, block_cp, ascii, kind)) {
         b->failed = true;
         return ART_ERR_NOMEM;
     }

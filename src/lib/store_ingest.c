@@ -86,26 +86,62 @@ static art_status link_existing_source(ingest_ctx *c, const char *sha, bool *fou
     return ART_OK;
 }
 
+/* Bind text that lives at least until the statement is reset: SQLite keeps
+ * the pointer instead of copying the bytes (db_step_done clears the
+ * bindings, so no pointer outlives the call). */
+static int bind_static_text(sqlite3_stmt *st, int col, const char *v)
+{
+    return v ? sqlite3_bind_text(st, col, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, col);
+}
+
+/* A statement the ingest runs many times, prepared on first use and kept
+ * in the context (finalized by art_store_ingest). */
+static art_status ctx_statement(ingest_ctx *c, sqlite3_stmt **slot, const char *sql,
+                                art_error *err);
+
 art_status ingest_insert_source(ingest_ctx *c, const ingest_source *src, long long *id,
                                 art_error *err)
 {
-    art_status r = insert_returning_id(
-        c->s,
+    art_status r = ctx_statement(
+        c, &c->ins_source,
         "INSERT INTO sources(site_id, sha256, kind, format, path, name, title, plain_text, bytes, "
         "container_sha256, guid, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        "itttttttittt", id, err, c->site_id, src->sha, src->kind, src->format, src->path,
-        src->name ? src->name : ingest_base_name(src->path), src->title, src->plain,
-        (long long)src->bytes, src->container_sha, src->guid, src->memo);
+        err);
     if (r != ART_OK)
         return r;
-    sqlite3_stmt *st;
-    if ((r = db_prepare(c->s, "INSERT INTO round_sources(round_id, source_id) VALUES (?, ?)", &st,
-                        err)) != ART_OK)
+    sqlite3_stmt *st = c->ins_source;
+    /* The strings outlive the step; db_step_done clears the bindings. */
+    const char *text[] = {src->sha, src->kind, src->format, src->path,
+                          src->name ? src->name : ingest_base_name(src->path), src->title,
+                          src->plain};
+    int rc = sqlite3_bind_int64(st, 1, c->site_id);
+    for (int i = 0; rc == SQLITE_OK && i < (int)(sizeof text / sizeof text[0]); i++)
+        rc = bind_static_text(st, i + 2, text[i]);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 9, (long long)src->bytes);
+    if (rc == SQLITE_OK)
+        rc = bind_static_text(st, 10, src->container_sha);
+    if (rc == SQLITE_OK)
+        rc = bind_static_text(st, 11, src->guid);
+    if (rc == SQLITE_OK)
+        rc = bind_static_text(st, 12, src->memo);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(st);
+        return db_error(c->s, err, "bind source");
+    }
+    if ((r = db_step_done(c->s, st, err)) != ART_OK) {
+        sqlite3_clear_bindings(st);
         return r;
-    db_bind(st, "ii", c->round_id, *id);
-    r = db_step_done(c->s, st, err);
-    sqlite3_finalize(st);
-    return r;
+    }
+    *id = sqlite3_last_insert_rowid(c->s->db);
+    if ((r = ctx_statement(c, &c->ins_round_source,
+                           "INSERT INTO round_sources(round_id, source_id) VALUES (?, ?)", err)) !=
+        ART_OK)
+        return r;
+    st = c->ins_round_source;
+    if (!db_bind(st, "ii", c->round_id, *id))
+        return db_error(c->s, err, "bind round source");
+    return db_step_done(c->s, st, err);
 }
 
 static art_status insert_source(ingest_ctx *c, const char *path, const char *sha, const char *kind,
@@ -120,23 +156,36 @@ static art_status insert_source(ingest_ctx *c, const char *path, const char *sha
     return r;
 }
 
+/* The hottest write of an ingest (one row a sentence): bound column by
+ * column rather than through db_bind's format string, and without copies. */
 art_status ingest_insert_segment(ingest_ctx *c, long long source_id, long ordinal, int paragraph,
                                  int sentence, long start, long end, const char *block,
                                  const char *document, long long participant_id,
                                  const char *text, long long *seg_id, art_error *err)
 {
     sqlite3_stmt *st = c->ins_segment;
-    if (!db_bind(st, "iiiiiittit", source_id, (long long)ordinal, (long long)paragraph,
-                 (long long)sentence, (long long)start, (long long)end, block, document,
-                 participant_id, text))
+    int rc = sqlite3_bind_int64(st, 1, source_id);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 2, (long long)ordinal);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 3, (long long)paragraph);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 4, (long long)sentence);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 5, (long long)start);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_int64(st, 6, (long long)end);
+    if (rc == SQLITE_OK) rc = bind_static_text(st, 7, block);
+    if (rc == SQLITE_OK) rc = bind_static_text(st, 8, document);
+    if (rc == SQLITE_OK)
+        rc = participant_id > 0 ? sqlite3_bind_int64(st, 9, participant_id)
+                                : sqlite3_bind_null(st, 9);
+    if (rc == SQLITE_OK) rc = bind_static_text(st, 10, text);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(st);
         return db_error(c->s, err, "bind segment");
-    if (participant_id <= 0)
-        sqlite3_bind_null(st, 9);
+    }
     art_status r = db_step_done(c->s, st, err);
     if (r == ART_OK) {
         *seg_id = sqlite3_last_insert_rowid(c->s->db);
         c->stats->segments++;
-    }
+    } else
+        sqlite3_clear_bindings(st);   /* db_step_done only resets on failure */
     return r;
 }
 
@@ -203,6 +252,35 @@ art_status ingest_ensure_participant(ingest_ctx *c, const art_participant_info *
     return r;
 }
 
+/* One code under parent (0: a root, parent_id NULL). */
+static art_status insert_code(ingest_ctx *c, long long parent, const char *name,
+                              const char *path, long long *id, art_error *err)
+{
+    art_status r = ctx_statement(
+        c, &c->ins_code, "INSERT INTO codes(site_id, parent_id, name, path) VALUES (?, ?, ?, ?)",
+        err);
+    if (r != ART_OK)
+        return r;
+    sqlite3_stmt *st = c->ins_code;
+    int rc = sqlite3_bind_int64(st, 1, c->site_id);
+    if (rc == SQLITE_OK)
+        rc = parent ? sqlite3_bind_int64(st, 2, parent) : sqlite3_bind_null(st, 2);
+    if (rc == SQLITE_OK)
+        rc = bind_static_text(st, 3, name);
+    if (rc == SQLITE_OK)
+        rc = bind_static_text(st, 4, path);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(st);
+        return db_error(c->s, err, "bind code");
+    }
+    if ((r = db_step_done(c->s, st, err)) != ART_OK) {
+        sqlite3_clear_bindings(st);
+        return r;
+    }
+    *id = sqlite3_last_insert_rowid(c->s->db);
+    return ART_OK;
+}
+
 /* Codes are a tree: "A/B/C" makes A, A/B and A/B/C. */
 art_status ingest_ensure_code(ingest_ctx *c, const char *path, long long *id, art_error *err)
 {
@@ -232,14 +310,8 @@ art_status ingest_ensure_code(ingest_ctx *c, const char *path, long long *id, ar
                 parent = got;
             } else if (rc != SQLITE_DONE) {
                 r = db_error(c->s, err, "lookup code");
-            } else if (parent) {
-                r = insert_returning_id(
-                    c->s, "INSERT INTO codes(site_id, parent_id, name, path) VALUES (?, ?, ?, ?)",
-                    "iitt", &parent, err, c->site_id, parent, leaf, prefix);
             } else {
-                r = insert_returning_id(
-                    c->s, "INSERT INTO codes(site_id, name, path) VALUES (?, ?, ?)", "itt",
-                    &parent, err, c->site_id, leaf, prefix);
+                r = insert_code(c, parent, leaf, prefix, &parent, err);
             }
         }
         free(prefix);
@@ -577,13 +649,80 @@ static void load_item(prefetch_item *it, void *ud)
 
 /* ---- writing a loaded file (the writer's thread) -------------------- */
 
+/* Document segments go in INGEST_SEGMENT_BATCH rows a statement: a row's
+ * own work (two b-tree inserts, the foreign-key probe) stays, but opening
+ * and closing three cursors, halting and resetting the statement was about
+ * a third of a one-row insert.  The rows and their ids are the same as one
+ * at a time: a multi-row VALUES inserts in order, each taking the next id. */
+#define INGEST_SEGMENT_BATCH 32
+#define SEGMENT_BATCH_COLS 8    /* document and participant_id are NULL */
+
+static art_status prepare_segment_batch(ingest_ctx *c, art_error *err)
+{
+    if (c->ins_segment_batch)
+        return ART_OK;
+    art_buf sql;
+    art_buf_init(&sql);
+    art_buf_puts(&sql, "INSERT INTO segments(source_id, ordinal, paragraph, sentence, start_cp, "
+                       "end_cp, block, document, participant_id, text) VALUES ");
+    for (int i = 0; i < INGEST_SEGMENT_BATCH; i++)
+        art_buf_puts(&sql, i ? ", (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)"
+                             : "(?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)");
+    if (sql.failed) {
+        art_buf_free(&sql);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    }
+    art_status r = db_prepare(c->s, sql.data, &c->ins_segment_batch, err);
+    art_buf_free(&sql);
+    return r;
+}
+
+/* Bind segs[0..INGEST_SEGMENT_BATCH) (ordinals from first) and step. */
+static art_status insert_segment_batch(ingest_ctx *c, long long source_id, size_t first,
+                                       const art_segment *segs, art_error *err)
+{
+    sqlite3_stmt *st = c->ins_segment_batch;
+    int rc = SQLITE_OK;
+    for (int i = 0; i < INGEST_SEGMENT_BATCH && rc == SQLITE_OK; i++) {
+        const art_segment *sg = &segs[i];
+        int col = i * SEGMENT_BATCH_COLS;
+        /* The strings outlive the step, and db_step_done clears the bindings. */
+        if ((rc = sqlite3_bind_int64(st, col + 1, source_id)) != SQLITE_OK ||
+            (rc = sqlite3_bind_int64(st, col + 2, (long long)(first + (size_t)i))) != SQLITE_OK ||
+            (rc = sqlite3_bind_int64(st, col + 3, sg->paragraph)) != SQLITE_OK ||
+            (rc = sqlite3_bind_int64(st, col + 4, sg->sentence)) != SQLITE_OK ||
+            (rc = sqlite3_bind_int64(st, col + 5, sg->start)) != SQLITE_OK ||
+            (rc = sqlite3_bind_int64(st, col + 6, sg->end)) != SQLITE_OK ||
+            (rc = sqlite3_bind_text(st, col + 7, art_block_kind_id(sg->block), -1,
+                                    SQLITE_STATIC)) != SQLITE_OK)
+            break;
+        rc = sqlite3_bind_text(st, col + 8, sg->text, -1, SQLITE_STATIC);
+    }
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(st);
+        return db_error(c->s, err, "bind segment");
+    }
+    art_status r = db_step_done(c->s, st, err);
+    if (r != ART_OK) {
+        sqlite3_clear_bindings(st);
+        return r;
+    }
+    c->stats->segments += INGEST_SEGMENT_BATCH;
+    return ART_OK;
+}
+
 static art_status insert_document(ingest_ctx *c, const char *path, const char *sha,
                                   const art_document *doc, size_t len, art_error *err)
 {
     long long src_id, seg_id;
     art_status r = insert_source(c, path, sha, "document", doc->format, doc->title,
                                  doc->plain_text, len, &src_id, err);
-    for (size_t i = 0; r == ART_OK && i < doc->nsegs; i++) {
+    size_t i = 0;
+    if (r == ART_OK && doc->nsegs >= INGEST_SEGMENT_BATCH)
+        r = prepare_segment_batch(c, err);
+    for (; r == ART_OK && doc->nsegs - i >= INGEST_SEGMENT_BATCH; i += INGEST_SEGMENT_BATCH)
+        r = insert_segment_batch(c, src_id, i, &doc->segs[i], err);
+    for (; r == ART_OK && i < doc->nsegs; i++) {
         const art_segment *sg = &doc->segs[i];
         r = ingest_insert_segment(c, src_id, (long)i, sg->paragraph, sg->sentence, sg->start,
                                   sg->end, art_block_kind_id(sg->block), NULL, 0, sg->text,
@@ -852,6 +991,10 @@ art_status art_store_ingest(art_store *s, const char *site, const char *round,
     sqlite3_finalize(c.ins_coding);
     sqlite3_finalize(c.sel_participant);
     sqlite3_finalize(c.sel_code);
+    sqlite3_finalize(c.ins_segment_batch);
+    sqlite3_finalize(c.ins_source);
+    sqlite3_finalize(c.ins_round_source);
+    sqlite3_finalize(c.ins_code);
     if (r == ART_OK)
         r = db_exec(s, "COMMIT", err);
     if (r != ART_OK) {

@@ -44,6 +44,12 @@ typedef struct ingest_ctx {
      * ingest's instructions.  Prepared on first use, finalized at the end. */
     sqlite3_stmt *sel_participant;
     sqlite3_stmt *sel_code;
+    /* INGEST_SEGMENT_BATCH document segments a statement (store_ingest.c). */
+    sqlite3_stmt *ins_segment_batch;
+    /* One of each a file: prepared once instead of per file. */
+    sqlite3_stmt *ins_source;
+    sqlite3_stmt *ins_round_source;
+    sqlite3_stmt *ins_code;     /* once a code path prefix: a codebook has hundreds */
 } ingest_ctx;
 
 typedef struct ingest_source {

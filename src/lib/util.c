@@ -93,7 +93,7 @@ bool art_buf_reserve(art_buf *b, size_t extra)
     return true;
 }
 
-void art_buf_append(art_buf *b, const char *s, size_t n)
+void art_buf_append_slow(art_buf *b, const char *s, size_t n)
 {
     if (!art_buf_reserve(b, n))
         return;
@@ -104,7 +104,6 @@ void art_buf_append(art_buf *b, const char *s, size_t n)
 }
 
 void art_buf_puts(art_buf *b, const char *s) { art_buf_append(b, s, strlen(s)); }
-void art_buf_putc(art_buf *b, char c) { art_buf_append(b, &c, 1); }
 
 void art_buf_printf(art_buf *b, const char *fmt, ...)
 {
