@@ -319,8 +319,6 @@ typedef struct corpus_tap {
 struct art_corpus_stream {
     art_store *s;
     bool owns_store;        /* a sibling's own read connection: closed with it */
-    int saved_cache_size;   /* the connection's cache_size before the stream set its own */
-    bool cache_set;
     long long site_id, round_id;
     bool reveal;            /* names kept: no map, participants by name */
     size_t batch_segments;  /* segments a batch holds at most */
@@ -1012,13 +1010,10 @@ art_status art_corpus_find(const art_corpus *c, int64_t id, const art_seg_view *
     return art_corpus_find_many(c, &id, 1, seg, err);
 }
 
-static void read_cache_restore(art_corpus_stream *cs);
-
 static void stream_free(art_corpus_stream *cs)
 {
     if (!cs)
         return;
-    read_cache_restore(cs);
     sqlite3_finalize(cs->find_seg);
     sqlite3_finalize(cs->find_codes);
     release_kept(cs);
@@ -1144,50 +1139,6 @@ static art_status load_people(art_corpus_stream *cs, art_error *err)
     return r;
 }
 
-/* SQLite's page cache for a connection that walks the corpus, in KiB.  A
- * walk reads the segments' pages in rowid order; past the default 2 MB
- * cache every page of the second walk (the other plugin, the evidence
- * read back by id) comes through pread again.  Bounded, so memory still
- * does not grow with the site past it. */
-#define READ_CACHE_KIB 32768
-
-/* The connection's own cache_size, to put back when the stream is freed:
- * the store's connection goes on writing the run afterwards and is the
- * caller's. */
-static art_status read_cache_grow(art_corpus_stream *cs, art_error *err)
-{
-    sqlite3_stmt *st;
-    art_status r = db_prepare(cs->s, "PRAGMA cache_size", &st, err);
-    if (r != ART_OK)
-        return r;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        cs->saved_cache_size = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return db_error(cs->s, err, "read the page cache size");
-    /* Negative: KiB rather than pages; only ever grown. */
-    if (cs->saved_cache_size < 0 ? -cs->saved_cache_size >= READ_CACHE_KIB
-                                 : cs->saved_cache_size >= READ_CACHE_KIB)
-        return ART_OK;
-    char sql[48];
-    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", READ_CACHE_KIB);
-    r = db_exec(cs->s, sql, err);
-    cs->cache_set = r == ART_OK;
-    return r;
-}
-
-static void read_cache_restore(art_corpus_stream *cs)
-{
-    if (!cs->cache_set || cs->owns_store)
-        return;
-    char sql[48];
-    snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", cs->saved_cache_size);
-    /* Nothing to report to at free; a cache left larger is harmless. */
-    (void)sqlite3_exec(cs->s->db, sql, NULL, NULL, NULL);
-    cs->cache_set = false;
-}
-
 static art_status stream_open(art_store *s, long long site_id, long long round_id,
                               const art_corpus_opts *opts, art_corpus_stream **out,
                               art_error *err)
@@ -1210,8 +1161,6 @@ static art_status stream_open(art_store *s, long long site_id, long long round_i
         r = load_sources(cs, err);
     if (r == ART_OK)
         r = load_people(cs, err);
-    if (r == ART_OK)
-        r = read_cache_grow(cs, err);
     if (r != ART_OK) {
         stream_free(cs);
         return r;
