@@ -229,10 +229,9 @@ static int trip(void *ud)
 }
 
 /* The store failing in one thread: mid-walk on the caller's connection
- * (thread 0) while thread 1 walks its own, and a reader that cannot be
- * opened on thread 1.  Either way one line, no assessment, no crash; the
- * threads are joined and their readers freed (the sanitizer builds check
- * the leaks). */
+ * (thread 0) while thread 1 walks its own, and thread 1's reader failing
+ * to open.  Either way one line, no assessment, no crash; the threads are
+ * joined and their readers freed (the sanitizer builds check the leaks). */
 static void test_parallel_store_error(void)
 {
     char db[4300], moved[4400];
@@ -256,7 +255,8 @@ static void test_parallel_store_error(void)
     CU_ASSERT_PTR_NULL(strchr(err.message, '\n'));
     CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "interrupt"));
 
-    /* The file gone from its name: thread 1's reader cannot open it. */
+    /* The file gone from its name: thread 1's reader cannot open it, and
+     * thread 0's plugins run over the caller's connection regardless. */
     snprintf(moved, sizeof moved, "%s.moved", db);
     CU_ASSERT_FATAL(rename(db, moved) == 0);
     art_error_clear(&err);

@@ -602,11 +602,13 @@ static art_status run_share(const plugin_share *ps, const art_corpus *corpus, si
 }
 
 /* A share run on a thread of its own, over a reader of its own: SQLite
- * connections are not shared between threads.  The rubric, the limits and
- * the paths are only read; each plugin writes its own result slot. */
+ * connections are not shared between threads.  The reader is opened and
+ * freed on the caller's thread (the store's connection is read to open it)
+ * and only used by the worker in between.  The rubric, the limits and the
+ * paths are only read; each plugin writes its own result slot. */
 typedef struct plugin_worker {
     plugin_share share;
-    const art_corpus *corpus;   /* the caller's: only to open a reader from */
+    art_corpus *reader;
     pthread_t thread;
     bool started;
     art_status st;
@@ -617,15 +619,37 @@ typedef struct plugin_worker {
 static void *plugin_worker_main(void *arg)
 {
     plugin_worker *w = arg;
-    art_corpus *mine = NULL;
     bool side_done;
-    art_error_clear(&w->err);
-    w->failed_at = w->share.first;
-    w->st = art_corpus_open_reader(w->corpus, &mine, &w->err);
-    if (w->st == ART_OK)
-        w->st = run_share(&w->share, mine, NULL, &side_done, &w->failed_at, &w->err);
-    art_corpus_free(mine);
+    w->st = run_share(&w->share, w->reader, NULL, &side_done, &w->failed_at, &w->err);
     return NULL;
+}
+
+/* Open the worker's reader and start its thread; a reader that cannot be
+ * opened is the worker's failure, a thread that cannot start runs its share
+ * on the caller's thread later (plugin_worker_finish). */
+static void plugin_worker_start(plugin_worker *w, const plugin_share *base, size_t first,
+                                const art_corpus *corpus)
+{
+    w->share = *base;
+    w->share.first = first;
+    w->failed_at = first;
+    art_error_clear(&w->err);
+    w->st = art_corpus_open_reader(corpus, &w->reader, &w->err);
+    if (w->st == ART_OK)
+        w->started = pthread_create(&w->thread, NULL, plugin_worker_main, w) == 0;
+}
+
+static void plugin_worker_finish(plugin_worker *w)
+{
+    if (w->started) {
+        int rc = pthread_join(w->thread, NULL);
+        if (rc != 0 && w->st == ART_OK)
+            w->st = art_error_set(&w->err, ART_ERR_IO, "cannot join a plugin thread (%d)", rc);
+    } else if (w->reader) {
+        plugin_worker_main(w);
+    }
+    art_corpus_free(w->reader);
+    w->reader = NULL;
 }
 
 /* Threads to run the plugins on: bounded by the cores the store allows
@@ -652,21 +676,13 @@ static art_status run_plugins(const art_rubric *rubric, const art_corpus *corpus
     plugin_worker *w = NULL;
     if (nthreads > 1 && !(w = calloc(nthreads, sizeof *w)))
         return art_error_set(err, ART_ERR_NOMEM, "out of memory");
-    for (size_t t = 1; t < nthreads; t++) {
-        w[t].share = base;
-        w[t].share.first = t;
-        w[t].corpus = corpus;
-        w[t].started = pthread_create(&w[t].thread, NULL, plugin_worker_main, &w[t]) == 0;
-    }
+    for (size_t t = 1; t < nthreads; t++)
+        plugin_worker_start(&w[t], &base, t, corpus);
     size_t failed_at;
     art_status st = run_share(&base, corpus, sw, side_done, &failed_at, err);
     a->nplugins = nplugins;
     for (size_t t = 1; t < nthreads; t++) {
-        /* A thread that could not start runs its share here, after ours. */
-        if (!w[t].started)
-            plugin_worker_main(&w[t]);
-        else if (pthread_join(w[t].thread, NULL) != 0 && w[t].st == ART_OK)
-            w[t].st = art_error_set(&w[t].err, ART_ERR_IO, "cannot join a plugin thread");
+        plugin_worker_finish(&w[t]);
         if (w[t].st != ART_OK && (st == ART_OK || w[t].failed_at < failed_at)) {
             st = w[t].st;
             failed_at = w[t].failed_at;
