@@ -35,8 +35,10 @@ int cmd_score(cli_opts *o)
     char *site = NULL, *round = NULL;
     art_assessment *a = NULL;
     int rc = open_scope(o, &s, &site, &round);
-    if (rc == CLI_OK)
+    if (rc == CLI_OK) {
+        art_store_set_jobs(s, (int)o->jobs);
         rc = cli_score(s, site, round, o, &a);
+    }
     if (rc == CLI_OK)
         print_score_summary(a);
     art_assessment_free(a);

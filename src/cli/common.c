@@ -496,8 +496,9 @@ int cli_score(art_store *s, const char *site, const char *round, const cli_opts 
         code_map = NULL;
         memcpy(a->inputs_sha256, digest, sizeof a->inputs_sha256);
     }
-    if (rc == CLI_OK && art_store_counts(s, site, round, &a->counts, &err) != ART_OK)
-        rc = cli_fail(&err);
+    /* Counted before scoring, and nothing has been written since. */
+    if (rc == CLI_OK)
+        a->counts = held;
     if (rc == CLI_OK &&
         art_store_voice_counts(s, site, round, a->voice_participants, &err) != ART_OK)
         rc = cli_fail(&err);

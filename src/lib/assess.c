@@ -10,6 +10,7 @@
 #include "dict.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -558,38 +559,138 @@ static void side_walk_free(side_walk *sw)
     dict_run_free(&sw->dict);
 }
 
-/* Run every plugin, the first with the side walk riding along when it can. */
-static art_status run_plugins(const art_rubric *rubric, const art_corpus *corpus,
-                              const char *const *plugin_paths, size_t nplugins,
-                              const art_plugin_limits *lim, art_assessment *a, side_walk *sw,
-                              bool *side_done, art_error *err)
+/* What a share of the plugins needs: the plugins first, first + step, ...
+ * run over one corpus, each into its own slot of results. */
+typedef struct plugin_share {
+    const art_rubric *rubric;
+    const char *const *paths;
+    size_t nplugins, first, step;
+    const art_plugin_limits *lim;
+    art_plugin_result *results;
+} plugin_share;
+
+/* Run a share in order.  A failing plugin is recorded in its result and
+ * skipped; only a failure of the host itself stops the share (*failed_at:
+ * that plugin's index, else nplugins).  With the side walk tapped, it rides
+ * along with the share's first plugin. */
+static art_status run_share(const plugin_share *ps, const art_corpus *corpus, side_walk *sw,
+                            bool *side_done, size_t *failed_at, art_error *err)
 {
     *side_done = false;
-    bool tapped = side_walk_needed(sw) && nplugins > 0 &&
+    *failed_at = ps->nplugins;
+    bool tapped = sw && side_walk_needed(sw) && ps->first < ps->nplugins &&
                   art_corpus_tap_set(corpus, side_walk_feed, sw);
     art_status st = ART_OK;
-    for (size_t i = 0; i < nplugins && st == ART_OK; i++) {
-        /* A failing plugin is recorded in its result and skipped; only a
-         * failure of the host itself stops the assessment. */
-        st = art_plugin_run(plugin_paths[i], rubric, corpus, lim, &a->plugins[i], err);
-        a->nplugins = i + 1;
-        if (tapped && i == 0) {
+    for (size_t i = ps->first; i < ps->nplugins && st == ART_OK; i += ps->step) {
+        st = art_plugin_run(ps->paths[i], ps->rubric, corpus, ps->lim, &ps->results[i], err);
+        if (st != ART_OK)
+            *failed_at = i;
+        if (tapped) {
             /* Taken whatever happened: the tap points into our frame. */
             art_error terr;
             art_status tst = art_corpus_tap_take(corpus, side_done, &terr);
             tapped = false;
             if (st == ART_OK && tst != ART_OK) {
                 st = tst;
+                *failed_at = i;
                 if (err)
                     *err = terr;
             }
         }
     }
-    if (tapped) {
-        art_error terr;
-        (void)art_corpus_tap_take(corpus, side_done, &terr);
-        *side_done = false;
+    return st;
+}
+
+/* A share run on a thread of its own, over a reader of its own: SQLite
+ * connections are not shared between threads.  The reader is opened and
+ * freed on the caller's thread (the store's connection is read to open it)
+ * and only used by the worker in between.  The rubric, the limits and the
+ * paths are only read; each plugin writes its own result slot. */
+typedef struct plugin_worker {
+    plugin_share share;
+    art_corpus *reader;
+    pthread_t thread;
+    bool started;
+    art_status st;
+    size_t failed_at;
+    art_error err;
+} plugin_worker;
+
+static void *plugin_worker_main(void *arg)
+{
+    plugin_worker *w = arg;
+    bool side_done;
+    w->st = run_share(&w->share, w->reader, NULL, &side_done, &w->failed_at, &w->err);
+    return NULL;
+}
+
+/* Open the worker's reader and start its thread; a reader that cannot be
+ * opened is the worker's failure, a thread that cannot start runs its share
+ * on the caller's thread later (plugin_worker_finish). */
+static void plugin_worker_start(plugin_worker *w, const plugin_share *base, size_t first,
+                                const art_corpus *corpus)
+{
+    w->share = *base;
+    w->share.first = first;
+    w->failed_at = first;
+    art_error_clear(&w->err);
+    w->st = art_corpus_open_reader(corpus, &w->reader, &w->err);
+    if (w->st == ART_OK)
+        w->started = pthread_create(&w->thread, NULL, plugin_worker_main, w) == 0;
+}
+
+static void plugin_worker_finish(plugin_worker *w)
+{
+    if (w->started) {
+        int rc = pthread_join(w->thread, NULL);
+        if (rc != 0 && w->st == ART_OK)
+            w->st = art_error_set(&w->err, ART_ERR_IO, "cannot join a plugin thread (%d)", rc);
+    } else if (w->reader) {
+        plugin_worker_main(w);
     }
+    art_corpus_free(w->reader);
+    w->reader = NULL;
+}
+
+/* Threads to run the plugins on: bounded by the cores the store allows
+ * (art_corpus_readers) and by the plugins; 1 is the sequential path. */
+static size_t plugin_threads(const art_corpus *corpus, size_t nplugins)
+{
+    size_t n = (size_t)art_corpus_readers(corpus);
+    return n < nplugins ? n : nplugins ? nplugins : 1;
+}
+
+/* Run every plugin, the first with the side walk riding along when it can.
+ * With several threads, plugin i runs on thread i % threads; thread 0 is
+ * the caller's, over the caller's corpus, so the side walk rides with
+ * plugin 0 as on the sequential path.  Results land in plugin order
+ * whatever finishes first; of several host failures the first plugin's is
+ * returned, as the sequential path would have stopped there. */
+static art_status run_plugins(const art_rubric *rubric, const art_corpus *corpus,
+                              const char *const *plugin_paths, size_t nplugins,
+                              const art_plugin_limits *lim, art_assessment *a, side_walk *sw,
+                              bool *side_done, art_error *err)
+{
+    size_t nthreads = plugin_threads(corpus, nplugins);
+    plugin_share base = {rubric, plugin_paths, nplugins, 0, nthreads, lim, a->plugins};
+    plugin_worker *w = NULL;
+    if (nthreads > 1 && !(w = calloc(nthreads, sizeof *w)))
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    for (size_t t = 1; t < nthreads; t++)
+        plugin_worker_start(&w[t], &base, t, corpus);
+    size_t failed_at;
+    art_status st = run_share(&base, corpus, sw, side_done, &failed_at, err);
+    a->nplugins = nplugins;
+    for (size_t t = 1; t < nthreads; t++) {
+        plugin_worker_finish(&w[t]);
+        if (w[t].st != ART_OK && (st == ART_OK || w[t].failed_at < failed_at)) {
+            st = w[t].st;
+            failed_at = w[t].failed_at;
+            if (err)
+                *err = w[t].err;
+        }
+    }
+    free(w);
     return st;
 }
 

@@ -148,6 +148,16 @@ bool art_corpus_tap_set(const art_corpus *c, art_corpus_tap_fn fn, void *ud);
  * (a walk left half-way, or none at all, is not).  Returns fn's error. */
 art_status art_corpus_tap_take(const art_corpus *c, bool *complete, art_error *err);
 
+/* ---- readers of a streamed corpus for other threads (store_corpus.c) - */
+/* How many threads may walk the corpus at once, each with a reader of its
+ * own: 1 for an in-memory corpus, a store set to one job, an in-memory
+ * store, or a connection inside a transaction (a new connection would not
+ * see its writes); else the store's jobs, by default one per core. */
+int art_corpus_readers(const art_corpus *c);
+/* The same round over a read-only connection of its own, for one thread;
+ * free it with art_corpus_free on that thread.  Its taps are its own. */
+art_status art_corpus_open_reader(const art_corpus *c, art_corpus **out, art_error *err);
+
 /* ---- the ladder, one segment at a time (ladder.c) ------------------- */
 typedef struct art_ladder_run art_ladder_run;
 /* *out is NULL when the rubric has nothing to place (an empty ladder). */

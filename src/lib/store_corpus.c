@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ */
 /* Corpus (what plugins see), with names pseudonymised                  */
@@ -317,6 +318,7 @@ typedef struct corpus_tap {
 
 struct art_corpus_stream {
     art_store *s;
+    bool owns_store;        /* a sibling's own read connection: closed with it */
     long long site_id, round_id;
     bool reveal;            /* names kept: no map, participants by name */
     size_t batch_segments;  /* segments a batch holds at most */
@@ -1027,6 +1029,8 @@ static void stream_free(art_corpus_stream *cs)
     free(cs->people);
     name_index_free(&cs->ix);
     store_name_map_free(&cs->names);
+    if (cs->owns_store)
+        art_store_close(cs->s);
     free(cs);
 }
 
@@ -1202,6 +1206,99 @@ art_status art_store_open_corpus(art_store *s, const char *site, const char *rou
     if (!s || !site || !round)
         return art_error_set(err, ART_ERR_USAGE, "corpus needs a store, a site and a round");
     return corpus_open(s, site, round, opts, out, err);
+}
+
+/* ---- readers for other threads ------------------------------------- */
+
+/* The store's file, or NULL when another connection cannot open the same
+ * database (SQLite's private ":memory:" or temporary database). */
+static const char *reopenable_file(const art_store *s)
+{
+    const char *f = sqlite3_db_filename(s->db, "main");
+    return f && *f ? f : NULL;
+}
+
+int art_corpus_readers(const art_corpus *c)
+{
+    if (!c || !c->stream)
+        return 1;
+    const art_store *s = c->stream->s;
+    if (s->jobs == 1 || !sqlite3_threadsafe() || !reopenable_file(s))
+        return 1;
+    /* A transaction open on the store's connection may hold writes that
+     * another connection would not see: the readers would disagree. */
+    if (!sqlite3_get_autocommit(s->db))
+        return 1;
+    long n = s->jobs > 0 ? s->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* A read-only connection of its own to the store's file, for one thread
+ * (connections are opened SQLITE_OPEN_NOMUTEX: never shared). */
+static art_status open_reader_store(const art_store *s, art_store **out, art_error *err)
+{
+    *out = NULL;
+    const char *file = reopenable_file(s);
+    if (!file)
+        return art_error_set(err, ART_ERR_USAGE, "%s: an in-memory store has one connection",
+                             s->path);
+    art_store *r = calloc(1, sizeof *r);
+    if (!r || !(r->path = art_strdup(s->path))) {
+        free(r);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory opening a reader");
+    }
+    r->jobs = 1;
+    r->warn = s->warn;
+    r->warn_ud = s->warn_ud;
+    if (sqlite3_open_v2(file, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        art_status st = art_error_set(err, ART_ERR_STORE, "%s: cannot open a reader: %s", s->path,
+                                      r->db ? sqlite3_errmsg(r->db) : "out of memory");
+        art_store_close(r);
+        return st;
+    }
+    sqlite3_extended_result_codes(r->db, 1);
+    sqlite3_busy_timeout(r->db, 5000);
+    *out = r;
+    return ART_OK;
+}
+
+art_status art_corpus_open_reader(const art_corpus *c, art_corpus **out, art_error *err)
+{
+    *out = NULL;
+    if (!c || !c->stream)
+        return art_error_set(err, ART_ERR_USAGE, "only a streamed corpus has readers");
+    const art_corpus_stream *cs = c->stream;
+    art_corpus *rc = calloc(1, sizeof *rc);
+    if (!rc)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory opening a reader");
+    rc->site = art_strdup(c->site);
+    rc->round = art_strdup(c->round);
+    art_status r = rc->site && rc->round
+                       ? ART_OK
+                       : art_error_set(err, ART_ERR_NOMEM, "out of memory opening a reader");
+    art_store *s = NULL;
+    if (r == ART_OK)
+        r = open_reader_store(cs->s, &s, err);
+    art_corpus_opts opts = {.reveal_names = cs->reveal, .batch_segments = cs->batch_segments};
+    if (r == ART_OK)
+        r = stream_open(s, cs->site_id, cs->round_id, &opts, &rc->stream, err);
+    if (r == ART_OK) {
+        rc->stream->owns_store = true;
+        /* Opened on another connection: the same round as the one we read. */
+        if (rc->stream->count != cs->count || rc->stream->min_id != cs->min_id ||
+            rc->stream->max_id != cs->max_id)
+            r = art_error_set(err, ART_ERR_STORE,
+                              "%s: the round changed while it was being scored", cs->s->path);
+    } else {
+        art_store_close(s);
+    }
+    if (r != ART_OK) {
+        art_corpus_free(rc);
+        return r;
+    }
+    *out = rc;
+    return ART_OK;
 }
 
 /* ---- in memory: the stream copied whole ---------------------------- */
