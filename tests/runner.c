@@ -251,3 +251,82 @@ int main(void)
     }
     return (failed || tests_failed) ? 1 : 0;
 }
+
+int art_test_same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static size_t evidence_differs(const art_evidence *x, const art_evidence *y)
+{
+    return x->segment_id != y->segment_id || !art_test_same_str(x->quote, y->quote) ||
+           !art_test_same_str(x->source, y->source) ||
+           !art_test_same_str(x->locator, y->locator) ||
+           !art_test_same_str(x->participant, y->participant) ||
+           !art_test_same_str(x->indicator, y->indicator) || x->direction != y->direction ||
+           x->level != y->level || x->voice != y->voice || x->facet != y->facet ||
+           x->weight != y->weight;
+}
+
+static size_t evidence_list_differences(const art_evidence *x, const art_evidence *y, size_t n)
+{
+    size_t differ = 0;
+    for (size_t k = 0; k < n; k++)
+        differ += evidence_differs(&x[k], &y[k]);
+    return differ;
+}
+
+static size_t plugin_differences(const art_plugin_result *p, const art_plugin_result *q)
+{
+    if (p->status != q->status || !art_test_same_str(p->error, q->error) ||
+        !art_test_same_str(p->name, q->name) || p->nemits != q->nemits)
+        return 1;
+    size_t differ = 0;
+    for (size_t e = 0; e < p->nemits; e++) {
+        const art_emit *a = &p->emits[e], *b = &q->emits[e];
+        if (strcmp(a->dimension, b->dimension) != 0 || a->facet != b->facet ||
+            a->score != b->score || a->weight != b->weight || a->nev != b->nev)
+            differ++;
+        else
+            differ += evidence_list_differences(a->ev, b->ev, a->nev);
+    }
+    return differ;
+}
+
+static size_t dimension_differences(const art_dim_score *a, const art_dim_score *b)
+{
+    /* NaN (no score) equals NaN here. */
+    bool same_score = a->score == b->score || (a->score != a->score && b->score != b->score);
+    if (!same_score || a->nev != b->nev || a->dict_tokens[0] != b->dict_tokens[0] ||
+        a->dict_matched[0] != b->dict_matched[0] || a->dict_tokens[1] != b->dict_tokens[1] ||
+        a->dict_matched[1] != b->dict_matched[1])
+        return 1;
+    return evidence_list_differences(a->ev, b->ev, a->nev);
+}
+
+static size_t ladder_differences(const art_ladder *x, const art_ladder *y)
+{
+    size_t differ = 0;
+    for (size_t i = 0; i < x->nitems; i++) {
+        const art_ladder_item *a = &x->items[i], *b = &y->items[i];
+        if (a->segment_id != b->segment_id || a->rung != b->rung ||
+            !art_test_same_str(a->quote, b->quote))
+            differ++;
+    }
+    for (int r = 0; r <= ART_RUNGS; r++)
+        differ += x->counts[r] != y->counts[r];
+    return differ + (x->highest_sustained != y->highest_sustained);
+}
+
+size_t art_test_assessment_differences(const art_assessment *x, const art_assessment *y)
+{
+    if (x->ndims != y->ndims || x->nplugins != y->nplugins ||
+        x->ladder.nitems != y->ladder.nitems)
+        return 1;
+    size_t differ = 0;
+    for (size_t i = 0; i < x->nplugins; i++)
+        differ += plugin_differences(&x->plugins[i], &y->plugins[i]);
+    for (size_t i = 0; i < x->ndims; i++)
+        differ += dimension_differences(&x->dims[i], &y->dims[i]);
+    return differ + ladder_differences(&x->ladder, &y->ladder);
+}

@@ -48,66 +48,6 @@ static art_store *parallel_store(const char *tag, char *db, size_t dbsize)
     return s;
 }
 
-static bool same_str(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static size_t evidence_differences(const art_evidence *x, const art_evidence *y)
-{
-    return x->segment_id != y->segment_id || !same_str(x->quote, y->quote) ||
-           !same_str(x->source, y->source) || !same_str(x->locator, y->locator) ||
-           !same_str(x->participant, y->participant) || !same_str(x->indicator, y->indicator) ||
-           x->direction != y->direction || x->level != y->level || x->voice != y->voice ||
-           x->facet != y->facet || x->weight != y->weight;
-}
-
-/* Each plugin's status, error line and emits, each dimension's score and
- * evidence, the ladder and the dictionary shares, in order. */
-static size_t assessment_differences(const art_assessment *x, const art_assessment *y)
-{
-    if (x->ndims != y->ndims || x->nplugins != y->nplugins ||
-        x->ladder.nitems != y->ladder.nitems)
-        return 1;
-    size_t differ = 0;
-    for (size_t i = 0; i < x->nplugins; i++) {
-        const art_plugin_result *p = &x->plugins[i], *q = &y->plugins[i];
-        if (p->status != q->status || !same_str(p->error, q->error) ||
-            !same_str(p->name, q->name) || p->nemits != q->nemits) {
-            differ++;
-            continue;
-        }
-        for (size_t e = 0; e < p->nemits; e++) {
-            const art_emit *a = &p->emits[e], *b = &q->emits[e];
-            if (strcmp(a->dimension, b->dimension) != 0 || a->facet != b->facet ||
-                a->score != b->score || a->weight != b->weight || a->nev != b->nev) {
-                differ++;
-                continue;
-            }
-            for (size_t k = 0; k < a->nev; k++)
-                differ += evidence_differences(&a->ev[k], &b->ev[k]);
-        }
-    }
-    for (size_t i = 0; i < x->ndims; i++) {
-        const art_dim_score *a = &x->dims[i], *b = &y->dims[i];
-        bool same_score = a->score == b->score || (a->score != a->score && b->score != b->score);
-        if (!same_score || a->nev != b->nev || a->dict_tokens[0] != b->dict_tokens[0] ||
-            a->dict_matched[0] != b->dict_matched[0] || a->dict_tokens[1] != b->dict_tokens[1] ||
-            a->dict_matched[1] != b->dict_matched[1]) {
-            differ++;
-            continue;
-        }
-        for (size_t k = 0; k < a->nev; k++)
-            differ += evidence_differences(&a->ev[k], &b->ev[k]);
-    }
-    for (size_t i = 0; i < x->ladder.nitems; i++) {
-        const art_ladder_item *a = &x->ladder.items[i], *b = &y->ladder.items[i];
-        if (a->segment_id != b->segment_id || a->rung != b->rung || !same_str(a->quote, b->quote))
-            differ++;
-    }
-    return differ;
-}
-
 static art_assessment *assess_jobs(art_store *s, const art_rubric *rb, const art_corpus *c,
                                    const char *const *plugins, size_t n,
                                    const art_plugin_limits *lim, int jobs)
@@ -160,9 +100,9 @@ static void test_parallel_same_as_sequential(void)
     }
     CU_ASSERT_TRUE(nemits > 0);
     CU_ASSERT_TRUE(one->ladder.nitems > 0);
-    CU_ASSERT_EQUAL(assessment_differences(one, two), 0);
-    CU_ASSERT_EQUAL(assessment_differences(one, three), 0);
-    CU_ASSERT_EQUAL(assessment_differences(one, cores), 0);
+    CU_ASSERT_EQUAL(art_test_assessment_differences(one, two), 0);
+    CU_ASSERT_EQUAL(art_test_assessment_differences(one, three), 0);
+    CU_ASSERT_EQUAL(art_test_assessment_differences(one, cores), 0);
     art_assessment_free(one);
     art_assessment_free(two);
     art_assessment_free(three);
@@ -207,7 +147,7 @@ static void test_parallel_failing_plugins(void)
             CU_ASSERT_PTR_NULL(strchr(two->plugins[i].error ? two->plugins[i].error : "", '\n'));
         }
     CU_ASSERT_TRUE(two->plugins[1].nemits > 0 && two->plugins[3].nemits > 0);
-    CU_ASSERT_EQUAL(assessment_differences(one, two), 0);
+    CU_ASSERT_EQUAL(art_test_assessment_differences(one, two), 0);
     art_assessment_free(one);
     art_assessment_free(two);
     art_corpus_free(c);

@@ -57,23 +57,18 @@ static art_store *big_store(const char *tag)
     return s;
 }
 
-static bool same_str(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 static bool same_view(const art_seg_view *a, const art_seg_view *b)
 {
     if (a->id != b->id || a->kind != b->kind || a->paragraph != b->paragraph ||
         a->sentence != b->sentence || a->start != b->start || a->end != b->end ||
         a->voice != b->voice || a->level != b->level || a->ncodes != b->ncodes)
         return false;
-    if (!same_str(a->source, b->source) || !same_str(a->document, b->document) ||
-        !same_str(a->locator, b->locator) || !same_str(a->text, b->text) ||
-        !same_str(a->participant, b->participant) || !same_str(a->block, b->block))
+    if (!art_test_same_str(a->source, b->source) || !art_test_same_str(a->document, b->document) ||
+        !art_test_same_str(a->locator, b->locator) || !art_test_same_str(a->text, b->text) ||
+        !art_test_same_str(a->participant, b->participant) || !art_test_same_str(a->block, b->block))
         return false;
     for (size_t i = 0; i < a->ncodes; i++)
-        if (!same_str(a->codes[i], b->codes[i]) || !same_str(a->coders[i], b->coders[i]))
+        if (!art_test_same_str(a->codes[i], b->codes[i]) || !art_test_same_str(a->coders[i], b->coders[i]))
             return false;
     return true;
 }
@@ -210,54 +205,19 @@ static void test_stream_find_outside_batch(void)
     art_store_close(s);
 }
 
-static void check_same_evidence(const art_evidence *x, const art_evidence *y, size_t *differ)
+/* The shared comparison, and here every plugin must also have run: a
+ * stream that broke both plugins the same way must not pass as equal. */
+static size_t plugins_not_ok(const art_assessment *a)
 {
-    if (x->segment_id != y->segment_id || !same_str(x->quote, y->quote) ||
-        !same_str(x->source, y->source) || !same_str(x->locator, y->locator) ||
-        !same_str(x->participant, y->participant) || !same_str(x->indicator, y->indicator) ||
-        x->direction != y->direction || x->level != y->level || x->voice != y->voice ||
-        x->facet != y->facet || x->weight != y->weight)
-        (*differ)++;
+    size_t n = 0;
+    for (size_t i = 0; i < a->nplugins; i++)
+        n += a->plugins[i].status != ART_OK;
+    return n;
 }
 
 static size_t assessment_differences(const art_assessment *x, const art_assessment *y)
 {
-    size_t differ = 0;
-    if (x->ndims != y->ndims || x->nplugins != y->nplugins ||
-        x->ladder.nitems != y->ladder.nitems)
-        return 1;
-    for (size_t i = 0; i < x->nplugins; i++) {
-        const art_plugin_result *p = &x->plugins[i], *q = &y->plugins[i];
-        if (p->status != ART_OK || q->status != ART_OK || p->nemits != q->nemits) {
-            differ++;
-            continue;
-        }
-        for (size_t e = 0; e < p->nemits; e++) {
-            const art_emit *a = &p->emits[e], *b = &q->emits[e];
-            if (strcmp(a->dimension, b->dimension) != 0 || a->score != b->score ||
-                a->weight != b->weight || a->nev != b->nev) {
-                differ++;
-                continue;
-            }
-            for (size_t k = 0; k < a->nev; k++)
-                check_same_evidence(&a->ev[k], &b->ev[k], &differ);
-        }
-    }
-    for (size_t i = 0; i < x->ndims; i++) {
-        const art_dim_score *a = &x->dims[i], *b = &y->dims[i];
-        bool same_score = (a->score == b->score) || (a->score != a->score && b->score != b->score);
-        if (!same_score || a->nev != b->nev)
-            differ++;
-    }
-    for (size_t i = 0; i < x->ladder.nitems; i++) {
-        const art_ladder_item *a = &x->ladder.items[i], *b = &y->ladder.items[i];
-        if (a->segment_id != b->segment_id || a->rung != b->rung || !same_str(a->quote, b->quote))
-            differ++;
-    }
-    for (int r = 0; r <= ART_RUNGS; r++)
-        differ += x->ladder.counts[r] != y->ladder.counts[r];
-    differ += x->ladder.highest_sustained != y->ladder.highest_sustained;
-    return differ;
+    return art_test_assessment_differences(x, y) + plugins_not_ok(x) + plugins_not_ok(y);
 }
 
 static art_assessment *assess_with(const art_rubric *rb, const art_corpus *c,

@@ -29,6 +29,18 @@ void art_test_golden(const char *rel, const char *actual);
 /* A digest of every row of every table of a store: equal digests, same data. */
 void art_test_store_digest(const char *db_path, char out[65]);
 
+/* Both NULL, or equal strings. */
+int art_test_same_str(const char *a, const char *b);
+/* How many things differ between two assessments of the same corpus: each
+ * plugin's status, error line, name and emits (dimension, facet, score,
+ * weight, evidence), each dimension's score, evidence and dictionary
+ * shares, the ladder's passages, counts and highest sustained rung; 0 when
+ * they are the same.  (Declared with incomplete types so suites that never
+ * assess need not include artefact.h.) */
+struct art_assessment;
+size_t art_test_assessment_differences(const struct art_assessment *x,
+                                       const struct art_assessment *y);
+
 /* Add a suite with tests in one call: ART_SUITE("name", {"t1", f1}, ...). */
 typedef struct art_test_case { const char *name; CU_TestFunc fn; } art_test_case;
 void art_test_add_suite(const char *name, const art_test_case *cases, size_t n);
