@@ -66,7 +66,7 @@ static void test_import_hand_authored(void)
     CU_ASSERT_EQUAL(c.participants, 1);
     /* The coded text is exactly the selection's range (its name lies). */
     art_corpus *corpus = NULL;
-    art_corpus_opts reveal = {1};
+    art_corpus_opts reveal = {.reveal_names = 1};
     CU_ASSERT_EQUAL_FATAL(art_store_load_corpus(s, "Ornio", "r1", &reveal, &corpus, &err), ART_OK);
     CU_ASSERT_EQUAL(corpus->nsegs, 2);
     if (corpus->nsegs == 2) {
