@@ -44,13 +44,14 @@ static void print_ingest_summary(art_store *s, const char *site, const char *rou
             st->files_seen, st->files_seen == 1 ? "" : "s", st->files_new);
     if (st->files_reused > 0)
         fprintf(stderr, ", %ld of them unchanged from an earlier round", st->files_reused);
+    /* Some files added nothing of their own: the counts are only what is new. */
+    bool linked = st->files_reused + st->files_unchanged > 0;
+    const char *new_ = linked ? "new " : "";
     fprintf(stderr, ", %ld already there), %ld %ssegments, %ld %scodings", st->files_unchanged,
-            st->segments, st->files_reused + st->files_unchanged > 0 ? "new " : "",
-            st->codings, st->files_reused + st->files_unchanged > 0 ? "new " : "");
+            st->segments, new_, st->codings, new_);
     art_counts c;
     art_error err;
-    if (st->files_reused + st->files_unchanged > 0 &&
-        art_store_counts(s, site, round, &c, &err) == ART_OK)
+    if (linked && art_store_counts(s, site, round, &c, &err) == ART_OK)
         fprintf(stderr, "; the round holds %lld segments and %lld codings", c.segments,
                 c.codings);
     fputc('\n', stderr);
