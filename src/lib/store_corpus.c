@@ -126,6 +126,14 @@ typedef struct name_index {
      * over every byte of a text makes no library calls */
     uint32_t bucket[256];
     bool word[256];
+    /* The first two bytes of every name, folded: pair[(a << 8) | b] says
+     * some name starts "ab" (one[a]: some name is the single byte a).  A
+     * word start whose bucket is not empty is tried only when its first
+     * two bytes pass, so a text whose words share names' initials ("s",
+     * "j") is not compared name by name at every such word. */
+    unsigned char lower[256];
+    uint64_t pair[65536 / 64];
+    bool one[256];
     uint32_t *next;
     size_t *len;
 } name_index;
@@ -152,6 +160,18 @@ static bool name_index_build(const name_map *m, name_index *ix)
     for (int c = 0; c < 256; c++) {
         ix->bucket[c] = ix->head[(unsigned char)tolower(c)];
         ix->word[c] = is_word_byte((unsigned char)c);
+        ix->lower[c] = (unsigned char)tolower(c);
+    }
+    memset(ix->pair, 0, sizeof ix->pair);
+    memset(ix->one, 0, sizeof ix->one);
+    for (size_t k = 0; k < m->n; k++) {
+        const unsigned char *p = (const unsigned char *)m->names[k];
+        if (ix->len[k] < 2) {
+            ix->one[ix->lower[p[0]]] = true;
+        } else {
+            unsigned v = ((unsigned)ix->lower[p[0]] << 8) | ix->lower[p[1]];
+            ix->pair[v / 64] |= (uint64_t)1 << (v % 64);
+        }
     }
     return true;
 }
@@ -167,6 +187,14 @@ static void name_index_free(name_index *ix)
 static size_t name_at(const name_map *m, const name_index *ix, const char *text, size_t n,
                       size_t i)
 {
+    unsigned char a = ix->lower[(unsigned char)text[i]];
+    if (!ix->one[a]) {
+        if (i + 1 >= n)
+            return 0;
+        unsigned v = ((unsigned)a << 8) | ix->lower[(unsigned char)text[i + 1]];
+        if (!(ix->pair[v / 64] >> (v % 64) & 1))
+            return 0;
+    }
     for (uint32_t e = ix->bucket[(unsigned char)text[i]]; e; e = ix->next[e - 1]) {
         size_t k = e - 1, len = ix->len[k];
         if (len > n - i)
