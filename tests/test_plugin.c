@@ -292,7 +292,7 @@ static void test_describe(void)
                     ART_OK);
     CU_ASSERT_EQUAL(res.status, ART_OK);
     CU_ASSERT_STRING_EQUAL(res.name, "lexical");
-    CU_ASSERT_STRING_EQUAL(res.version, "0.2.0");
+    CU_ASSERT_STRING_EQUAL(res.version, "0.3.0");
     CU_ASSERT_EQUAL_FATAL(res.ndimensions, 1);
     CU_ASSERT_STRING_EQUAL(res.dimensions[0], "*");
     CU_ASSERT_EQUAL(res.nemits, 0);

@@ -169,6 +169,58 @@ void art_ladder_run_reset(art_ladder_run *lr);
 void art_ladder_run_finish(art_ladder_run *lr, art_ladder *out);
 void art_ladder_run_free(art_ladder_run *lr);
 
+/* ---- tally: a phrase count over the whole corpus, in C (tally.c) ---- */
+/* What art.tally hands a plugin: per group (a rubric dimension) and facet
+ * (0 espoused: documents; 1 enacted: interviews), the sums of positive and
+ * negative weight and the strongest matches as evidence. */
+typedef struct art_tally_phrase {
+    const char *text;       /* the indicator's phrase */
+    size_t group;           /* < ngroups */
+    int direction;          /* +1 / -1 */
+    double weight;
+    art_level level;        /* ART_LEVEL_NONE: the segment's own level */
+} art_tally_phrase;
+
+typedef struct art_tally_hit {
+    int64_t segment;
+    const char *phrase;     /* the spec's, not a copy */
+    size_t index;           /* phrase index in the matcher */
+    long start;             /* code point in the segment */
+    double weight;          /* after hedging */
+    int direction;          /* after negation */
+    art_level level;
+} art_tally_hit;
+
+typedef struct art_tally_cell {
+    double pos, neg;        /* weights toward (+) and away from (-) the value */
+    size_t matches;
+    art_tally_hit *hits;    /* after the run: the strongest, at most limit, sorted */
+    size_t nhits, cap;
+    art_tally_hit cutoff;   /* the weakest kept at the last cut, once full */
+    bool full;
+} art_tally_cell;
+
+typedef struct art_tally_spec {
+    const art_matcher *matcher;
+    const art_tally_phrase *phrases;   /* one per matcher phrase */
+    size_t ngroups;
+    double hedge;                      /* a hedged match's weight is multiplied by it */
+    size_t limit;                      /* evidence kept per cell */
+    const char *const *skip_blocks;    /* segments of these blocks are not read */
+    size_t nskip;
+    /* Asked every few hundred segments; false stops the walk (ART_ERR_LIMIT). */
+    bool (*keep_going)(void *ud);
+    void *ud;
+} art_tally_spec;
+
+/* Walk the corpus once into cells (ngroups * 2 of them, zeroed by the
+ * caller; index group * 2 + facet).  *reading_seconds (may be NULL) gains
+ * the time spent reading the corpus.  The cursor it opens takes the
+ * corpus's tap, as any walk does. */
+art_status art_tally_run(const art_corpus *corpus, const art_tally_spec *spec,
+                         art_tally_cell *cells, double *reading_seconds, art_error *err);
+void art_tally_cells_free(art_tally_cell *cells, size_t n);
+
 /* ---- assessments --------------------------------------------------- */
 /* A fresh assessment with one unscored dimension per rubric dimension. */
 art_status art_assessment_from_rubric(const art_rubric *rb, const char *site, const char *round,

@@ -78,6 +78,9 @@ typedef struct guard {
     art_matcher *matcher;
     art_match_ex *matches;      /* with the hedge flag (dict.h) */
     art_emit *emit;
+    art_tally_phrase *phrases;  /* art.tally */
+    art_tally_cell *cells;
+    size_t ncells;
 } guard;
 
 static void emit_free(art_emit *e);
@@ -242,6 +245,8 @@ static int guard_gc(lua_State *L)
             emit_free(g->emit);
             free(g->emit);
         }
+        free(g->phrases);
+        art_tally_cells_free(g->cells, g->ncells);
         memset(g, 0, sizeof *g);
     }
     return 0;
@@ -972,6 +977,165 @@ static int api_match_all(lua_State *L)
     return 1;
 }
 
+/* ---- art.tally ------------------------------------------------------------ */
+
+#define TALLY_MAX_SKIP 16
+static const char *const TALLY_KEYS[] = {"skip_blocks", "hedge", "evidence", NULL};
+
+typedef struct tally_opts {
+    const char *skip[TALLY_MAX_SKIP];
+    size_t nskip;
+    double hedge;
+    size_t limit;
+} tally_opts;
+
+/* Read art.tally's options table (argument 1, optional) into o.  The
+ * strings stay alive: the options table holds them. */
+static void tally_read_opts(lua_State *L, const host *h, tally_opts *o)
+{
+    o->nskip = 0;
+    o->hedge = 1;
+    o->limit = h->lim.max_evidence;
+    if (lua_isnoneornil(L, 1))
+        return;
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING || !in_list(TALLY_KEYS, lua_tostring(L, -1)))
+            raise(L, "art.tally: unknown option '%.40s'", luaL_tolstring(L, -1, NULL));
+    }
+    int t = rawfield(L, 1, "skip_blocks");
+    if (t == LUA_TTABLE) {
+        lua_Unsigned n = lua_rawlen(L, -1);
+        if (n > TALLY_MAX_SKIP)
+            raise(L, "art.tally: skip_blocks lists more than %d blocks", TALLY_MAX_SKIP);
+        for (lua_Unsigned i = 0; i < n; i++) {
+            if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING)
+                raise(L, "art.tally: skip_blocks entry %d is not a string", (int)i + 1);
+            o->skip[o->nskip++] = lua_tostring(L, -1);
+            lua_pop(L, 1);
+        }
+    } else if (t != LUA_TNIL) {
+        raise(L, "art.tally: skip_blocks must be a list of block names");
+    }
+    lua_pop(L, 1);
+    t = rawfield(L, 1, "hedge");
+    if (t == LUA_TNUMBER) {
+        o->hedge = lua_tonumber(L, -1);
+        /* 0 would make evidence weigh nothing, which art.emit refuses. */
+        if (!(o->hedge > 0 && o->hedge <= 1))
+            raise(L, "art.tally: hedge must be more than 0 and at most 1");
+    } else if (t != LUA_TNIL) {
+        raise(L, "art.tally: hedge must be a number");
+    }
+    lua_pop(L, 1);
+    t = rawfield(L, 1, "evidence");
+    if (t != LUA_TNIL) {
+        int isint = 0;
+        lua_Integer n = lua_tointegerx(L, -1, &isint);
+        if (!isint || n < 0)
+            raise(L, "art.tally: evidence must be an integer >= 0");
+        /* More than art.emit takes would only be cut there. */
+        if ((lua_Unsigned)n < h->lim.max_evidence)
+            o->limit = (size_t)n;
+    }
+    lua_pop(L, 1);
+}
+
+/* The tally's budget check, every few hundred segments: the walk runs in C,
+ * where no instruction hook fires, so the clock is read here. */
+static bool tally_keep_going(void *ud)
+{
+    host *h = ud;
+    budget_update(h);
+    return h->budget == BUDGET_OK;
+}
+
+static void push_tally_cell(lua_State *L, const art_tally_cell *c)
+{
+    lua_createtable(L, 0, 4);
+    set_num(L, "pos", c->pos);
+    set_num(L, "neg", c->neg);
+    set_int(L, "matches", (lua_Integer)c->matches);
+    lua_createtable(L, (int)c->nhits, 0);
+    for (size_t i = 0; i < c->nhits; i++) {
+        const art_tally_hit *e = &c->hits[i];
+        lua_createtable(L, 0, 5);
+        set_int(L, "segment", (lua_Integer)e->segment);
+        set_str(L, "indicator", e->phrase);
+        set_int(L, "direction", e->direction);
+        set_num(L, "weight", e->weight);
+        set_level(L, "level", e->level);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "evidence");
+}
+
+/* art.tally([opts]): every dimension's phrases counted over the whole
+ * corpus in one walk, in C.  Returns t[dimension id][facet] = {pos, neg,
+ * matches, evidence}, for the cells with at least one match; evidence is
+ * ready for art.emit.  See docs/plugin-api.md. */
+static int api_tally(lua_State *L)
+{
+    host *h = api_enter(L);
+    need_corpus(L, h, "tally");
+    tally_opts o;
+    tally_read_opts(L, h, &o);
+    art_matcher *m = all_dimensions_matcher(L, h);
+    size_t np = 0, ndims = h->rubric->ndims;
+    for (size_t d = 0; d < ndims; d++)
+        np += h->rubric->dims[d].nindicators;
+    guard *g = guard_push(L);
+    g->phrases = calloc(np ? np : 1, sizeof *g->phrases);
+    g->cells = calloc(ndims ? ndims * 2 : 1, sizeof *g->cells);
+    if (!g->phrases || !g->cells)
+        return luaL_error(L, "art.tally: out of memory");
+    g->ncells = ndims * 2;
+    for (size_t k = 0; k < np; k++) {
+        const art_indicator *ind = &h->rubric->dims[h->all_dim[k]].indicators[h->all_ind[k]];
+        g->phrases[k] = (art_tally_phrase){.text = ind->phrase, .group = h->all_dim[k],
+                                           .direction = ind->direction, .weight = ind->weight,
+                                           .level = ind->level};
+    }
+    art_tally_spec sp = {.matcher = m, .phrases = g->phrases, .ngroups = ndims,
+                         .hedge = o.hedge, .limit = o.limit, .skip_blocks = o.skip,
+                         .nskip = o.nskip, .keep_going = tally_keep_going, .ud = h};
+    art_error e;
+    art_error_clear(&e);
+    art_status st = art_tally_run(h->corpus, &sp, g->cells, &h->host_seconds, &e);
+    if (st != ART_OK) {
+        if (h->budget != BUDGET_OK)
+            return budget_raise(L, h);
+        if (st == ART_ERR_NOMEM)
+            return luaL_error(L, "art.tally: out of memory");
+        return host_broken(L, h, &e);
+    }
+    lua_createtable(L, 0, (int)ndims);
+    for (size_t d = 0; d < ndims; d++) {
+        const art_tally_cell *c = &g->cells[d * 2];
+        if (!c[0].matches && !c[1].matches)
+            continue;
+        lua_createtable(L, 0, 2);
+        if (c[0].matches) {
+            push_tally_cell(L, &c[0]);
+            lua_setfield(L, -2, art_facet_id(ART_FACET_ESPOUSED));
+        }
+        if (c[1].matches) {
+            push_tally_cell(L, &c[1]);
+            lua_setfield(L, -2, art_facet_id(ART_FACET_ENACTED));
+        }
+        lua_setfield(L, -2, h->rubric->dims[d].id);
+    }
+    /* Give the C memory back now, not when the guard is collected. */
+    free(g->phrases);
+    art_tally_cells_free(g->cells, g->ncells);
+    g->phrases = NULL;
+    g->cells = NULL;
+    g->ncells = 0;
+    return 1;
+}
+
 static int api_match(lua_State *L)
 {
     host *h = api_enter(L);
@@ -1304,6 +1468,7 @@ static const luaL_Reg ART_FUNCS[] = {
     {"match", api_match},
     {"match_all", api_match_all},
     {"match_phrases", api_match_phrases},
+    {"tally", api_tally},
     {"code_direction", api_code_direction},
     {"emit", api_emit},
     {"log", api_log},

@@ -1,0 +1,417 @@
+/* art.tally, the phrase count done in C: lexical.lua (which uses it) gives
+ * the same scores, weights and evidence as lexical_loop.lua (the Lua loop
+ * over art.segments and art.match_all it replaced), on a random corpus big
+ * enough to cut evidence at the limit, with weights whose sums depend on
+ * the order of addition, in memory and streamed from a store; its options
+ * are checked, and bad ones are one-line errors. */
+#include "testutil.h"
+#include "artefact/artefact.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define S(x) ((char *)(x))
+
+/* ---- a rubric with weights that are not sums of powers of two ----------- */
+
+static art_indicator TRUST_IND[] = {
+    {S("trust*"), 1, 1.0, ART_LEVEL_NONE, NULL},
+    {S("need permission"), -1, 0.3, ART_LEVEL_ESPOUSED, NULL},
+    {S("ask * manager"), -1, 1.7, ART_LEVEL_ASSUMPTION, NULL},
+};
+static art_indicator HIER_IND[] = {
+    {S("sign off"), -1, 1.0, ART_LEVEL_NONE, NULL},
+    {S("empower*"), 1, 0.1, ART_LEVEL_ARTEFACT, NULL},
+    {S("panel"), -1, 2.0, ART_LEVEL_NONE, NULL},
+};
+static art_indicator COPRO_IND[] = {{S("co-production"), 1, 1.0, ART_LEVEL_NONE, NULL},
+                                    {S("with carers"), 1, 0.7, ART_LEVEL_NONE, NULL}};
+static art_dimension DIMS[4];
+static art_rubric RUBRIC;
+
+static void build_rubric(void)
+{
+    memset(DIMS, 0, sizeof DIMS);
+    DIMS[0] = (art_dimension){.id = S("trust"), .name = S("Trust"), .target = 80,
+                              .indicators = TRUST_IND, .nindicators = 3};
+    DIMS[1] = (art_dimension){.id = S("hierarchy"), .name = S("Hierarchy"), .target = 70,
+                              .indicators = HIER_IND, .nindicators = 3};
+    DIMS[2] = (art_dimension){.id = S("coproduction"), .name = S("Co-production"),
+                              .target = 75, .indicators = COPRO_IND, .nindicators = 2};
+    /* A dimension no text matches: neither plugin emits for it. */
+    DIMS[3] = (art_dimension){.id = S("quiet"), .name = S("Quiet"), .target = 50};
+    memset(&RUBRIC, 0, sizeof RUBRIC);
+    RUBRIC.id = S("tally-rubric");
+    RUBRIC.version = S("1");
+    RUBRIC.title = S("Tally rubric");
+    RUBRIC.dims = DIMS;
+    RUBRIC.ndims = 4;
+}
+
+/* ---- a random corpus ------------------------------------------------------ */
+
+#define NSEGS 4000     /* enough for some cells to pass the 500 evidence kept */
+
+static const char *const PHRASES[] = {"trust", "trusted", "need permission", "ask my manager",
+                                      "ask the manager", "sign off", "empowered",
+                                      "the panel", "co-production", "with carers"};
+static const char *const FILLERS[] = {"we", "said", "the team", "often", "in the hub", "and"};
+/* Before a phrase: negators and hedges, which change its sign and weight. */
+static const char *const BEFORE[] = {"", "", "", "not", "no longer", "we aim to", "sometimes"};
+
+static unsigned long rng_state;
+static unsigned rng(unsigned n)
+{
+    rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+    return (unsigned)((rng_state >> 33) % n);
+}
+#define PICK(a) a[rng(sizeof a / sizeof a[0])]
+
+static art_seg_view RSEGS[NSEGS];
+static char *RTEXT[NSEGS];
+static art_corpus RCORPUS;
+
+/* Each segment uses a phrase at most once: two matches of one phrase in
+ * one segment with one weight tie in every key lexical_loop.lua sorts by,
+ * and the Lua sort is not stable. */
+static char *random_text(void)
+{
+    char buf[512] = "";
+    bool used[sizeof PHRASES / sizeof PHRASES[0]] = {false};
+    unsigned n = 1 + rng(5);
+    for (unsigned i = 0; i < n; i++) {
+        unsigned p = rng(sizeof PHRASES / sizeof PHRASES[0]);
+        strcat(buf, PICK(FILLERS));
+        strcat(buf, " ");
+        if (!used[p]) {
+            used[p] = true;
+            strcat(buf, PICK(BEFORE));
+            strcat(buf, " ");
+            strcat(buf, PHRASES[p]);
+        }
+        strcat(buf, i + 1 < n ? ", " : ".");
+    }
+    char *s = strdup(buf);
+    CU_ASSERT_FATAL(s != NULL);
+    return s;
+}
+
+static void build_random_corpus(unsigned long seed)
+{
+    rng_state = seed;
+    static const char *const BLOCKS[] = {"paragraph", "paragraph", "paragraph", "heading",
+                                         "list_item", "excerpt"};
+    static const art_level LEVELS[] = {ART_LEVEL_ESPOUSED, ART_LEVEL_ARTEFACT,
+                                       ART_LEVEL_ASSUMPTION};
+    for (size_t i = 0; i < NSEGS; i++) {
+        free(RTEXT[i]);
+        RTEXT[i] = random_text();
+        bool interview = rng(2);
+        RSEGS[i] = (art_seg_view){.id = (int64_t)(i * 3 + 1 + rng(2)),
+                                  .kind = interview ? ART_SRC_INTERVIEW : ART_SRC_DOCUMENT,
+                                  .source = interview ? "interviews.csv" : "policy.md",
+                                  .locator = "para 1", .text = RTEXT[i],
+                                  .participant = interview ? "P01" : NULL,
+                                  .voice = ART_VOICE_UNKNOWN, .level = PICK(LEVELS),
+                                  .block = PICK(BLOCKS)};
+    }
+    memset(&RCORPUS, 0, sizeof RCORPUS);
+    RCORPUS.site = S("random");
+    RCORPUS.round = S("r1");
+    RCORPUS.segs = RSEGS;
+    RCORPUS.nsegs = NSEGS;
+}
+
+static void free_random_corpus(void)
+{
+    for (size_t i = 0; i < NSEGS; i++) {
+        free(RTEXT[i]);
+        RTEXT[i] = NULL;
+    }
+}
+
+/* ---- comparing emits ------------------------------------------------------ */
+
+/* A total order on evidence, to compare two lists as sets in one order. */
+static int evidence_cmp(const void *pa, const void *pb)
+{
+    const art_evidence *a = pa, *b = pb;
+    if (a->weight != b->weight)
+        return a->weight > b->weight ? -1 : 1;
+    if (a->segment_id != b->segment_id)
+        return a->segment_id < b->segment_id ? -1 : 1;
+    int c = strcmp(a->indicator, b->indicator);
+    if (c)
+        return c;
+    if (a->direction != b->direction)
+        return a->direction - b->direction;
+    return (int)a->level - (int)b->level;
+}
+
+/* The number of ways the emits differ (0: the same).  Scores and weights
+ * must be the same doubles: the tally adds in the loop's order. */
+static size_t emit_differences(const art_plugin_result *x, const art_plugin_result *y)
+{
+    if (x->nemits != y->nemits) {
+        fprintf(stderr, "\n  emits: %zu vs %zu\n", x->nemits, y->nemits);
+        return 1;
+    }
+    size_t diffs = 0;
+    for (size_t i = 0; i < x->nemits; i++) {
+        const art_emit *a = &x->emits[i], *b = &y->emits[i];
+        if (strcmp(a->dimension, b->dimension) || a->facet != b->facet || a->score != b->score ||
+            a->weight != b->weight || a->nev != b->nev) {
+            fprintf(stderr, "\n  emit %zu: %s/%d %.17g %.17g %zu vs %s/%d %.17g %.17g %zu\n", i,
+                    a->dimension, (int)a->facet, a->score, a->weight, a->nev, b->dimension,
+                    (int)b->facet, b->score, b->weight, b->nev);
+            diffs++;
+            continue;
+        }
+        qsort(a->ev, a->nev, sizeof *a->ev, evidence_cmp);
+        qsort(b->ev, b->nev, sizeof *b->ev, evidence_cmp);
+        for (size_t k = 0; k < a->nev; k++)
+            if (evidence_cmp(&a->ev[k], &b->ev[k]) != 0 ||
+                strcmp(a->ev[k].quote, b->ev[k].quote) != 0) {
+                diffs++;
+                break;
+            }
+    }
+    return diffs;
+}
+
+static void run_plugin(const char *rel, const art_corpus *c, art_plugin_result *res)
+{
+    art_plugin_limits lim;
+    art_plugin_limits_default(&lim);
+    lim.max_instructions = 2000000000LL;     /* the loop, on 4000 segments */
+    lim.max_seconds = 120;                   /* under valgrind */
+    art_error err;
+    art_error_clear(&err);
+    CU_ASSERT_EQUAL(art_plugin_run(art_test_src(rel), &RUBRIC, c, &lim, res, &err), ART_OK);
+    CU_ASSERT_EQUAL(res->status, ART_OK);
+    if (res->error)
+        fprintf(stderr, "\n  %s: %s\n", rel, res->error);
+}
+
+static void check_same_as_loop(const art_corpus *c, size_t min_emits)
+{
+    art_plugin_result loop, tally;
+    run_plugin("tests/data/plugins/lexical_loop.lua", c, &loop);
+    run_plugin("plugins/lexical.lua", c, &tally);
+    CU_ASSERT(tally.nemits >= min_emits);
+    if (tally.nemits < min_emits)
+        fprintf(stderr, "\n  %zu emits\n", tally.nemits);
+    CU_ASSERT_EQUAL(emit_differences(&loop, &tally), 0);
+    art_plugin_result_clear(&loop);
+    art_plugin_result_clear(&tally);
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+
+static void test_same_as_loop_in_memory(void)
+{
+    build_rubric();
+    for (unsigned long seed = 1; seed <= 3; seed++) {
+        build_random_corpus(seed);
+        /* 3 dimensions with matches x 2 facets */
+        check_same_as_loop(&RCORPUS, 6);
+    }
+    /* Some cell passed the evidence limit, so the cut was exercised. */
+    art_plugin_result res;
+    run_plugin("plugins/lexical.lua", &RCORPUS, &res);
+    size_t full = 0;
+    for (size_t i = 0; i < res.nemits; i++)
+        full += res.emits[i].nev == 500;
+    CU_ASSERT(full > 0);
+    art_plugin_result_clear(&res);
+    free_random_corpus();
+}
+
+static void test_same_as_loop_streamed(void)
+{
+    build_rubric();
+    build_random_corpus(7);
+    /* The random corpus as a site: one document of its texts. */
+    const char *tmp = art_test_tmpdir("tally-stream");
+    char db[4300], docs[4300], path[4400];
+    snprintf(db, sizeof db, "%s/store.db", tmp);
+    snprintf(docs, sizeof docs, "%s/docs", tmp);
+    CU_ASSERT_FATAL(mkdir(docs, 0700) == 0);
+    snprintf(path, sizeof path, "%s/site.md", docs);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    for (size_t i = 0; i < NSEGS; i++)
+        fprintf(f, "%s%s\n\n", i % 10 == 0 ? "# " : "", RTEXT[i]);
+    fclose(f);
+    free_random_corpus();
+    art_store *s = NULL;
+    art_error err;
+    CU_ASSERT_FATAL(art_store_open(db, &s, &err) == ART_OK);
+    const char *paths[] = {art_test_src("tests/data/store/site"), docs};
+    CU_ASSERT_FATAL(art_store_ingest(s, "Tallyshire", "r1", paths, 2, NULL, &err) == ART_OK);
+    /* Small batches: the walk crosses many of them. */
+    art_corpus_opts opts = {.batch_segments = 300};
+    art_corpus *c = NULL;
+    CU_ASSERT_FATAL(art_store_open_corpus(s, "Tallyshire", "r1", &opts, &c, &err) == ART_OK);
+    check_same_as_loop(c, 3);   /* the documents: 3 dimensions, espoused */
+    art_corpus_free(c);
+    art_store_close(s);
+}
+
+/* A plugin that emits one count from art.tally(opts) as its score. */
+static void run_tally_code(const char *opts, const char *expr, art_plugin_result *res)
+{
+    char code[2048];
+    snprintf(code, sizeof code,
+             "return { name = 't', version = '1', description = 'd', dimensions = {'*'},\n"
+             "  run = function(art)\n"
+             "    local t = art.tally(%s)\n"
+             "    art.emit{ dimension = 'trust', facet = 'espoused', score = %s, weight = 1,\n"
+             "              evidence = t.trust and t.trust.espoused and t.trust.espoused.evidence }\n"
+             "  end }\n",
+             opts, expr);
+    art_plugin_limits lim;
+    art_plugin_limits_default(&lim);
+    CU_ASSERT_EQUAL(art_plugin_run_buffer(code, strlen(code), "t", &RUBRIC, &RCORPUS, &lim, res,
+                                          NULL), ART_OK);
+}
+
+static void test_options(void)
+{
+    build_rubric();
+    static art_seg_view segs[3];
+    segs[0] = (art_seg_view){.id = 1, .kind = ART_SRC_DOCUMENT, .source = "a.md",
+                             .text = "Trust", .block = "heading", .level = ART_LEVEL_ESPOUSED};
+    segs[1] = (art_seg_view){.id = 2, .kind = ART_SRC_DOCUMENT, .source = "a.md",
+                             .text = "We trust staff; we aim to trust them more. No need permission.",
+                             .block = "paragraph", .level = ART_LEVEL_ESPOUSED};
+    segs[2] = (art_seg_view){.id = 3, .kind = ART_SRC_INTERVIEW, .source = "i.csv",
+                             .text = "I trust them.", .participant = "P01",
+                             .level = ART_LEVEL_ASSUMPTION};
+    memset(&RCORPUS, 0, sizeof RCORPUS);
+    RCORPUS.site = S("s");
+    RCORPUS.round = S("r");
+    RCORPUS.segs = segs;
+    RCORPUS.nsegs = 3;
+    static const struct {
+        const char *opts, *expr;
+        double score;
+        size_t nev;
+    } CASES[] = {
+        /* headings read: "Trust", "trust", "trust" (hedged), "need permission" (negated) */
+        {"", "t.trust.espoused.matches", 4, 4},
+        {"{ skip_blocks = { 'heading' } }", "t.trust.espoused.matches", 3, 3},
+        /* pos: 1 + 1 + 1 (hedge 1 by default) + 0.3 (negated, so toward) */
+        {"{}", "t.trust.espoused.pos * 10", 33, 4},
+        {"{ hedge = 0.5 }", "t.trust.espoused.pos * 10", 28, 4},
+        {"{ evidence = 2 }", "#t.trust.espoused.evidence", 2, 2},
+        {"{ evidence = 0 }", "t.trust.espoused.matches", 4, 0},
+        /* the strongest first: the heading's and the first "trust" (weight 1,
+           segments 1 and 2), not the negated 0.3 */
+        {"{ evidence = 2, hedge = 0.5 }", "t.trust.espoused.evidence[2].segment", 2, 2},
+        {"{}", "t.trust.enacted.matches + (t.hierarchy and 50 or 0)", 1, 4},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        art_plugin_result res;
+        run_tally_code(CASES[i].opts, CASES[i].expr, &res);
+        CU_ASSERT_EQUAL(res.status, ART_OK);
+        if (res.status != ART_OK || res.nemits != 1 ||
+            res.emits[0].score != CASES[i].score || res.emits[0].nev != CASES[i].nev)
+            fprintf(stderr, "\n  case %zu (%s, %s): %s, %.17g, %zu\n", i, CASES[i].opts,
+                    CASES[i].expr, res.error ? res.error : "ok",
+                    res.nemits ? res.emits[0].score : -1, res.nemits ? res.emits[0].nev : 0);
+        CU_ASSERT_EQUAL_FATAL(res.nemits, 1);
+        CU_ASSERT_DOUBLE_EQUAL(res.emits[0].score, CASES[i].score, 1e-9);
+        CU_ASSERT_EQUAL(res.emits[0].nev, CASES[i].nev);
+        art_plugin_result_clear(&res);
+    }
+    /* The evidence's fields: a negated match points away from its
+     * indicator's pole, and a hedged one weighs half. */
+    art_plugin_result res;
+    run_tally_code("{ hedge = 0.5 }", "1", &res);
+    CU_ASSERT_EQUAL_FATAL(res.nemits, 1);
+    CU_ASSERT_EQUAL_FATAL(res.emits[0].nev, 4);
+    const art_evidence *ev = res.emits[0].ev;
+    CU_ASSERT_EQUAL(ev[0].segment_id, 1);
+    CU_ASSERT_EQUAL(ev[1].segment_id, 2);
+    CU_ASSERT_STRING_EQUAL(ev[1].indicator, "trust*");
+    CU_ASSERT_DOUBLE_EQUAL(ev[2].weight, 0.5, 1e-12);
+    CU_ASSERT_STRING_EQUAL(ev[3].indicator, "need permission");
+    CU_ASSERT_EQUAL(ev[3].direction, 1);
+    CU_ASSERT_EQUAL(ev[3].level, ART_LEVEL_ESPOUSED);
+    CU_ASSERT_DOUBLE_EQUAL(ev[3].weight, 0.3, 1e-12);
+    art_plugin_result_clear(&res);
+}
+
+static void test_bad_options(void)
+{
+    build_rubric();
+    static art_seg_view seg;
+    seg = (art_seg_view){.id = 1, .kind = ART_SRC_DOCUMENT, .source = "a.md", .text = "trust"};
+    memset(&RCORPUS, 0, sizeof RCORPUS);
+    RCORPUS.segs = &seg;
+    RCORPUS.nsegs = 1;
+    static const struct { const char *opts, *error; } CASES[] = {
+        {"{ hedges = 0.5 }", "art.tally: unknown option 'hedges'"},
+        {"{ [1] = 'heading' }", "art.tally: unknown option '1'"},
+        {"{ skip_blocks = 'heading' }", "art.tally: skip_blocks must be a list of block names"},
+        {"{ skip_blocks = { 1 } }", "art.tally: skip_blocks entry 1 is not a string"},
+        {"{ skip_blocks = { 'a','b','c','d','e','f','g','h','i','j','k','l','m','n','o','p','q' } }",
+         "more than 16 blocks"},
+        {"{ hedge = 2 }", "art.tally: hedge must be more than 0 and at most 1"},
+        {"{ hedge = 0 }", "art.tally: hedge must be more than 0 and at most 1"},
+        {"{ hedge = 0/0 }", "art.tally: hedge must be more than 0 and at most 1"},
+        {"{ hedge = 'half' }", "art.tally: hedge must be a number"},
+        {"{ evidence = -1 }", "art.tally: evidence must be an integer >= 0"},
+        {"{ evidence = 1.5 }", "art.tally: evidence must be an integer >= 0"},
+        {"'heading'", "bad argument #1 to 'tally'"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        art_plugin_result res;
+        run_tally_code(CASES[i].opts, "1", &res);
+        CU_ASSERT_NOT_EQUAL(res.status, ART_OK);
+        CU_ASSERT_EQUAL(res.nemits, 0);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(res.error);
+        CU_ASSERT_PTR_NULL(strchr(res.error, '\n'));
+        CU_ASSERT_PTR_NOT_NULL(strstr(res.error, CASES[i].error));
+        if (!strstr(res.error, CASES[i].error))
+            fprintf(stderr, "\n  case %zu: %s\n", i, res.error);
+        art_plugin_result_clear(&res);
+    }
+}
+
+/* While a plugin is only described there is no corpus to walk. */
+static void test_not_while_describing(void)
+{
+    const char *tmp = art_test_tmpdir("tally-describe");
+    char path[4300];
+    snprintf(path, sizeof path, "%s/p.lua", tmp);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs("art.tally()\nreturn { name = 'p', version = '1', description = 'd', "
+          "dimensions = {'*'}, run = function() end }\n", f);
+    fclose(f);
+    art_plugin_limits lim;
+    art_plugin_limits_default(&lim);
+    art_plugin_result res;
+    art_error err;
+    art_error_clear(&err);
+    art_plugin_describe(path, &lim, &res, &err);
+    CU_ASSERT_NOT_EQUAL(res.status, ART_OK);
+    CU_ASSERT_PTR_NOT_NULL(res.error);
+    if (res.error)
+        CU_ASSERT_PTR_NOT_NULL(strstr(res.error, "art.tally is not available while a plugin is being described"));
+    art_plugin_result_clear(&res);
+}
+
+void art_test_register(void)
+{
+    ART_SUITE("tally",
+              {"same as the Lua loop, in memory", test_same_as_loop_in_memory},
+              {"same as the Lua loop, streamed", test_same_as_loop_streamed},
+              {"options", test_options},
+              {"bad options", test_bad_options},
+              {"not while describing", test_not_while_describing});
+}
