@@ -231,6 +231,9 @@ art_status art_assessment_from_rubric(const art_rubric *rb, const char *site, co
 #define ART_STORED_RUBRIC "stored rubric"
 
 /* ---- misc ----------------------------------------------------------- */
+/* Seconds on CLOCK_MONOTONIC since t0 (taken from the same clock). */
+struct timespec;
+double art_seconds_since(const struct timespec *t0);
 /* Format a locator for a document segment into a malloc'd string. */
 char *art_locator_format(int paragraph, int sentence, long start, long end);
 

@@ -117,20 +117,13 @@ static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* The plugin's own time.  Reading a streamed corpus from the store (and
  * what rides along with that walk, such as the ladder) is the host's work,
  * as it was when the corpus was loaded before the plugin started, so it
  * does not count against the plugin's wall-clock budget. */
 static double elapsed_seconds(const host *h)
 {
-    return seconds_since(&h->t0) - h->host_seconds;
+    return art_seconds_since(&h->t0) - h->host_seconds;
 }
 
 static void budget_update(host *h)
@@ -582,7 +575,7 @@ static void find_segments(lua_State *L, host *h, int list_idx, size_t n,
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     art_status st = art_corpus_find_many(h->corpus, ids, k, found, &e);
-    h->host_seconds += seconds_since(&t0);
+    h->host_seconds += art_seconds_since(&t0);
     if (st != ART_OK)
         host_broken(L, h, &e);
     for (size_t j = 0; j < k; j++)
@@ -823,7 +816,7 @@ static int segments_next(lua_State *L)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     art_status st = art_corpus_cursor_next(box->cur, &seg, &e);
-    h->host_seconds += seconds_since(&t0);
+    h->host_seconds += art_seconds_since(&t0);
     if (st != ART_OK)
         return host_broken(L, h, &e);
     if (!seg) {

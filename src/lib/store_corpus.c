@@ -158,9 +158,9 @@ static bool name_index_build(const name_map *m, name_index *ix)
         ix->head[c] = (uint32_t)k + 1;
     }
     for (int c = 0; c < 256; c++) {
-        ix->bucket[c] = ix->head[(unsigned char)tolower(c)];
-        ix->word[c] = is_word_byte((unsigned char)c);
         ix->lower[c] = (unsigned char)tolower(c);
+        ix->bucket[c] = ix->head[ix->lower[c]];
+        ix->word[c] = is_word_byte((unsigned char)c);
     }
     memset(ix->pair, 0, sizeof ix->pair);
     memset(ix->one, 0, sizeof ix->one);

@@ -117,11 +117,6 @@ static art_status tally_segment(const art_tally_spec *sp, const art_seg_view *se
     return ART_OK;
 }
 
-static double seconds_between(const struct timespec *a, const struct timespec *b)
-{
-    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
 art_status art_tally_run(const art_corpus *corpus, const art_tally_spec *sp,
                          art_tally_cell *cells, double *reading_seconds, art_error *err)
 {
@@ -134,12 +129,11 @@ art_status art_tally_run(const art_corpus *corpus, const art_tally_spec *sp,
     size_t seen = 0;
     for (;;) {
         const art_seg_view *seg = NULL;
-        struct timespec t0, t1;
+        struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         r = art_corpus_cursor_next(cur, &seg, err);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
         if (reading_seconds)
-            *reading_seconds += seconds_between(&t0, &t1);
+            *reading_seconds += art_seconds_since(&t0);
         if (r != ART_OK || !seg)
             break;
         if (!block_skipped(sp, seg->block) && (r = tally_segment(sp, seg, cells, err)) != ART_OK)
