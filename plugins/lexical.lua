@@ -12,9 +12,9 @@
 -- The counting is art.tally's: one walk over the corpus in C, every
 -- dimension's phrases at once, with the strongest matches kept as evidence
 -- (weight, then segment order).  It counts what a loop over art.segments()
--- and art.match_all() would, several times faster; tests/plugins/
--- lexical_loop.lua is that loop, kept as the reference the tests compare
--- with.  This is the plugin to copy when writing your own: see
+-- and art.match_all() would, several times faster;
+-- tests/data/plugins/lexical_loop.lua is that loop, kept as the reference
+-- the tests compare with.  This is the plugin to copy when writing your own: see
 -- docs/plugin-api.md.
 
 local function run(art)
