@@ -84,6 +84,126 @@ static void ingest_site(art_store *s, const char *round, art_ingest_stats *st)
         fprintf(stderr, "ingest: %s\n", err.message);
 }
 
+/* Write one plain-text policy document into DIR. */
+static const char *write_doc(const char *dir, const char *name, const char *text)
+{
+    static char path[4400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static void add_doc(art_store *s, const char *path)
+{
+    art_ingest_stats st;
+    art_error err;
+    const char *paths[] = {path};
+    CU_ASSERT_EQUAL(art_store_ingest(s, "Testshire", "r1", paths, 1, &st, &err), ART_OK);
+    CU_ASSERT_EQUAL(st.files_new, 1);
+}
+
+static long long round_segments(art_store *s)
+{
+    art_counts c;
+    art_error err;
+    CU_ASSERT_EQUAL(art_store_counts(s, "Testshire", "r1", &c, &err), ART_OK);
+    return c.segments;
+}
+
+/* The round's counts, digest and voices are read off indexes and a span
+ * remembered per connection: every change, made here or by another
+ * connection, must still show. */
+static void test_round_facts_follow_changes(void)
+{
+    art_store *s = fresh_store("facts");
+    CU_ASSERT_FATAL(s != NULL);
+    char dir[4300];
+    snprintf(dir, sizeof dir, "%s", art_test_tmpdir("facts-docs"));
+    art_ingest_stats st;
+    art_error err;
+    ingest_site(s, "r1", &st);
+    CU_ASSERT_EQUAL(round_segments(s), 7);
+    art_counts c;
+    CU_ASSERT_EQUAL(art_store_counts(s, "Testshire", "r1", &c, &err), ART_OK);
+    CU_ASSERT_EQUAL(c.codings, 3);
+    char d1[65], d2[65], d3[65], d4[65];
+    CU_ASSERT_EQUAL(art_store_inputs_digest(s, "Testshire", "r1", "salt", d1, &err), ART_OK);
+    CU_ASSERT_EQUAL(art_store_inputs_digest(s, "Testshire", "r1", "salt", d2, &err), ART_OK);
+    CU_ASSERT_STRING_EQUAL(d1, d2);
+    CU_ASSERT_EQUAL(art_store_inputs_digest(s, "Testshire", "r1", "other", d2, &err), ART_OK);
+    CU_ASSERT_STRING_NOT_EQUAL(d1, d2);
+    size_t v1[ART_VOICE_COUNT], v2[ART_VOICE_COUNT];
+    CU_ASSERT_EQUAL(art_store_voice_counts(s, "Testshire", "r1", v1, &err), ART_OK);
+    CU_ASSERT_EQUAL(v1[ART_VOICE_LOCAL_AUTHORITY], 1);
+    CU_ASSERT_EQUAL(v1[ART_VOICE_LIVED], 1);
+
+    /* Another connection commits a document: this one sees it. */
+    art_store *other = NULL;
+    CU_ASSERT_EQUAL_FATAL(art_store_open(db_path, &other, &err), ART_OK);
+    add_doc(other, write_doc(dir, "a.txt", "We trust staff.\n\nPanels are gone.\n"));
+    CU_ASSERT_EQUAL(round_segments(s), 9);
+    CU_ASSERT_EQUAL(art_store_inputs_digest(s, "Testshire", "r1", "salt", d3, &err), ART_OK);
+    CU_ASSERT_STRING_NOT_EQUAL(d1, d3);
+
+    /* And one of its own. */
+    add_doc(s, write_doc(dir, "b.txt", "Leaders share decisions.\n"));
+    CU_ASSERT_EQUAL(round_segments(s), 10);
+    CU_ASSERT_EQUAL(art_store_inputs_digest(s, "Testshire", "r1", "salt", d4, &err), ART_OK);
+    CU_ASSERT_STRING_NOT_EQUAL(d3, d4);
+
+    /* A purge by the other connection: segments, codings, voices, digest. */
+    CU_ASSERT_EQUAL(art_store_purge_participant(other, "Testshire", "Maya Okafor", &err), ART_OK);
+    CU_ASSERT_EQUAL(art_store_counts(s, "Testshire", "r1", &c, &err), ART_OK);
+    CU_ASSERT(c.segments < 10);
+    CU_ASSERT(c.codings < 3);
+    CU_ASSERT_EQUAL(c.participants, 1);
+    CU_ASSERT_EQUAL(art_store_voice_counts(s, "Testshire", "r1", v2, &err), ART_OK);
+    CU_ASSERT_EQUAL(v2[ART_VOICE_LOCAL_AUTHORITY], 0);
+    CU_ASSERT_EQUAL(v2[ART_VOICE_LIVED], 1);
+    CU_ASSERT_EQUAL(art_store_inputs_digest(s, "Testshire", "r1", "salt", d3, &err), ART_OK);
+    CU_ASSERT_STRING_NOT_EQUAL(d3, d4);
+    art_store_close(other);
+
+    /* Another round of the site has its own span. */
+    ingest_site(s, "r2", &st);
+    CU_ASSERT_EQUAL(art_store_counts(s, "Testshire", "r2", &c, &err), ART_OK);
+    CU_ASSERT(c.segments > 0);
+    CU_ASSERT_EQUAL(art_store_counts(s, "Testshire", "r1", &c, &err), ART_OK);
+    long long r1 = c.segments;
+    CU_ASSERT_EQUAL(art_store_counts(s, "Testshire", "r2", &c, &err), ART_OK);
+    CU_ASSERT(c.segments < r1);   /* r2 holds the site folder only */
+    art_store_close(s);
+}
+
+/* A store of schema 6 gets migration 7's index on open. */
+static void test_migrates_to_participant_index(void)
+{
+    art_store *s = fresh_store("migrate7");
+    CU_ASSERT_FATAL(s != NULL);
+    art_store_close(s);
+    sqlite3 *db;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
+    CU_ASSERT_EQUAL(sqlite3_exec(db, "DROP INDEX segments_participant; PRAGMA user_version = 6",
+                                 NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    art_error err;
+    CU_ASSERT_EQUAL_FATAL(art_store_open(db_path, &s, &err), ART_OK);
+    CU_ASSERT_EQUAL(art_store_schema_version(s), 7);
+    art_store_close(s);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    CU_ASSERT_EQUAL(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = "
+                                           "'index' AND name = 'segments_participant'",
+                                       -1, &st, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL(sqlite3_step(st), SQLITE_ROW);
+    CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 static void test_ingest_counts_and_idempotence(void)
 {
     art_store *s = fresh_store("ingest");
@@ -562,6 +682,9 @@ void art_test_register(void)
               {"open creates a 0600 WAL store", test_open_creates_private_file},
               {"open rejects newer and foreign files", test_open_rejects_newer_and_foreign_files},
               {"ingest counts; re-ingest changes nothing", test_ingest_counts_and_idempotence},
+              {"round counts, digest and voices follow every change",
+               test_round_facts_follow_changes},
+              {"a schema 6 store gets the participant index", test_migrates_to_participant_index},
               {"a bad file leaves the store as it was", test_ingest_is_one_transaction},
               {"unknown and missing files", test_ingest_rejects_unknown_and_missing},
               {"ingest threads change nothing", test_ingest_threads_change_nothing},

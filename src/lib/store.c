@@ -431,6 +431,96 @@ static art_status count_query(art_store *s, const char *sql, long long site_id, 
     return r;
 }
 
+/* PRAGMA data_version: changes when another connection commits.  -1 when
+ * it cannot be read (then nothing is remembered). */
+static long long data_version(art_store *s)
+{
+    sqlite3_stmt *st;
+    long long v = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+art_status round_span(art_store *s, long long site_id, long long round_id, seg_span *out,
+                      art_error *err)
+{
+    out->n = 0;
+    out->min_id = 1;
+    out->max_id = 0;
+    int changes = sqlite3_total_changes(s->db);
+    long long dv = data_version(s);
+    if (s->span_memo.valid && dv >= 0 && s->span_memo.site_id == site_id &&
+        s->span_memo.round_id == round_id && s->span_memo.changes == changes &&
+        s->span_memo.data_version == dv) {
+        out->n = s->span_memo.n;
+        out->min_id = s->span_memo.min_id;
+        out->max_id = s->span_memo.max_id;
+        return ART_OK;
+    }
+    s->span_memo.valid = false;
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s,
+                              "SELECT count(*), min(g.id), max(g.id) FROM segments g "
+                              "JOIN sources s ON s.id = g.source_id "
+                              "JOIN round_sources rs ON rs.source_id = s.id "
+                              "WHERE s.site_id = ?1 AND rs.round_id = ?2",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "ii", site_id, round_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        out->n = sqlite3_column_int64(st, 0);
+        if (out->n > 0) {
+            out->min_id = sqlite3_column_int64(st, 1);
+            out->max_id = sqlite3_column_int64(st, 2);
+        }
+    } else {
+        r = db_error(s, err, "count the round's segments");
+    }
+    sqlite3_finalize(st);
+    if (r == ART_OK && dv >= 0) {
+        s->span_memo.valid = true;
+        s->span_memo.site_id = site_id;
+        s->span_memo.round_id = round_id;
+        s->span_memo.n = out->n;
+        s->span_memo.min_id = out->min_id;
+        s->span_memo.max_id = out->max_id;
+        s->span_memo.changes = changes;
+        s->span_memo.data_version = dv;
+    }
+    return r;
+}
+
+/* The codings of a round's segments.  Driven by codings_segment over the
+ * round's id range (a few thousand codings), not by the round's segments
+ * (every one of them, most of them uncoded documents). */
+static art_status count_round_codings(art_store *s, long long site_id, long long round_id,
+                                      const seg_span *sp, long long *out, art_error *err)
+{
+    *out = 0;
+    sqlite3_stmt *st;
+    art_status r = db_prepare(s,
+                              "SELECT count(*) FROM codings k "
+                              "CROSS JOIN segments g ON g.id = k.segment_id "
+                              "CROSS JOIN sources s ON s.id = g.source_id AND s.site_id = ?1 "
+                              "CROSS JOIN round_sources rs ON rs.source_id = s.id "
+                              "AND rs.round_id = ?2 WHERE k.segment_id BETWEEN ?3 AND ?4",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "iiii", site_id, round_id, sp->min_id, sp->max_id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        r = db_error(s, err, "count the round's codings");
+    sqlite3_finalize(st);
+    return r;
+}
+
 art_status art_store_counts(art_store *s, const char *site, const char *round, art_counts *out,
                             art_error *err)
 {
@@ -466,14 +556,12 @@ art_status art_store_counts(art_store *s, const char *site, const char *round, a
         SRC_SCOPE(""),
         SRC_SCOPE(" AND s.kind = 'document' AND s.format NOT LIKE 'story%'"),
         SRC_SCOPE(" AND s.kind = 'interview'"),
-        round ? "SELECT count(*) FROM segments g JOIN sources s ON s.id = g.source_id JOIN "
-                "round_sources rs ON rs.source_id = s.id WHERE s.site_id = ? AND rs.round_id = ?"
+        /* A round's segments and codings: round_span and count_round_codings. */
+        round ? NULL
               : "SELECT count(*) FROM segments g JOIN sources s ON s.id = g.source_id WHERE "
                 "s.site_id = ?",
         "SELECT count(*) FROM codes WHERE site_id = ?",
-        round ? "SELECT count(*) FROM codings k JOIN segments g ON g.id = k.segment_id JOIN "
-                "sources s ON s.id = g.source_id JOIN round_sources rs ON rs.source_id = s.id "
-                "WHERE s.site_id = ? AND rs.round_id = ?"
+        round ? NULL
               : "SELECT count(*) FROM codings k JOIN segments g ON g.id = k.segment_id JOIN "
                 "sources s ON s.id = g.source_id WHERE s.site_id = ?",
         "SELECT count(*) FROM participants WHERE site_id = ?",
@@ -485,8 +573,15 @@ art_status art_store_counts(art_store *s, const char *site, const char *round, a
     long long *dst[] = {&out->sources, &out->documents, &out->interviews, &out->segments,
                         &out->codes, &out->codings, &out->participants, &out->stories};
     for (size_t i = 0; i < 8; i++)
-        if ((r = count_query(s, q[i], site_id, round_id, dst[i], err)) != ART_OK)
+        if (q[i] && (r = count_query(s, q[i], site_id, round_id, dst[i], err)) != ART_OK)
             return r;
+    if (round) {
+        seg_span sp;
+        if ((r = round_span(s, site_id, round_id, &sp, err)) != ART_OK ||
+            (r = count_round_codings(s, site_id, round_id, &sp, &out->codings, err)) != ART_OK)
+            return r;
+        out->segments = sp.n;
+    }
     return ART_OK;
 }
 
@@ -610,10 +705,14 @@ art_status art_store_voice_counts(art_store *s, const char *site, const char *ro
         return r;
     sqlite3_stmt *st;
     if ((r = db_prepare(s,
-                        "SELECT p.voice, count(DISTINCT p.id) FROM participants p "
-                        "JOIN segments g ON g.participant_id = p.id "
-                        "JOIN round_sources rs ON rs.source_id = g.source_id "
-                        "WHERE p.site_id = ? AND rs.round_id = ? GROUP BY p.voice",
+                        /* Per participant, one probe of segments_participant
+                         * for a segment in the round: not a walk of every
+                         * segment of the round. */
+                        "SELECT p.voice, count(*) FROM participants p "
+                        "WHERE p.site_id = ?1 AND EXISTS (SELECT 1 FROM segments g "
+                        "  CROSS JOIN round_sources rs ON rs.source_id = g.source_id "
+                        "  AND rs.round_id = ?2 WHERE g.participant_id = p.id) "
+                        "GROUP BY p.voice",
                         &st, err)) != ART_OK)
         return r;
     db_bind(st, "ii", site_id, round_id);

@@ -1065,24 +1065,14 @@ static void stream_free(art_corpus_stream *cs)
 /* How many segments the round has, and the range of their ids. */
 static art_status count_segments(art_corpus_stream *cs, art_error *err)
 {
-    sqlite3_stmt *st;
-    art_status r = prepare_bound(
-        cs,
-        "SELECT count(*), min(g.id), max(g.id) FROM segments g "
-        "JOIN sources s ON s.id = g.source_id "
-        "JOIN round_sources rs ON rs.source_id = s.id WHERE s.site_id = ?1 AND rs.round_id = ?2",
-        &st, err);
-    if (r != ART_OK)
-        return r;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        cs->count = (size_t)sqlite3_column_int64(st, 0);
-        /* An empty round: min and max are NULL, read as 0, and the range
-         * [1, 0] holds nothing. */
-        cs->min_id = cs->count ? sqlite3_column_int64(st, 1) : 1;
-        cs->max_id = cs->count ? sqlite3_column_int64(st, 2) : 0;
-    } else
-        r = db_error(cs->s, err, "count the corpus's segments");
-    sqlite3_finalize(st);
+    seg_span sp;
+    art_status r = round_span(cs->s, cs->site_id, cs->round_id, &sp, err);
+    if (r == ART_OK) {
+        /* An empty round: the range [1, 0] holds nothing. */
+        cs->count = (size_t)sp.n;
+        cs->min_id = sp.min_id;
+        cs->max_id = sp.max_id;
+    }
     return r;
 }
 

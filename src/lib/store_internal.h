@@ -13,6 +13,16 @@ struct art_store {
     art_warning_fn warn;
     void *warn_ud;
     int jobs;               /* ingest threads; 0: one per core */
+    /* round_span's last answer.  Counting, digesting and opening one round
+     * each need it; it holds while this connection has changed nothing
+     * (total_changes) and no other has committed (data_version). */
+    struct {
+        bool valid;
+        long long site_id, round_id;
+        long long n, min_id, max_id;
+        int changes;
+        long long data_version;
+    } span_memo;
 };
 
 art_status db_error(art_store *s, art_error *err, const char *what);
@@ -27,6 +37,14 @@ art_status lookup_id(art_store *s, const char *sql, const char *types, art_error
 art_status find_site(art_store *s, const char *site, long long *id, art_error *err);
 art_status find_round(art_store *s, long long site_id, const char *round, long long *id,
                              art_error *err);
+/* A round's segments: how many, and the range their ids lie in (empty:
+ * n 0 and the range [1, 0]).  One walk of the segments' source index, no
+ * row read: the ids bound every later query over the round's segments. */
+typedef struct seg_span {
+    long long n, min_id, max_id;
+} seg_span;
+art_status round_span(art_store *s, long long site_id, long long round_id, seg_span *out,
+                      art_error *err);
 art_status insert_returning_id(art_store *s, const char *sql, const char *types,
                                       long long *id, art_error *err, ...);
 art_status ensure_site(art_store *s, const char *site, long long *id, art_error *err);

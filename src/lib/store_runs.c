@@ -205,15 +205,21 @@ art_status art_store_save_assessment(art_store *s, const art_assessment *a,
     return r;
 }
 
-/* Append every row of a query over one id (columns as text) to b. */
-static art_status digest_rows(art_store *s, const char *sql, long long id, art_buf *b,
-                              art_error *err)
+/* Append every row of a query (columns as text) to b.  ?1 is the round or
+ * the site; ?2 and ?3, where the query has them, the round's segment ids. */
+static art_status digest_rows(art_store *s, const char *sql, long long id, const seg_span *sp,
+                              art_buf *b, art_error *err)
 {
     sqlite3_stmt *st;
     art_status r = db_prepare(s, sql, &st, err);
     if (r != ART_OK)
         return r;
-    db_bind(st, "i", id);
+    int nparams = sqlite3_bind_parameter_count(st);
+    sqlite3_bind_int64(st, 1, id);
+    if (nparams >= 3) {
+        sqlite3_bind_int64(st, 2, sp->min_id);
+        sqlite3_bind_int64(st, 3, sp->max_id);
+    }
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int c = 0; c < sqlite3_column_count(st); c++) {
@@ -231,33 +237,42 @@ static art_status digest_rows(art_store *s, const char *sql, long long id, art_b
 art_status art_store_inputs_digest(art_store *s, const char *site, const char *round,
                                    const char *salt, char out[65], art_error *err)
 {
-    /* Names are not hashed, only their length: the digest stays in the
-     * store after a purge. */
+    /* What the scores depend on, cheaply: no segment's text is read.  A
+     * source is its bytes (sha256), and its segments are cut from them once,
+     * at ingest; afterwards only a purge changes them, and a purge always
+     * deletes a participant, which the participants' part sees.  The count
+     * and the id range of the round's segments catch a source re-ingested
+     * after its site was purged.  Names are not hashed, only their length:
+     * the digest stays in the store after a purge. */
     static const struct { bool by_site; const char *sql; } PARTS[] = {
         {false, "SELECT s.sha256 FROM sources s JOIN round_sources rs ON rs.source_id = s.id "
                 "WHERE rs.round_id = ?1 ORDER BY s.sha256"},
-        {false, "SELECT count(*), total(length(g.text)), total(g.participant_id), "
-                "total(g.start_cp), max(g.id) FROM segments g JOIN round_sources rs "
-                "ON rs.source_id = g.source_id WHERE rs.round_id = ?1"},
+        /* codings_segment over the id range, not every segment of the round */
         {false, "SELECT count(*), total(c.code_id), total(c.segment_id), "
-                "total(length(c.coder)) FROM codings c JOIN segments g ON g.id = c.segment_id "
-                "JOIN round_sources rs ON rs.source_id = g.source_id WHERE rs.round_id = ?1"},
+                "total(length(c.coder)) FROM codings c "
+                "CROSS JOIN segments g ON g.id = c.segment_id "
+                "CROSS JOIN round_sources rs ON rs.source_id = g.source_id AND rs.round_id = ?1 "
+                "WHERE c.segment_id BETWEEN ?2 AND ?3"},
         {true, "SELECT id, pseudonym, voice, length(name) FROM participants "
                "WHERE site_id = ?1 ORDER BY id"},
         {true, "SELECT count(*), total(length(path)), max(id) FROM codes WHERE site_id = ?1"},
     };
     long long site_id = 0, round_id = 0;
+    seg_span sp;
     art_status r = find_site(s, site, &site_id, err);
     if (r == ART_OK)
         r = find_round(s, site_id, round, &round_id, err);
+    if (r == ART_OK)
+        r = round_span(s, site_id, round_id, &sp, err);
     if (r != ART_OK)
         return r;
     art_buf b;
     art_buf_init(&b);
     art_buf_puts(&b, salt ? salt : "");
     art_buf_putc(&b, '\n');
+    art_buf_printf(&b, "%lld\t%lld\t%lld\n", sp.n, sp.min_id, sp.max_id);
     for (size_t i = 0; r == ART_OK && i < sizeof PARTS / sizeof PARTS[0]; i++)
-        r = digest_rows(s, PARTS[i].sql, PARTS[i].by_site ? site_id : round_id, &b, err);
+        r = digest_rows(s, PARTS[i].sql, PARTS[i].by_site ? site_id : round_id, &sp, &b, err);
     if (r == ART_OK && b.failed)
         r = art_error_set(err, ART_ERR_NOMEM, "out of memory");
     if (r == ART_OK)
