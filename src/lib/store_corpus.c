@@ -228,12 +228,17 @@ static void pseudonymise_into(const name_map *m, const name_index *ix, const cha
     long in_cp = 0, out_cp = 0;
     size_t run = 0;             /* start of the bytes not yet copied */
     for (size_t i = 0; i < n;) {
-        /* Cheapest test first: most bytes can start no name at all. */
-        size_t k = ix->bucket[(unsigned char)text[i]] &&
-                           (i == 0 || !ix->word[(unsigned char)text[i - 1]])
+        /* A name starts only where a word does (after a non-word byte), and
+         * most bytes are inside words: step over a word's rest in one tight
+         * loop rather than test every byte of it. */
+        unsigned char c = (unsigned char)text[i];
+        size_t k = ix->bucket[c] && (i == 0 || !ix->word[(unsigned char)text[i - 1]])
                        ? name_at(m, ix, text, n, i) : 0;
         if (!k) {
             i++;
+            if (ix->word[c])
+                while (i < n && ix->word[(unsigned char)text[i]])
+                    i++;
             continue;
         }
         k--;
