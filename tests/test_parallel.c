@@ -156,7 +156,8 @@ static void test_parallel_failing_plugins(void)
 }
 
 /* SQLite's progress handler: once armed, interrupts the statement running
- * at step `fail_at`. */
+ * at step `fail_at`, once: what the library does next (release a savepoint,
+ * say) runs, so the connection is left as a real failure would leave it. */
 typedef struct tripwire {
     long calls, fail_at;
 } tripwire;
@@ -165,12 +166,31 @@ static int trip(void *ud)
 {
     tripwire *t = ud;
     t->calls++;
-    return t->fail_at && t->calls >= t->fail_at;
+    return t->fail_at && t->calls == t->fail_at;
 }
 
-/* The store failing in one thread: mid-walk on the caller's connection
- * (thread 0) while thread 1 walks its own, and thread 1's reader failing
- * to open.  Either way one line, no assessment, no crash; the threads are
+/* Arms each read-only connection the store opens with a tripwire of its
+ * own (the hook runs on the thread that opens them, the caller's). */
+typedef struct reader_trips {
+    tripwire t[8];
+    int n;
+    long fail_at;
+} reader_trips;
+
+static void arm_reader(void *ud, sqlite3 *db)
+{
+    reader_trips *rt = ud;
+    if (rt->n >= 8)
+        return;
+    tripwire *t = &rt->t[rt->n++];
+    *t = (tripwire){0, rt->fail_at};
+    sqlite3_progress_handler(db, 1, trip, t);
+}
+
+/* The store failing in one thread: on the caller's connection (thread 0's
+ * own statements) and on the readers (thread 0's read-ahead, thread 1's
+ * walk) while the other thread walks, and thread 1's reader failing to
+ * open.  Either way one line, no assessment, no crash; the threads are
  * joined and their readers freed (the sanitizer builds check the leaks). */
 static void test_parallel_store_error(void)
 {
@@ -184,12 +204,28 @@ static void test_parallel_store_error(void)
     const char *plugins[] = {art_test_src("plugins/lexical.lua"), art_test_src("plugins/codes.lua")};
     art_store_set_jobs(s, 2);
 
-    tripwire t = {0, 2000};
+    /* The caller's connection: the plugins' evidence is read on it. */
+    tripwire t = {0, 200};
     sqlite3_progress_handler(s->db, 1, trip, &t);
     art_assessment *a = NULL;
     art_error_clear(&err);
     art_status st = art_assess(rb, c, plugins, 2, NULL, NULL, &a, &err);
     sqlite3_progress_handler(s->db, 0, NULL, NULL);
+    CU_ASSERT_EQUAL(st, ART_ERR_STORE);
+    CU_ASSERT_PTR_NULL(a);
+    CU_ASSERT_PTR_NULL(strchr(err.message, '\n'));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "interrupt"));
+    /* no transaction left open behind the failure */
+    CU_ASSERT_TRUE(sqlite3_get_autocommit(s->db));
+
+    /* Mid-walk on the readers: thread 0's read-ahead and thread 1's own. */
+    reader_trips rt = {.fail_at = 2000};
+    s->reader_hook = arm_reader;
+    s->reader_hook_ud = &rt;
+    art_error_clear(&err);
+    st = art_assess(rb, c, plugins, 2, NULL, NULL, &a, &err);
+    s->reader_hook = NULL;
+    CU_ASSERT_EQUAL(rt.n, 2);
     CU_ASSERT_EQUAL(st, ART_ERR_STORE);
     CU_ASSERT_PTR_NULL(a);
     CU_ASSERT_PTR_NULL(strchr(err.message, '\n'));

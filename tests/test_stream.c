@@ -1,7 +1,9 @@
 /* The streamed corpus (art_store_open_corpus): the same segments, scores,
- * evidence and ladder as the corpus loaded whole, whatever the batch size;
- * evidence resolved for segments long out of the cursor's batch; an empty
- * round; a store failure mid-stream reported as one line. */
+ * evidence and ladder as the corpus loaded whole, whatever the batch size,
+ * read by the cursor itself or by its read-ahead thread; evidence resolved
+ * for segments long out of the cursor's batch; an empty round; a store
+ * failure mid-stream reported as one line, on either path; a read-ahead
+ * left half-way. */
 #include "testutil.h"
 #include "store_internal.h"   /* the store's connection, to make it fail mid-stream */
 
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define SITE "Testshire"
 #define BIG_SENTENCES 2600    /* more than one default batch (2048 segments) */
@@ -107,13 +110,114 @@ static void check_stream_equals_whole(art_store *s, size_t batch, int reveal)
     art_corpus_free(whole);
 }
 
+/* Counts the read-only connections a store opens (its reader_hook). */
+static void count_reader(void *ud, sqlite3 *db)
+{
+    (void)db;
+    (*(int *)ud)++;
+}
+
 static void test_stream_equals_whole(void)
 {
     art_store *s = big_store("stream-equal");
-    check_stream_equals_whole(s, 0, 0);     /* default batches: one boundary */
-    check_stream_equals_whole(s, 7, 0);     /* hundreds of boundaries */
-    check_stream_equals_whole(s, 1, 0);
-    check_stream_equals_whole(s, 5, 1);     /* names revealed */
+    int readers = 0;
+    s->reader_hook = count_reader;
+    s->reader_hook_ud = &readers;
+    /* jobs 1: the cursor reads its own batches; 2: a read-ahead thread does,
+     * over a connection of its own (one per cursor, counted). */
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        art_store_set_jobs(s, jobs);
+        readers = 0;
+        check_stream_equals_whole(s, 0, 0);     /* default batches: one boundary */
+        check_stream_equals_whole(s, 7, 0);     /* hundreds of boundaries */
+        check_stream_equals_whole(s, 1, 0);
+        check_stream_equals_whole(s, 5, 1);     /* names revealed */
+        /* load_corpus walks a cursor too: two cursors per check */
+        CU_ASSERT_EQUAL(readers, jobs == 1 ? 0 : 8);
+    }
+    art_store_close(s);
+}
+
+/* A read-ahead cursor left after a few segments, with its thread blocked on
+ * a full ring of batches: closing it stops the thread and frees everything
+ * (the sanitizer build checks the leaks), and a new cursor starts over. */
+static void test_stream_readahead_left_early(void)
+{
+    art_store *s = big_store("stream-early-close");
+    art_store_set_jobs(s, 2);
+    int readers = 0;
+    s->reader_hook = count_reader;
+    s->reader_hook_ud = &readers;
+    art_error err;
+    art_corpus *c = NULL;
+    art_corpus_opts o = {.batch_segments = 2};
+    CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
+    int64_t first = 0;
+    for (int round = 0; round < 3; round++) {
+        art_corpus_cursor *cur = NULL;
+        CU_ASSERT_FATAL(art_corpus_cursor_open(c, &cur, &err) == ART_OK);
+        const art_seg_view *v = NULL;
+        for (int i = 0; i < 5; i++)
+            CU_ASSERT_EQUAL(art_corpus_cursor_next(cur, &v, &err), ART_OK);
+        CU_ASSERT_FATAL(v != NULL);
+        if (round == 0)
+            first = v->id;
+        CU_ASSERT_EQUAL(v->id, first);      /* each cursor from the start */
+        if (round == 1) {
+            /* let the thread fill the ring and wait on it */
+            struct timespec pause = {0, 20 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
+        art_corpus_cursor_close(cur);
+    }
+    /* Closed before its first segment. */
+    art_corpus_cursor *cur = NULL;
+    CU_ASSERT_FATAL(art_corpus_cursor_open(c, &cur, &err) == ART_OK);
+    art_corpus_cursor_close(cur);
+    CU_ASSERT_EQUAL(readers, 4);
+    art_corpus_free(c);
+    art_store_close(s);
+}
+
+/* A read-ahead that cannot open its connection (the store's file is gone
+ * from its name; the store's own connection still reads it): the cursor
+ * reads its batches itself, the same segments. */
+static void test_stream_readahead_falls_back(void)
+{
+    art_store *s = big_store("stream-fallback");
+    art_store_set_jobs(s, 2);
+    int readers = 0;
+    art_error err;
+    art_corpus *whole = NULL, *c = NULL;
+    CU_ASSERT_FATAL(art_store_load_corpus(s, SITE, "r1", NULL, &whole, &err) == ART_OK);
+    art_corpus_opts o = {.batch_segments = 50};
+    CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
+    const char *file = sqlite3_db_filename(s->db, "main");
+    char moved[4400];
+    snprintf(moved, sizeof moved, "%s.moved", file);
+    char orig[4400];
+    snprintf(orig, sizeof orig, "%s", file);
+    CU_ASSERT_FATAL(rename(orig, moved) == 0);
+    s->reader_hook = count_reader;
+    s->reader_hook_ud = &readers;
+    art_corpus_cursor *cur = NULL;
+    CU_ASSERT_FATAL(art_corpus_cursor_open(c, &cur, &err) == ART_OK);
+    size_t i = 0, differ = 0;
+    const art_seg_view *v;
+    art_status st;
+    while ((st = art_corpus_cursor_next(cur, &v, &err)) == ART_OK && v) {
+        if (i >= whole->nsegs || !same_view(v, &whole->segs[i]))
+            differ++;
+        i++;
+    }
+    CU_ASSERT_EQUAL(st, ART_OK);
+    CU_ASSERT_EQUAL(i, whole->nsegs);
+    CU_ASSERT_EQUAL(differ, 0);
+    CU_ASSERT_EQUAL(readers, 0);
+    art_corpus_cursor_close(cur);
+    CU_ASSERT_FATAL(rename(moved, orig) == 0);
+    art_corpus_free(c);
+    art_corpus_free(whole);
     art_store_close(s);
 }
 
@@ -542,6 +646,9 @@ static const char WALKER[] =
 static void test_stream_store_error(void)
 {
     art_store *s = big_store("stream-fail");
+    /* The cursor reads on the store's own connection (no read-ahead), so the
+     * tripwire there catches the walk; the read-ahead's is the next test. */
+    art_store_set_jobs(s, 1);
     art_error err;
     art_corpus *c = NULL;
     art_corpus_opts o = {.batch_segments = 16};
@@ -600,6 +707,85 @@ static void test_stream_store_error(void)
     art_store_close(s);
 }
 
+/* Arms each read-ahead connection with a tripwire of its own. */
+typedef struct reader_trips {
+    tripwire t[8];
+    int n;
+    long fail_at;
+} reader_trips;
+
+static void arm_reader(void *ud, sqlite3 *db)
+{
+    reader_trips *rt = ud;
+    if (rt->n >= 8)
+        return;
+    tripwire *t = &rt->t[rt->n++];
+    *t = (tripwire){0, rt->fail_at};
+    sqlite3_progress_handler(db, 1, trip, t);
+}
+
+/* The read-ahead thread's connection failing part-way: the batches read
+ * before it are handed out, then the error, as one line, and the cursor
+ * stays ended; under a plugin and an assessment, the same. */
+static void test_stream_readahead_error(void)
+{
+    art_store *s = big_store("stream-ra-fail");
+    art_store_set_jobs(s, 2);
+    reader_trips rt = {.fail_at = 0};
+    s->reader_hook = arm_reader;
+    s->reader_hook_ud = &rt;
+    art_error err;
+    art_corpus *c = NULL;
+    art_corpus_opts o = {.batch_segments = 16};
+    CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
+    tripwire unused = {0, 0};
+    art_status st;
+    long all = walk_steps(s, c, &unused, &st, &err);
+    CU_ASSERT_EQUAL(st, ART_OK);
+    CU_ASSERT_EQUAL((size_t)all, art_corpus_count(c));
+    CU_ASSERT_EQUAL_FATAL(rt.n, 1);
+    long steps = rt.t[0].calls;
+    CU_ASSERT_TRUE(steps > 100);
+
+    rt.n = 0;
+    rt.fail_at = steps / 2;
+    art_error_clear(&err);
+    long got = walk_steps(s, c, &unused, &st, &err);
+    CU_ASSERT_EQUAL(st, ART_ERR_STORE);
+    CU_ASSERT_TRUE(got > 16 && got < all);
+    CU_ASSERT_PTR_NULL(strchr(err.message, '\n'));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "interrupt"));
+
+    art_rubric *rb = NULL;
+    CU_ASSERT_FATAL(art_rubric_load(art_test_src("rubrics/cls-culture.xml"), &rb, &err) == ART_OK);
+    art_plugin_result res;
+    rt.n = 0;
+    art_error_clear(&err);
+    st = art_plugin_run_buffer(WALKER, sizeof WALKER - 1, "walker.lua", rb, c, NULL, &res, &err);
+    CU_ASSERT_EQUAL(st, ART_ERR_STORE);
+    CU_ASSERT_PTR_NULL(strchr(err.message, '\n'));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "walker"));
+    CU_ASSERT_NOT_EQUAL(res.status, ART_OK);
+    art_plugin_result_clear(&res);
+
+    art_assessment *a = NULL;
+    const char *plugins[] = {art_test_src("plugins/lexical.lua")};
+    rt.n = 0;
+    art_error_clear(&err);
+    st = art_assess(rb, c, plugins, 1, NULL, NULL, &a, &err);
+    CU_ASSERT_EQUAL(st, ART_ERR_STORE);
+    CU_ASSERT_PTR_NULL(a);
+    CU_ASSERT_PTR_NULL(strchr(err.message, '\n'));
+
+    rt.n = 0;
+    rt.fail_at = 0;
+    CU_ASSERT_EQUAL(walk_steps(s, c, &unused, &st, &err), all);
+    CU_ASSERT_EQUAL(st, ART_OK);
+    art_rubric_free(rb);
+    art_corpus_free(c);
+    art_store_close(s);
+}
+
 void art_test_register(void)
 {
     ART_SUITE("stream",
@@ -612,5 +798,8 @@ void art_test_register(void)
               {"a tap rides on the first complete walk", test_stream_tap},
               {"the ladder walks alone after an early stop", test_stream_ladder_after_early_stop},
               {"dictionary shares from a stream", test_stream_dictionary_shares},
-              {"a store error mid-stream is one line", test_stream_store_error});
+              {"a store error mid-stream is one line", test_stream_store_error},
+              {"a store error in the read-ahead is one line", test_stream_readahead_error},
+              {"a read-ahead left half-way stops cleanly", test_stream_readahead_left_early},
+              {"a read-ahead without a connection reads itself", test_stream_readahead_falls_back});
 }

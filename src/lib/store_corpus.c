@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,14 +385,18 @@ typedef struct seg_batch {
     size_t ncodes, codes_cap;
 } seg_batch;
 
+struct readahead;
+
 struct art_corpus_cursor {
     const art_corpus *c;
-    size_t pos;             /* next segment: into c->segs, or into b.segs */
+    size_t pos;             /* next segment: into c->segs, or into cb->segs */
     sqlite3_stmt *segs;     /* streamed: the round's segments, across batches */
     sqlite3_stmt *codes;    /* streamed: codings of one batch's id range */
-    bool done;              /* the segment statement has no more rows */
+    bool done;              /* no more segments will come */
     bool tapped;            /* feeds the stream's tap */
-    seg_batch b;
+    seg_batch b;            /* read here, or ... */
+    struct readahead *ra;   /* ... by a thread of its own, batches ahead */
+    seg_batch *cb;          /* the batch being handed out */
 };
 
 static seg_batch *batch_new(void)
@@ -657,7 +662,7 @@ static art_status gather_code(seg_batch *b, sqlite3_stmt *st, art_error *err)
 
 /* Attach to the batch's segments their codings: one query over the batch's
  * id range, merged with the segments (both in id order). */
-static art_status batch_attach_codes(const art_corpus_stream *cs, seg_batch *b,
+static art_status batch_attach_codes(const art_corpus_stream *cs, art_store *db, seg_batch *b,
                                      sqlite3_stmt *st, art_error *err)
 {
     if (b->n == 0)
@@ -665,7 +670,7 @@ static art_status batch_attach_codes(const art_corpus_stream *cs, seg_batch *b,
     sqlite3_reset(st);
     if (!db_bind(st, "iii", (long long)b->segs[0].id, (long long)b->segs[b->n - 1].id,
                  cs->site_id))
-        return db_error(cs->s, err, "read codings");
+        return db_error(db, err, "read codings");
     size_t si = 0;
     art_seg_view *cur = NULL;
     art_status r = ART_OK;
@@ -685,7 +690,7 @@ static art_status batch_attach_codes(const art_corpus_stream *cs, seg_batch *b,
         r = gather_code(b, st, err);
     }
     if (r == ART_OK && rc != SQLITE_DONE)
-        r = db_error(cs->s, err, "read codings");
+        r = db_error(db, err, "read codings");
     if (r == ART_OK)
         r = flush_codes(b, cur, err);
     sqlite3_reset(st);
@@ -706,29 +711,213 @@ static art_status prepare_bound(const art_corpus_stream *cs, const char *sql, sq
     return r;
 }
 
-/* Read the next batch from the cursor's segment statement. */
-static art_status cursor_fill(art_corpus_cursor *cur, art_error *err)
+/* Read the next batch into b from a segment statement (SEGMENTS_IN_RANGE)
+ * and a codings statement (CODINGS_SELECT) prepared on db; *eof once the
+ * segment statement has no more rows.  The stream is only read. */
+static art_status batch_fill(const art_corpus_stream *cs, art_store *db, sqlite3_stmt *segs,
+                             sqlite3_stmt *codes, seg_batch *b, bool *eof, art_error *err)
 {
-    const art_corpus_stream *cs = cur->c->stream;
-    seg_batch *b = &cur->b;
     batch_clear(b);
-    cur->pos = 0;
     shared_strs sh = {0};
     art_status r = ART_OK;
-    while (!cur->done && b->n < cs->batch_segments && b->text_bytes < BATCH_TEXT_BYTES) {
-        int rc = sqlite3_step(cur->segs);
+    while (!*eof && b->n < cs->batch_segments && b->text_bytes < BATCH_TEXT_BYTES) {
+        int rc = sqlite3_step(segs);
         if (rc == SQLITE_DONE) {
-            cur->done = true;
+            *eof = true;
             break;
         }
         if (rc != SQLITE_ROW)
-            return db_error(cs->s, err, "read the corpus's segments");
+            return db_error(db, err, "read the corpus's segments");
         const source_row *src;
-        if (row_in_round(cs, cur->segs, &src) &&
-            (r = batch_add_row(cs, b, cur->segs, src, &sh, err)) != ART_OK)
+        if (row_in_round(cs, segs, &src) &&
+            (r = batch_add_row(cs, b, segs, src, &sh, err)) != ART_OK)
             return r;
     }
-    return batch_attach_codes(cs, b, cur->codes, err);
+    return batch_attach_codes(cs, db, b, codes, err);
+}
+
+/* Read the next batch on the cursor's own thread. */
+static art_status cursor_fill(art_corpus_cursor *cur, art_error *err)
+{
+    cur->pos = 0;
+    return batch_fill(cur->c->stream, cur->c->stream->s, cur->segs, cur->codes, &cur->b,
+                      &cur->done, err);
+}
+
+/* ---- read-ahead: the next batches read on another core ------------- */
+
+/* Reading a batch (SQLite's rows, names replaced, locators) costs about as
+ * much as what most consumers then do with it (matching phrases), so a
+ * walk on one thread left the second core idle.  With read-ahead a thread
+ * of the cursor's own fills batches over a read-only connection of its
+ * own (connections are opened NOMUTEX: never shared), up to RA_BATCHES
+ * ahead, while the consumer takes them in order.  The batches are the
+ * ones the cursor would have read itself, in the same order, with the same
+ * error at the same place: the stream (names, sources, participants) is
+ * only read by both.  The connection reads what the store's connection
+ * would: neither is pinned to the snapshot the stream was opened on, as
+ * each walk has always begun a read transaction of its own. */
+#define RA_BATCHES 3
+
+typedef struct readahead {
+    const art_corpus_stream *cs;
+    art_store *db;              /* the producer's connection */
+    sqlite3_stmt *segs, *codes;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t filled_cv;   /* a batch was filled, or the producer ended */
+    pthread_cond_t free_cv;     /* a batch was handed back, or stop */
+    seg_batch batch[RA_BATCHES];
+    /* Under mu.  Both sides go round the ring in order: the producer fills
+     * batch[tail], the consumer takes batch[head]. */
+    size_t head, tail, nfilled, nfree;
+    bool ended;                 /* the producer fills no more */
+    bool stop;                  /* the consumer wants no more */
+    art_status status;          /* the producer's error, after its batches */
+    art_error err;
+} readahead;
+
+static void *readahead_main(void *arg)
+{
+    readahead *ra = arg;
+    bool eof = false;
+    for (;;) {
+        pthread_mutex_lock(&ra->mu);
+        while (ra->nfree == 0 && !ra->stop)
+            pthread_cond_wait(&ra->free_cv, &ra->mu);
+        if (ra->stop) {
+            ra->ended = true;
+            pthread_mutex_unlock(&ra->mu);
+            return NULL;
+        }
+        size_t i = ra->tail;
+        ra->tail = (ra->tail + 1) % RA_BATCHES;
+        ra->nfree--;
+        pthread_mutex_unlock(&ra->mu);
+
+        art_error err;
+        art_error_clear(&err);
+        art_status st = batch_fill(ra->cs, ra->db, ra->segs, ra->codes, &ra->batch[i], &eof, &err);
+
+        pthread_mutex_lock(&ra->mu);
+        if (st != ART_OK) {
+            ra->status = st;
+            ra->err = err;
+        } else {
+            ra->nfilled++;
+        }
+        ra->ended = st != ART_OK || eof;
+        bool ended = ra->ended;
+        pthread_cond_signal(&ra->filled_cv);
+        pthread_mutex_unlock(&ra->mu);
+        if (ended)
+            return NULL;
+    }
+}
+
+static void readahead_free(readahead *ra)
+{
+    if (!ra)
+        return;
+    sqlite3_finalize(ra->segs);
+    sqlite3_finalize(ra->codes);
+    art_store_close(ra->db);
+    for (size_t i = 0; i < RA_BATCHES; i++)
+        batch_release(&ra->batch[i]);
+    free(ra);
+}
+
+static art_status open_reader_store(const art_store *s, art_store **out, art_error *err);
+
+/* Open the producer's connection and statements on the caller's thread (the
+ * store's connection is read to find its file), then start the producer.
+ * NULL when any of it fails: the cursor then reads its batches itself, and
+ * meets whatever the failure was in its own time. */
+static readahead *readahead_start(const art_corpus_stream *cs)
+{
+    readahead *ra = calloc(1, sizeof *ra);
+    if (!ra)
+        return NULL;
+    ra->cs = cs;
+    ra->nfree = RA_BATCHES;
+    bool ok = true;
+    for (size_t i = 0; i < RA_BATCHES; i++) {
+        art_buf_init(&ra->batch[i].scratch);
+        ok = ok && (ra->batch[i].arena = art_arena_new()) != NULL;
+    }
+    art_error err;
+    ok = ok && open_reader_store(cs->s, &ra->db, &err) == ART_OK &&
+         db_prepare(ra->db, SEGMENTS_IN_RANGE, &ra->segs, &err) == ART_OK &&
+         db_bind(ra->segs, "ii", (long long)cs->min_id, (long long)cs->max_id) &&
+         db_prepare(ra->db, CODINGS_SELECT, &ra->codes, &err) == ART_OK;
+    if (!ok) {
+        readahead_free(ra);
+        return NULL;
+    }
+    if (pthread_mutex_init(&ra->mu, NULL) != 0) {
+        readahead_free(ra);
+        return NULL;
+    }
+    if (pthread_cond_init(&ra->filled_cv, NULL) != 0) {
+        pthread_mutex_destroy(&ra->mu);
+        readahead_free(ra);
+        return NULL;
+    }
+    if (pthread_cond_init(&ra->free_cv, NULL) != 0) {
+        pthread_cond_destroy(&ra->filled_cv);
+        pthread_mutex_destroy(&ra->mu);
+        readahead_free(ra);
+        return NULL;
+    }
+    if (pthread_create(&ra->thread, NULL, readahead_main, ra) != 0) {
+        pthread_cond_destroy(&ra->free_cv);
+        pthread_cond_destroy(&ra->filled_cv);
+        pthread_mutex_destroy(&ra->mu);
+        readahead_free(ra);
+        return NULL;
+    }
+    return ra;
+}
+
+/* Stop the producer (it ends after the batch it is filling), wait for it,
+ * and free everything. */
+static void readahead_stop(readahead *ra)
+{
+    pthread_mutex_lock(&ra->mu);
+    ra->stop = true;
+    pthread_cond_signal(&ra->free_cv);
+    pthread_mutex_unlock(&ra->mu);
+    pthread_join(ra->thread, NULL);
+    pthread_cond_destroy(&ra->free_cv);
+    pthread_cond_destroy(&ra->filled_cv);
+    pthread_mutex_destroy(&ra->mu);
+    readahead_free(ra);
+}
+
+/* Hand back the batch the consumer holds, and take the next one filled:
+ * *b is NULL at the end, or at the producer's error (returned). */
+static art_status readahead_next(readahead *ra, seg_batch **b, art_error *err)
+{
+    pthread_mutex_lock(&ra->mu);
+    if (*b) {
+        ra->nfree++;
+        pthread_cond_signal(&ra->free_cv);
+    }
+    *b = NULL;
+    while (ra->nfilled == 0 && !ra->ended)
+        pthread_cond_wait(&ra->filled_cv, &ra->mu);
+    art_status st = ART_OK;
+    if (ra->nfilled > 0) {
+        *b = &ra->batch[ra->head];
+        ra->head = (ra->head + 1) % RA_BATCHES;
+        ra->nfilled--;
+    } else if (ra->status != ART_OK) {
+        st = ra->status;
+        if (err)
+            *err = ra->err;
+    }
+    pthread_mutex_unlock(&ra->mu);
+    return st;
 }
 
 art_status art_corpus_cursor_open(const art_corpus *c, art_corpus_cursor **out, art_error *err)
@@ -740,7 +929,13 @@ art_status art_corpus_cursor_open(const art_corpus *c, art_corpus_cursor **out, 
     if (!cur)
         return art_error_set(err, ART_ERR_NOMEM, "out of memory opening the corpus");
     cur->c = c;
-    if (c->stream) {
+    cur->cb = &cur->b;
+    if (c->stream && art_corpus_readers(c) > 1 && (cur->ra = readahead_start(c->stream))) {
+        cur->cb = NULL;
+        corpus_tap *t = &c->stream->tap;
+        if (t->fn && !t->claimed)
+            cur->tapped = t->claimed = true;
+    } else if (c->stream) {
         art_status r = ART_OK;
         art_buf_init(&cur->b.scratch);
         if (!(cur->b.arena = art_arena_new()))
@@ -810,19 +1005,28 @@ art_status art_corpus_cursor_next(art_corpus_cursor *cur, const art_seg_view **s
             *seg = &cur->c->segs[cur->pos++];
         return ART_OK;
     }
-    if (cur->pos == cur->b.n && !cur->done) {
-        art_status r = cursor_fill(cur, err);
-        if (r != ART_OK) {
-            /* A failed cursor stays at its end rather than half a batch,
-             * and its tap never completes. */
-            cur->done = true;
-            cur->tapped = false;
-            batch_clear(&cur->b);
-            return r;
+    art_status r = ART_OK;
+    if (cur->ra) {
+        /* An empty batch (a range of another round's rows) is passed over. */
+        while (!cur->done && (!cur->cb || cur->pos == cur->cb->n)) {
+            cur->pos = 0;
+            if ((r = readahead_next(cur->ra, &cur->cb, err)) != ART_OK || !cur->cb)
+                cur->done = true;
         }
+    } else if (cur->pos == cur->b.n && !cur->done) {
+        r = cursor_fill(cur, err);
+        if (r != ART_OK)
+            batch_clear(&cur->b);
     }
-    if (cur->pos < cur->b.n)
-        *seg = &cur->b.segs[cur->pos++];
+    if (r != ART_OK) {
+        /* A failed cursor stays at its end rather than half a batch, and
+         * its tap never completes. */
+        cur->done = true;
+        cur->tapped = false;
+        return r;
+    }
+    if (cur->cb && cur->pos < cur->cb->n)
+        *seg = &cur->cb->segs[cur->pos++];
     if (cur->tapped)
         tap_feed(cur, *seg);
     return ART_OK;
@@ -832,6 +1036,8 @@ void art_corpus_cursor_close(art_corpus_cursor *cur)
 {
     if (!cur)
         return;
+    if (cur->ra)
+        readahead_stop(cur->ra);
     sqlite3_finalize(cur->segs);
     sqlite3_finalize(cur->codes);
     batch_release(&cur->b);
@@ -887,7 +1093,7 @@ static art_status find_in_store(art_corpus_stream *cs, int64_t id, const art_seg
         r = db_error(cs->s, err, "read a segment");
     sqlite3_reset(cs->find_seg);
     if (r == ART_OK)
-        r = batch_attach_codes(cs, b, cs->find_codes, err);
+        r = batch_attach_codes(cs, cs->s, b, cs->find_codes, err);
     if (r == ART_OK && b->n == 1)
         *seg = &b->segs[0];
     return r;
@@ -1282,6 +1488,10 @@ static art_status open_reader_store(const art_store *s, art_store **out, art_err
     }
     sqlite3_extended_result_codes(r->db, 1);
     sqlite3_busy_timeout(r->db, 5000);
+    r->reader_hook = s->reader_hook;
+    r->reader_hook_ud = s->reader_hook_ud;
+    if (s->reader_hook)
+        s->reader_hook(s->reader_hook_ud, r->db);
     *out = r;
     return ART_OK;
 }

@@ -23,6 +23,11 @@ struct art_store {
         int changes;
         long long data_version;
     } span_memo;
+    /* A test seam: called with each read-only connection opened from this
+     * one (a plugin thread's, a cursor's read-ahead), on the thread that
+     * opens it, so a test can make a reader fail part-way. */
+    void (*reader_hook)(void *ud, sqlite3 *db);
+    void *reader_hook_ud;
 };
 
 art_status db_error(art_store *s, art_error *err, const char *what);
