@@ -309,12 +309,15 @@ static size_t ladder_differences(const art_ladder *x, const art_ladder *y)
     size_t differ = 0;
     for (size_t i = 0; i < x->nitems; i++) {
         const art_ladder_item *a = &x->items[i], *b = &y->items[i];
-        if (a->segment_id != b->segment_id || a->rung != b->rung ||
-            !art_test_same_str(a->quote, b->quote))
+        if (a->segment_id != b->segment_id || a->rung != b->rung || a->scope != b->scope ||
+            a->facet != b->facet || !art_test_same_str(a->quote, b->quote) ||
+            !art_test_same_str(a->phrase, b->phrase) || !art_test_same_str(a->source, b->source) ||
+            !art_test_same_str(a->locator, b->locator))
             differ++;
     }
     for (int r = 0; r <= ART_RUNGS; r++)
-        differ += x->counts[r] != y->counts[r];
+        differ += x->counts[r] != y->counts[r] || x->micro[r] != y->micro[r] ||
+                  x->strategic[r] != y->strategic[r];
     return differ + (x->highest_sustained != y->highest_sustained);
 }
 

@@ -6,6 +6,7 @@
  * are checked, and bad ones are one-line errors. */
 #include "testutil.h"
 #include "artefact/artefact.h"
+#include "dict.h"           /* the tap's shared scan (internal) */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,17 +196,73 @@ static void run_plugin(const char *rel, const art_corpus *c, art_plugin_result *
         fprintf(stderr, "\n  %s: %s\n", rel, res->error);
 }
 
-static void check_same_as_loop(const art_corpus *c, size_t min_emits)
+/* What a shared scan's tap saw. */
+typedef struct scan_seen {
+    size_t segments, beyond;    /* segments fed; matches past the base */
+    size_t base;
+} scan_seen;
+
+static art_status scan_count(void *ud, const art_seg_view *seg, const art_match_ex *m, size_t n,
+                             art_error *err)
+{
+    scan_seen *ss = ud;
+    (void)seg;
+    (void)err;
+    ss->segments++;
+    for (size_t i = 0; i < n; i++)
+        ss->beyond += m[i].m.indicator >= ss->base;
+    return ART_OK;
+}
+
+/* The rubric's indicators, dimension by dimension (as the plugin host lists
+ * them for art.tally), then `extra`. */
+static size_t scan_phrases(const char **out, const char *const *extra, size_t nextra)
+{
+    size_t k = 0;
+    for (size_t d = 0; d < RUBRIC.ndims; d++)
+        for (size_t i = 0; i < RUBRIC.dims[d].nindicators; i++)
+            out[k++] = RUBRIC.dims[d].indicators[i].phrase;
+    for (size_t i = 0; i < nextra; i++)
+        out[k++] = extra[i];
+    return k;
+}
+
+static void check_same_as_loop_tapped(const art_corpus *c, size_t min_emits, const char *tap)
 {
     art_plugin_result loop, tally;
     run_plugin("tests/data/plugins/lexical_loop.lua", c, &loop);
+    /* The tally's walk rides a shared scan of the rubric's phrases and more
+     * (an indicator again, words every segment has): it must count only
+     * its own phrases' matches, the same as its own matcher's. */
+    static const char *const EXTRA[] = {"trust*", "the", "we", "panel", "ask * manager"};
+    const char *phrases[64];
+    size_t n = scan_phrases(phrases, EXTRA, tap ? sizeof EXTRA / sizeof EXTRA[0] : 0);
+    art_matcher *m = NULL;
+    art_error err;
+    CU_ASSERT_FATAL(art_matcher_new(phrases, n, &m, &err) == ART_OK);
+    scan_seen ss = {0, 0, n - (tap ? sizeof EXTRA / sizeof EXTRA[0] : 0)};
+    if (tap)
+        CU_ASSERT_FATAL(art_corpus_tap_set_scan(c, m, phrases, n, scan_count, &ss));
     run_plugin("plugins/lexical.lua", c, &tally);
+    if (tap) {
+        bool complete = false;
+        CU_ASSERT_EQUAL(art_corpus_tap_take(c, &complete, &err), ART_OK);
+        CU_ASSERT_TRUE(complete);
+        CU_ASSERT_EQUAL(ss.segments, art_corpus_count(c));
+        CU_ASSERT_TRUE(ss.beyond > art_corpus_count(c));     /* "the", "we": many */
+    }
+    art_matcher_free(m);
     CU_ASSERT(tally.nemits >= min_emits);
     if (tally.nemits < min_emits)
         fprintf(stderr, "\n  %zu emits\n", tally.nemits);
     CU_ASSERT_EQUAL(emit_differences(&loop, &tally), 0);
     art_plugin_result_clear(&loop);
     art_plugin_result_clear(&tally);
+}
+
+static void check_same_as_loop(const art_corpus *c, size_t min_emits)
+{
+    check_same_as_loop_tapped(c, min_emits, NULL);
 }
 
 /* ---- tests ---------------------------------------------------------------- */
@@ -256,6 +313,97 @@ static void test_same_as_loop_streamed(void)
     art_corpus *c = NULL;
     CU_ASSERT_FATAL(art_store_open_corpus(s, "Tallyshire", "r1", &opts, &c, &err) == ART_OK);
     check_same_as_loop(c, 3);   /* the documents: 3 dimensions, espoused */
+    /* Riding a shared scan (the ladder's, in an assessment), on both
+     * kinds of walk: the cursor's own and the read-ahead's. */
+    for (int jobs = 1; jobs <= 2; jobs++) {
+        art_store_set_jobs(s, jobs);
+        check_same_as_loop_tapped(c, 3, "scan");
+    }
+    art_corpus_free(c);
+    art_store_close(s);
+}
+
+/* The tally takes a shared scan's matches only when the scan's first
+ * phrases are its own, and then takes them as they are: a scan that says
+ * it holds the rubric's phrases but matches only "trust*" counts only
+ * trust*, and one whose phrases are the rubric's in another order is not
+ * used at all. */
+static void test_shared_scan_is_used_only_when_it_covers(void)
+{
+    build_rubric();
+    build_random_corpus(11);
+    art_error err;
+    const char *phrases[64];
+    size_t n = scan_phrases(phrases, NULL, 0);
+    const char *only_trust[] = {"trust*"};
+    art_matcher *liar = NULL;
+    CU_ASSERT_FATAL(art_matcher_new(only_trust, 1, &liar, &err) == ART_OK);
+
+    /* An in-memory corpus has no tap: nothing to ride. */
+    scan_seen ss = {0, 0, n};
+    CU_ASSERT_FALSE(art_corpus_tap_set_scan(&RCORPUS, liar, phrases, n, scan_count, &ss));
+    free_random_corpus();
+
+    const char *tmp = art_test_tmpdir("tally-scan-covers");
+    char db[4300], docs[4300], path[4400];
+    snprintf(db, sizeof db, "%s/store.db", tmp);
+    snprintf(docs, sizeof docs, "%s/docs", tmp);
+    CU_ASSERT_FATAL(mkdir(docs, 0700) == 0);
+    snprintf(path, sizeof path, "%s/site.txt", docs);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    for (int i = 0; i < 40; i++)
+        fprintf(f, "We trust the team. The panel will sign off.\n\n");
+    fclose(f);
+    art_store *s = NULL;
+    CU_ASSERT_FATAL(art_store_open(db, &s, &err) == ART_OK);
+    const char *paths[] = {docs};
+    CU_ASSERT_FATAL(art_store_ingest(s, "Scanshire", "r1", paths, 1, NULL, &err) == ART_OK);
+    art_corpus *c = NULL;
+    CU_ASSERT_FATAL(art_store_open_corpus(s, "Scanshire", "r1", NULL, &c, &err) == ART_OK);
+
+    /* Its own matcher would count 40 trust and 80 hierarchy (panel, sign
+     * off); riding the liar it counts what the liar finds. */
+    CU_ASSERT_FATAL(art_corpus_tap_set_scan(c, liar, phrases, n, scan_count, &ss));
+    art_plugin_limits lim;
+    art_plugin_limits_default(&lim);
+    static const char CODE[] =
+        "return { name = 't', version = '1', description = 'd', dimensions = {'*'},\n"
+        "  run = function(art)\n"
+        "    local t = art.tally()\n"
+        "    local function n(d) return t[d] and t[d].espoused.matches or 0 end\n"
+        "    art.emit{ dimension = 'trust', facet = 'espoused', score = n('trust'), weight = 1 }\n"
+        "    art.emit{ dimension = 'hierarchy', facet = 'espoused', score = n('hierarchy'),\n"
+        "              weight = 1 }\n"
+        "  end }\n";
+    art_plugin_result res;
+    CU_ASSERT_EQUAL(art_plugin_run_buffer(CODE, sizeof CODE - 1, "t", &RUBRIC, c, &lim, &res, NULL),
+                    ART_OK);
+    if (res.error)
+        fprintf(stderr, "\n  %s\n", res.error);
+    CU_ASSERT_EQUAL_FATAL(res.nemits, 2);
+    CU_ASSERT_EQUAL(res.emits[0].score, 40);    /* the liar's matches, as they are */
+    CU_ASSERT_EQUAL(res.emits[1].score, 0);
+    art_plugin_result_clear(&res);
+    bool complete;
+    CU_ASSERT_EQUAL(art_corpus_tap_take(c, &complete, &err), ART_OK);
+    CU_ASSERT_TRUE(complete);
+
+    /* The same phrases in another order: not the tally's list, not used. */
+    const char *swapped[64];
+    memcpy(swapped, phrases, n * sizeof *phrases);
+    const char *t0 = swapped[0];
+    swapped[0] = swapped[1];
+    swapped[1] = t0;
+    CU_ASSERT_FATAL(art_corpus_tap_set_scan(c, liar, swapped, n, scan_count, &ss));
+    CU_ASSERT_EQUAL(art_plugin_run_buffer(CODE, sizeof CODE - 1, "t", &RUBRIC, c, &lim, &res, NULL),
+                    ART_OK);
+    CU_ASSERT_EQUAL_FATAL(res.nemits, 2);
+    CU_ASSERT_EQUAL(res.emits[0].score, 40);    /* its own matcher's */
+    CU_ASSERT_EQUAL(res.emits[1].score, 80);
+    art_plugin_result_clear(&res);
+    CU_ASSERT_EQUAL(art_corpus_tap_take(c, &complete, &err), ART_OK);
+    art_matcher_free(liar);
     art_corpus_free(c);
     art_store_close(s);
 }
@@ -410,6 +558,7 @@ void art_test_register(void)
 {
     ART_SUITE("tally",
               {"same as the Lua loop, in memory", test_same_as_loop_in_memory},
+              {"a shared scan is used only when it covers", test_shared_scan_is_used_only_when_it_covers},
               {"same as the Lua loop, streamed", test_same_as_loop_streamed},
               {"options", test_options},
               {"bad options", test_bad_options},

@@ -508,7 +508,35 @@ static void dict_run_finish(const dict_run *dr, art_assessment *a)
 typedef struct side_walk {
     art_ladder_run *ladder;     /* NULL: no ladder to place */
     dict_run dict;
+    /* The tap's shared scan (art_corpus_tap_set_scan): every indicator of
+     * the rubric, dimension by dimension as the plugin host lists them for
+     * art.tally, then the ladder's phrases from scan_base on.  A lexical
+     * plugin's walk then matches each segment once for itself and the
+     * ladder.  NULL when there is no ladder or nothing to tap. */
+    art_matcher *scan;
+    const char **scan_phrases;
+    size_t nscan, scan_base;
 } side_walk;
+
+/* The scan the side walk offers the first plugin's walk. */
+static art_status side_walk_scan_new(const art_rubric *rubric, side_walk *sw, art_error *err)
+{
+    size_t nind = 0;
+    for (size_t d = 0; d < rubric->ndims; d++)
+        nind += rubric->dims[d].nindicators;
+    size_t nladder = art_ladder_run_phrases(sw->ladder, NULL);
+    sw->scan_phrases = malloc((nind + nladder) * sizeof *sw->scan_phrases);
+    if (!sw->scan_phrases)
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t d = 0; d < rubric->ndims; d++)
+        for (size_t i = 0; i < rubric->dims[d].nindicators; i++)
+            sw->scan_phrases[k++] = rubric->dims[d].indicators[i].phrase;
+    sw->scan_base = k;
+    art_ladder_run_phrases(sw->ladder, sw->scan_phrases + k);
+    sw->nscan = k + nladder;
+    return art_matcher_new(sw->scan_phrases, sw->nscan, &sw->scan, err);
+}
 
 static art_status side_walk_new(const art_rubric *rubric, const art_corpus *corpus,
                                 const art_assessment *a, side_walk *sw, art_error *err)
@@ -521,6 +549,8 @@ static art_status side_walk_new(const art_rubric *rubric, const art_corpus *corp
         st = art_ladder_run_new(rubric, &sw->ladder, err);
     if (st == ART_OK)
         st = dict_run_new(rubric, a, &sw->dict, err);
+    if (st == ART_OK && sw->ladder && corpus->stream)
+        st = side_walk_scan_new(rubric, sw, err);
     return st;
 }
 
@@ -536,6 +566,26 @@ static art_status side_walk_feed(void *ud, const art_seg_view *seg, art_error *e
     if (st == ART_OK && sw->dict.any)
         st = dict_run_feed(&sw->dict, seg, err);
     return st;
+}
+
+/* side_walk_feed, with the shared scan's matches in hand. */
+static art_status side_walk_feed_scan(void *ud, const art_seg_view *seg, const art_match_ex *m,
+                                      size_t n, art_error *err)
+{
+    side_walk *sw = ud;
+    art_status st = art_ladder_run_feed_matches(sw->ladder, seg, m, n, sw->scan_base, err);
+    if (st == ART_OK && sw->dict.any)
+        st = dict_run_feed(&sw->dict, seg, err);
+    return st;
+}
+
+/* Ride along with the walk of the corpus's next cursor. */
+static bool side_walk_tap(side_walk *sw, const art_corpus *corpus)
+{
+    if (sw->scan)
+        return art_corpus_tap_set_scan(corpus, sw->scan, sw->scan_phrases, sw->nscan,
+                                       side_walk_feed_scan, sw);
+    return art_corpus_tap_set(corpus, side_walk_feed, sw);
 }
 
 /* The side walk's own pass over the corpus, from the start. */
@@ -555,6 +605,8 @@ static art_status side_walk_alone(side_walk *sw, const art_corpus *corpus, art_e
 
 static void side_walk_free(side_walk *sw)
 {
+    art_matcher_free(sw->scan);
+    free(sw->scan_phrases);
     art_ladder_run_free(sw->ladder);
     dict_run_free(&sw->dict);
 }
@@ -579,7 +631,7 @@ static art_status run_share(const plugin_share *ps, const art_corpus *corpus, si
     *side_done = false;
     *failed_at = ps->nplugins;
     bool tapped = sw && side_walk_needed(sw) && ps->first < ps->nplugins &&
-                  art_corpus_tap_set(corpus, side_walk_feed, sw);
+                  side_walk_tap(sw, corpus);
     art_status st = ART_OK;
     for (size_t i = ps->first; i < ps->nplugins && st == ART_OK; i += ps->step) {
         st = art_plugin_run(ps->paths[i], ps->rubric, corpus, ps->lim, &ps->results[i], err);

@@ -148,6 +148,30 @@ bool art_corpus_tap_set(const art_corpus *c, art_corpus_tap_fn fn, void *ud);
  * (a walk left half-way, or none at all, is not).  Returns fn's error. */
 art_status art_corpus_tap_take(const art_corpus *c, bool *complete, art_error *err);
 
+/* A tap with a shared scan: the tapped walk runs one matcher, compiled from
+ * `phrases`, over each segment and hands fn the matches; the walk's owner
+ * may read the same matches (art_corpus_cursor_scan) instead of matching
+ * the text again when its own phrase list is the scan's first phrases.  So
+ * the ladder's phrases, appended to the rubric's indicators, cost a
+ * lexical plugin's walk no second pass.  The matcher and the phrases must
+ * outlive the tap.  Removed with art_corpus_tap_take. */
+struct art_match_ex;
+typedef art_status (*art_corpus_scan_fn)(void *ud, const art_seg_view *seg,
+                                         const struct art_match_ex *m, size_t n, art_error *err);
+bool art_corpus_tap_set_scan(const art_corpus *c, const art_matcher *scan,
+                             const char *const *phrases, size_t nphrases, art_corpus_scan_fn fn,
+                             void *ud);
+/* Does this cursor feed a scan whose first n phrases are `phrases` (the
+ * same strings, in order)?  Ask once, after opening it. */
+bool art_corpus_cursor_scan_covers(const art_corpus_cursor *cur, const char *const *phrases,
+                                   size_t n);
+/* The scan's matches of the segment the cursor last returned, in
+ * (start, indicator) order; false when the scan has none for it (no scan,
+ * or it failed): match the text yourself.  Valid until the next call on
+ * the cursor. */
+bool art_corpus_cursor_scan(const art_corpus_cursor *cur, const struct art_match_ex **m,
+                            size_t *n);
+
 /* ---- readers of a streamed corpus for other threads (store_corpus.c) - */
 /* How many threads may walk the corpus at once, each with a reader of its
  * own: 1 for an in-memory corpus, a store set to one job, an in-memory
@@ -163,6 +187,15 @@ typedef struct art_ladder_run art_ladder_run;
 /* *out is NULL when the rubric has nothing to place (an empty ladder). */
 art_status art_ladder_run_new(const art_rubric *r, art_ladder_run **out, art_error *err);
 art_status art_ladder_run_feed(art_ladder_run *lr, const art_seg_view *sv, art_error *err);
+/* The ladder's phrases in the order its matcher numbers them: *out (may be
+ * NULL) gets them; returns how many. */
+size_t art_ladder_run_phrases(const art_ladder_run *lr, const char **out);
+/* As art_ladder_run_feed, from matches already found by a matcher whose
+ * phrases base, base + 1, ... are the ladder's (art_ladder_run_phrases);
+ * matches of other phrases are passed over. */
+art_status art_ladder_run_feed_matches(art_ladder_run *lr, const art_seg_view *sv,
+                                       const struct art_match_ex *m, size_t n, size_t base,
+                                       art_error *err);
 /* Forget what was fed (to walk again from the start). */
 void art_ladder_run_reset(art_ladder_run *lr);
 /* Sort, find the highest sustained rung, and hand the ladder over. */
@@ -203,6 +236,7 @@ typedef struct art_tally_cell {
 typedef struct art_tally_spec {
     const art_matcher *matcher;
     const art_tally_phrase *phrases;   /* one per matcher phrase */
+    size_t nphrases;                   /* 0: never share the tap's scan */
     size_t ngroups;
     double hedge;                      /* a hedged match's weight is multiplied by it */
     size_t limit;                      /* evidence kept per cell */

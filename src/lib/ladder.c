@@ -7,7 +7,7 @@
  * once.  A passage that names several rungs goes on the highest one it
  * names without negation: "this was not co-production, it was consultation"
  * is consultation, because the co-production match is negated. */
-#include "internal.h"
+#include "dict.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,34 +116,50 @@ typedef struct {
     art_scope scope;
 } placement;
 
-static placement place(const ladder_matcher *lm, const art_match *ms, size_t n)
+/* A placement being found, one match at a time. */
+typedef struct {
+    placement pl;
+    bool micro, strategic;
+} placing;
+
+static void place_match(placing *p, const ladder_matcher *lm, size_t tag, bool negated)
 {
-    placement pl = {0, NULL, ART_SCOPE_UNKNOWN};
-    bool micro = false, strategic = false;
-    for (size_t i = 0; i < n; i++) {
-        if (ms[i].negated || ms[i].indicator >= lm->ntags)
-            continue;
-        const phrase_tag *t = &lm->tags[ms[i].indicator];
-        switch (t->kind) {
-        case TAG_RUNG:
-            /* Matches come in text order: the first phrase of the top rung wins. */
-            if (t->rung > pl.rung) {
-                pl.rung = t->rung;
-                pl.phrase = t->phrase;
-            }
-            break;
-        case TAG_MICRO:
-            micro = true;
-            break;
-        case TAG_STRATEGIC:
-            strategic = true;
-            break;
+    if (negated || tag >= lm->ntags)
+        return;
+    const phrase_tag *t = &lm->tags[tag];
+    switch (t->kind) {
+    case TAG_RUNG:
+        /* Matches come in text order: the first phrase of the top rung wins. */
+        if (t->rung > p->pl.rung) {
+            p->pl.rung = t->rung;
+            p->pl.phrase = t->phrase;
         }
+        break;
+    case TAG_MICRO:
+        p->micro = true;
+        break;
+    case TAG_STRATEGIC:
+        p->strategic = true;
+        break;
     }
+}
+
+static placement placed(placing *p)
+{
     /* A passage about a board that also mentions families is still about
      * the board: strategic wins a tie. */
-    pl.scope = strategic ? ART_SCOPE_STRATEGIC : micro ? ART_SCOPE_MICRO : ART_SCOPE_UNKNOWN;
-    return pl;
+    p->pl.scope = p->strategic ? ART_SCOPE_STRATEGIC
+                  : p->micro   ? ART_SCOPE_MICRO
+                               : ART_SCOPE_UNKNOWN;
+    return p->pl;
+}
+
+static placement place(const ladder_matcher *lm, const art_match *ms, size_t n)
+{
+    placing p = {{0, NULL, ART_SCOPE_UNKNOWN}, false, false};
+    for (size_t i = 0; i < n; i++)
+        place_match(&p, lm, ms[i].indicator, ms[i].negated);
+    return placed(&p);
 }
 
 static art_status push_item(art_ladder *out, size_t *cap, const art_seg_view *sv,
@@ -252,6 +268,30 @@ art_status art_ladder_run_feed(art_ladder_run *lr, const art_seg_view *sv, art_e
     if (pl.rung >= 1 && pl.rung <= ART_RUNGS)
         st = push_item(&lr->out, &lr->cap, sv, &pl, err);
     return st;
+}
+
+size_t art_ladder_run_phrases(const art_ladder_run *lr, const char **out)
+{
+    for (size_t i = 0; out && i < lr->lm.ntags; i++)
+        out[i] = lr->lm.tags[i].phrase;
+    return lr->lm.ntags;
+}
+
+art_status art_ladder_run_feed_matches(art_ladder_run *lr, const art_seg_view *sv,
+                                       const art_match_ex *m, size_t n, size_t base,
+                                       art_error *err)
+{
+    /* As art_ladder_run_feed: a passage without text places nothing. */
+    if (!sv->text || !sv->text[0])
+        return ART_OK;
+    placing p = {{0, NULL, ART_SCOPE_UNKNOWN}, false, false};
+    for (size_t i = 0; i < n; i++)
+        if (m[i].m.indicator >= base)
+            place_match(&p, &lr->lm, m[i].m.indicator - base, m[i].m.negated);
+    placement pl = placed(&p);
+    if (pl.rung >= 1 && pl.rung <= ART_RUNGS)
+        return push_item(&lr->out, &lr->cap, sv, &pl, err);
+    return ART_OK;
 }
 
 void art_ladder_run_reset(art_ladder_run *lr)

@@ -1091,7 +1091,7 @@ static int api_tally(lua_State *L)
                                            .direction = ind->direction, .weight = ind->weight,
                                            .level = ind->level};
     }
-    art_tally_spec sp = {.matcher = m, .phrases = g->phrases, .ngroups = ndims,
+    art_tally_spec sp = {.matcher = m, .phrases = g->phrases, .nphrases = np, .ngroups = ndims,
                          .hedge = o.hedge, .limit = o.limit, .skip_blocks = o.skip,
                          .nskip = o.nskip, .keep_going = tally_keep_going, .ud = h};
     art_error e;

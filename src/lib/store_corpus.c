@@ -1,6 +1,7 @@
 /* The corpus handed to plugins: a round's segments with their codes,
  * participants' names replaced by pseudonyms. */
 #include "store_internal.h"
+#include "dict.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -343,6 +344,10 @@ typedef struct person_row {
 /* See art_corpus_tap_set (internal.h). */
 typedef struct corpus_tap {
     art_corpus_tap_fn fn;
+    art_corpus_scan_fn sfn;     /* with a scan, instead of fn */
+    const art_matcher *scan;
+    const char *const *scan_phrases;
+    size_t scan_nphrases;
     void *ud;
     bool claimed;           /* a cursor feeds it */
     bool complete;          /* that cursor reached the end */
@@ -397,6 +402,10 @@ struct art_corpus_cursor {
     seg_batch b;            /* read here, or ... */
     struct readahead *ra;   /* ... by a thread of its own, batches ahead */
     seg_batch *cb;          /* the batch being handed out */
+    /* The tap's scan of the segment last handed out (art_corpus_cursor_scan). */
+    art_match_ex *scan_m;
+    size_t scan_n;
+    bool scan_ok;
 };
 
 static seg_batch *batch_new(void)
@@ -933,7 +942,7 @@ art_status art_corpus_cursor_open(const art_corpus *c, art_corpus_cursor **out, 
     if (c->stream && art_corpus_readers(c) > 1 && (cur->ra = readahead_start(c->stream))) {
         cur->cb = NULL;
         corpus_tap *t = &c->stream->tap;
-        if (t->fn && !t->claimed)
+        if ((t->fn || t->sfn) && !t->claimed)
             cur->tapped = t->claimed = true;
     } else if (c->stream) {
         art_status r = ART_OK;
@@ -952,11 +961,32 @@ art_status art_corpus_cursor_open(const art_corpus *c, art_corpus_cursor **out, 
             return r;
         }
         corpus_tap *t = &c->stream->tap;
-        if (t->fn && !t->claimed)
+        if ((t->fn || t->sfn) && !t->claimed)
             cur->tapped = t->claimed = true;
     }
     *out = cur;
     return ART_OK;
+}
+
+/* Run the tap's scan over seg into the cursor.  The owner may rely on the
+ * matches even after fn failed, so the scan runs whatever fn did. */
+static void tap_scan(art_corpus_cursor *cur, corpus_tap *t, const art_seg_view *seg)
+{
+    free(cur->scan_m);
+    cur->scan_m = NULL;
+    cur->scan_n = 0;
+    const char *text = seg->text ? seg->text : "";
+    art_error err;
+    art_error_clear(&err);
+    art_status st = art_matcher_run_ex(t->scan, text, strlen(text), &cur->scan_m, &cur->scan_n,
+                                       &err);
+    cur->scan_ok = st == ART_OK;
+    if (st != ART_OK && t->status == ART_OK) {
+        t->status = st;
+        t->err = err;
+    }
+    if (cur->scan_ok && t->status == ART_OK)
+        t->status = t->sfn(t->ud, seg, cur->scan_m, cur->scan_n, &t->err);
 }
 
 /* Hand the tap what the cursor just read; at the end, mark it complete. */
@@ -966,9 +996,49 @@ static void tap_feed(art_corpus_cursor *cur, const art_seg_view *seg)
     if (!seg) {
         t->complete = true;
         cur->tapped = false;
+    } else if (t->scan) {
+        tap_scan(cur, t, seg);
     } else if (t->status == ART_OK) {
         t->status = t->fn(t->ud, seg, &t->err);
     }
+}
+
+bool art_corpus_tap_set_scan(const art_corpus *c, const art_matcher *scan,
+                             const char *const *phrases, size_t nphrases, art_corpus_scan_fn fn,
+                             void *ud)
+{
+    if (!c || !c->stream || !scan || !fn)
+        return false;
+    corpus_tap *t = &c->stream->tap;
+    memset(t, 0, sizeof *t);
+    t->sfn = fn;
+    t->scan = scan;
+    t->scan_phrases = phrases;
+    t->scan_nphrases = nphrases;
+    t->ud = ud;
+    return true;
+}
+
+bool art_corpus_cursor_scan_covers(const art_corpus_cursor *cur, const char *const *phrases,
+                                   size_t n)
+{
+    if (!cur->tapped || n == 0)
+        return false;
+    const corpus_tap *t = &cur->c->stream->tap;
+    if (!t->scan || t->scan_nphrases < n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (t->scan_phrases[i] != phrases[i] &&
+            (!t->scan_phrases[i] || !phrases[i] || strcmp(t->scan_phrases[i], phrases[i]) != 0))
+            return false;
+    return true;
+}
+
+bool art_corpus_cursor_scan(const art_corpus_cursor *cur, const art_match_ex **m, size_t *n)
+{
+    *m = cur->scan_ok ? cur->scan_m : NULL;
+    *n = cur->scan_ok ? cur->scan_n : 0;
+    return cur->scan_ok;
 }
 
 bool art_corpus_tap_set(const art_corpus *c, art_corpus_tap_fn fn, void *ud)
@@ -1000,6 +1070,7 @@ art_status art_corpus_cursor_next(art_corpus_cursor *cur, const art_seg_view **s
                                   art_error *err)
 {
     *seg = NULL;
+    cur->scan_ok = false;
     if (!cur->c->stream) {
         if (cur->pos < cur->c->nsegs)
             *seg = &cur->c->segs[cur->pos++];
@@ -1038,6 +1109,7 @@ void art_corpus_cursor_close(art_corpus_cursor *cur)
         return;
     if (cur->ra)
         readahead_stop(cur->ra);
+    free(cur->scan_m);
     sqlite3_finalize(cur->segs);
     sqlite3_finalize(cur->codes);
     batch_release(&cur->b);

@@ -84,18 +84,28 @@ static bool block_skipped(const art_tally_spec *sp, const char *block)
     return false;
 }
 
-/* Add one segment's matches to the cells. */
-static art_status tally_segment(const art_tally_spec *sp, const art_seg_view *seg,
-                                art_tally_cell *cells, art_error *err)
+/* Add one segment's matches to the cells: the tap's shared scan's when the
+ * walk has them (its phrases beyond the spec's, the ladder's, passed over),
+ * else the spec's own matcher's.  Either way the same matches in the same
+ * order, so the same sums. */
+static art_status tally_segment(const art_tally_spec *sp, const art_corpus_cursor *cur,
+                                bool shared, const art_seg_view *seg, art_tally_cell *cells,
+                                art_error *err)
 {
-    const char *text = seg->text ? seg->text : "";
-    art_match_ex *v = NULL;
+    const art_match_ex *v = NULL;
+    art_match_ex *own = NULL;
     size_t n = 0;
-    art_status r = art_matcher_run_ex(sp->matcher, text, strlen(text), &v, &n, err);
-    if (r != ART_OK)
-        return r;
+    if (!shared || !art_corpus_cursor_scan(cur, &v, &n)) {
+        const char *text = seg->text ? seg->text : "";
+        art_status r = art_matcher_run_ex(sp->matcher, text, strlen(text), &own, &n, err);
+        if (r != ART_OK)
+            return r;
+        v = own;
+    }
     size_t facet = seg->kind == ART_SRC_INTERVIEW ? 1 : 0;
     for (size_t i = 0; i < n; i++) {
+        if (v[i].m.indicator >= sp->nphrases && shared)
+            continue;
         const art_tally_phrase *p = &sp->phrases[v[i].m.indicator];
         art_tally_cell *c = &cells[p->group * 2 + facet];
         int dir = v[i].m.negated ? -p->direction : p->direction;
@@ -109,12 +119,27 @@ static art_status tally_segment(const art_tally_spec *sp, const art_seg_view *se
                              .start = v[i].m.start, .weight = w, .direction = dir,
                              .level = p->level != ART_LEVEL_NONE ? p->level : seg->level};
         if (!cell_keep(c, &hit, sp->limit)) {
-            free(v);
+            free(own);
             return art_error_set(err, ART_ERR_NOMEM, "out of memory tallying matches");
         }
     }
-    free(v);
+    free(own);
     return ART_OK;
+}
+
+/* Does the cursor's tap scan the spec's phrases (see tally_segment)? */
+static bool shares_scan(const art_corpus_cursor *cur, const art_tally_spec *sp)
+{
+    if (sp->nphrases == 0)
+        return false;
+    const char **texts = malloc(sp->nphrases * sizeof *texts);
+    if (!texts)
+        return false;   /* then the spec's own matcher: slower, the same */
+    for (size_t i = 0; i < sp->nphrases; i++)
+        texts[i] = sp->phrases[i].text;
+    bool covers = art_corpus_cursor_scan_covers(cur, texts, sp->nphrases);
+    free(texts);
+    return covers;
 }
 
 art_status art_tally_run(const art_corpus *corpus, const art_tally_spec *sp,
@@ -127,6 +152,7 @@ art_status art_tally_run(const art_corpus *corpus, const art_tally_spec *sp,
     if (r != ART_OK)
         return r;
     size_t seen = 0;
+    bool shared = shares_scan(cur, sp);
     for (;;) {
         const art_seg_view *seg = NULL;
         struct timespec t0;
@@ -136,7 +162,8 @@ art_status art_tally_run(const art_corpus *corpus, const art_tally_spec *sp,
             *reading_seconds += art_seconds_since(&t0);
         if (r != ART_OK || !seg)
             break;
-        if (!block_skipped(sp, seg->block) && (r = tally_segment(sp, seg, cells, err)) != ART_OK)
+        if (!block_skipped(sp, seg->block) &&
+            (r = tally_segment(sp, cur, shared, seg, cells, err)) != ART_OK)
             break;
         if (++seen % TALLY_CHECK_EVERY == 0 && sp->keep_going && !sp->keep_going(sp->ud)) {
             r = art_error_set(err, ART_ERR_LIMIT, "tally stopped by its budget");
