@@ -291,6 +291,32 @@ static void test_stream_find_outside_batch(void)
     CU_ASSERT_PTR_NULL(got[2]);
     CU_ASSERT_TRUE(got[3] && same_view(got[3], &whole->segs[n / 2]));
     CU_ASSERT_TRUE(got[4] && same_view(got[4], &whole->segs[coded]));
+    /* Every segment at once, last first, each twice, among unknown ids:
+     * many chunks of lookups. */
+    size_t nmany = 2 * n + 3;
+    int64_t *many = malloc(nmany * sizeof *many);
+    const art_seg_view **found = malloc(nmany * sizeof *found);
+    CU_ASSERT_FATAL(many && found);
+    for (size_t i = 0; i < n; i++)
+        many[i] = many[n + i] = whole->segs[n - 1 - i].id;
+    many[2 * n] = 0;
+    many[2 * n + 1] = whole->segs[n - 1].id + 1000;
+    many[2 * n + 2] = -1;
+    CU_ASSERT_EQUAL(art_corpus_find_many(c, many, nmany, found, &err), ART_OK);
+    size_t wrong = 0;
+    for (size_t i = 0; i < n; i++)
+        wrong += !found[i] || !same_view(found[i], &whole->segs[n - 1 - i]) ||
+                 found[n + i] != found[i];
+    CU_ASSERT_EQUAL(wrong, 0);
+    CU_ASSERT_PTR_NULL(found[2 * n]);
+    CU_ASSERT_PTR_NULL(found[2 * n + 1]);
+    CU_ASSERT_PTR_NULL(found[2 * n + 2]);
+    free(many);
+    free(found);
+    /* The earlier views were released by that lookup: look them up again. */
+    CU_ASSERT_EQUAL(art_corpus_find_many(c, ids, 5, got, &err), ART_OK);
+    CU_ASSERT_TRUE(got[4] && same_view(got[4], &whole->segs[coded]));
+
     /* The in-memory corpus answers the same. */
     const art_seg_view *mem[5];
     CU_ASSERT_EQUAL(art_corpus_find_many(whole, ids, 5, mem, &err), ART_OK);
