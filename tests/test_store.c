@@ -587,6 +587,151 @@ static void test_save_and_load_assessment(void)
     art_store_close(s);
 }
 
+/* A run's evidence and ladder rows are written several a statement: with
+ * dimensions holding none, fewer, exactly, one over and many times the
+ * batch, every row is stored as one-row inserts stored it (ids following
+ * on in dimension order, ordinals within the dimension, NULL for no
+ * segment or participant) and loads back. */
+static void test_save_batches_rows(void)
+{
+    static const size_t nev[] = {0, 15, 16, 17, 0, 1, 33, 2, 0, 5, 16, 48};
+    art_store *s = fresh_store("run-batches");
+    ingest_site(s, "r1", NULL);
+    art_error err;
+    char *xml;
+    size_t len;
+    CU_ASSERT_FATAL(art_read_file(art_test_src("rubrics/cls-culture.xml"), 0, &xml, &len, &err) == ART_OK);
+    art_rubric *rb = NULL;
+    CU_ASSERT_FATAL(art_rubric_load_memory(xml, len, "cls-culture.xml", &rb, &err) == ART_OK);
+    art_assessment *a = NULL;
+    CU_ASSERT_FATAL(art_assessment_from_rubric(rb, "Testshire", "r1", &a, &err) == ART_OK);
+    size_t total = 0;
+    for (size_t i = 0; i < a->ndims && i < sizeof nev / sizeof nev[0]; i++) {
+        art_dim_score *d = &a->dims[i];
+        d->ev = calloc(nev[i] ? nev[i] : 1, sizeof *d->ev);
+        CU_ASSERT_FATAL(d->ev != NULL);
+        d->nev = nev[i];
+        for (size_t k = 0; k < nev[i]; k++) {
+            char q[64];
+            snprintf(q, sizeof q, "quote %zu of %s", k, d->id);
+            d->ev[k] = (art_evidence){.segment_id = (int64_t)((total + k) % 8),  /* 0: none */
+                                      .source = strdup("policy.txt"), .locator = strdup("p"),
+                                      .quote = strdup(q),
+                                      .participant = k % 3 ? strdup("P01") : NULL,
+                                      .indicator = strdup("trust*"),
+                                      .direction = k % 2 ? -1 : 1, .level = ART_LEVEL_ESPOUSED,
+                                      .voice = ART_VOICE_LIVED, .facet = ART_FACET_ENACTED,
+                                      .weight = 0.5 + (double)k};
+        }
+        total += nev[i];
+    }
+    const size_t nladder = 35;
+    a->ladder.items = calloc(nladder, sizeof *a->ladder.items);
+    CU_ASSERT_FATAL(a->ladder.items != NULL);
+    a->ladder.nitems = nladder;
+    for (size_t i = 0; i < nladder; i++) {
+        char q[64];
+        snprintf(q, sizeof q, "ladder quote %zu", i);
+        a->ladder.items[i] = (art_ladder_item){.segment_id = (int64_t)(i % 8),
+                                               .rung = 1 + (int)(i % 7),
+                                               .scope = (art_scope)(i % 3),
+                                               .facet = ART_FACET_ESPOUSED,
+                                               .source = strdup("policy.txt"),
+                                               .locator = strdup("p"), .quote = strdup(q),
+                                               .phrase = i % 4 ? strdup("co-design") : NULL};
+    }
+    CU_ASSERT_EQUAL_FATAL(art_store_save_assessment(s, a, xml, len, &err), ART_OK);
+    art_store_close(s);
+
+    sqlite3 *db;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *q;
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_prepare_v2(db,
+                           "SELECT id, dimension, ordinal, segment_id, quote, participant, "
+                           "direction, weight, run_id FROM evidence ORDER BY id",
+                           -1, &q, NULL),
+        SQLITE_OK);
+    size_t dim = 0, k = 0, rows = 0;
+    long long first_id = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        while (dim < a->ndims && k == a->dims[dim].nev) {
+            dim++;
+            k = 0;
+        }
+        CU_ASSERT_FATAL(dim < a->ndims);
+        const art_evidence *e = &a->dims[dim].ev[k];
+        if (rows == 0)
+            first_id = sqlite3_column_int64(q, 0);
+        CU_ASSERT_EQUAL(sqlite3_column_int64(q, 0), first_id + (long long)rows);
+        CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(q, 1), a->dims[dim].id);
+        CU_ASSERT_EQUAL(sqlite3_column_int64(q, 2), (long long)k);
+        if (e->segment_id > 0) {
+            CU_ASSERT_EQUAL(sqlite3_column_int64(q, 3), e->segment_id);
+        } else {
+            CU_ASSERT_EQUAL(sqlite3_column_type(q, 3), SQLITE_NULL);
+        }
+        CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(q, 4), e->quote);
+        if (e->participant) {
+            CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(q, 5), e->participant);
+        } else {
+            CU_ASSERT_EQUAL(sqlite3_column_type(q, 5), SQLITE_NULL);
+        }
+        CU_ASSERT_EQUAL(sqlite3_column_int(q, 6), e->direction);
+        CU_ASSERT_DOUBLE_EQUAL(sqlite3_column_double(q, 7), e->weight, 1e-12);
+        CU_ASSERT_EQUAL(sqlite3_column_int64(q, 8), 1);
+        k++;
+        rows++;
+    }
+    sqlite3_finalize(q);
+    CU_ASSERT_EQUAL(rows, total);
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_prepare_v2(db,
+                           "SELECT ordinal, segment_id, rung, scope, quote, phrase "
+                           "FROM ladder_items ORDER BY ordinal",
+                           -1, &q, NULL),
+        SQLITE_OK);
+    rows = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        CU_ASSERT_FATAL(rows < nladder);
+        const art_ladder_item *it = &a->ladder.items[rows];
+        CU_ASSERT_EQUAL(sqlite3_column_int64(q, 0), (long long)rows);
+        if (it->segment_id > 0) {
+            CU_ASSERT_EQUAL(sqlite3_column_int64(q, 1), it->segment_id);
+        } else {
+            CU_ASSERT_EQUAL(sqlite3_column_type(q, 1), SQLITE_NULL);
+        }
+        CU_ASSERT_EQUAL(sqlite3_column_int(q, 2), it->rung);
+        CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(q, 3), art_scope_id(it->scope));
+        CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(q, 4), it->quote);
+        if (it->phrase) {
+            CU_ASSERT_STRING_EQUAL((const char *)sqlite3_column_text(q, 5), it->phrase);
+        } else {
+            CU_ASSERT_EQUAL(sqlite3_column_type(q, 5), SQLITE_NULL);
+        }
+        rows++;
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    CU_ASSERT_EQUAL(rows, nladder);
+
+    /* and a stored run reads back what was saved */
+    CU_ASSERT_EQUAL_FATAL(art_store_open(db_path, &s, &err), ART_OK);
+    art_assessment *b = NULL;
+    CU_ASSERT_EQUAL_FATAL(art_store_load_assessment(s, "Testshire", "r1", &b, &err), ART_OK);
+    for (size_t i = 0; i < a->ndims; i++) {
+        CU_ASSERT_EQUAL(b->dims[i].nev, a->dims[i].nev);
+        for (size_t j = 0; j < a->dims[i].nev && j < b->dims[i].nev; j++)
+            CU_ASSERT_STRING_EQUAL(b->dims[i].ev[j].quote, a->dims[i].ev[j].quote);
+    }
+    CU_ASSERT_EQUAL(b->ladder.nitems, nladder);
+    art_assessment_free(b);
+    art_store_close(s);
+    art_assessment_free(a);
+    art_rubric_free(rb);
+    free(xml);
+}
+
 /* Document segments are written several rows a statement: whatever a
  * document's count against the batch size (under, exactly, one over, many
  * and a tail), every row is its parsed segment, at its ordinal, with ids
@@ -694,5 +839,7 @@ void art_test_register(void)
                test_ingest_segment_batches},
               {"codes form a tree", test_codes_tree},
               {"corpus is pseudonymised", test_corpus_pseudonymised},
-              {"runs are saved and loaded", test_save_and_load_assessment});
+              {"runs are saved and loaded", test_save_and_load_assessment},
+              {"a run's evidence and ladder in batches are the rows one at a time",
+               test_save_batches_rows});
 }

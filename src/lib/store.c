@@ -198,11 +198,17 @@ art_status art_store_open(const char *path, art_store **out, art_error *err)
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, 5000);
     /* WAL keeps readers (reports) going while a writer ingests; secure_delete
-     * so removed interview text does not linger in free pages. */
+     * so removed interview text does not linger in free pages.  16 MiB of
+     * page cache (taken only as used) rather than SQLite's 2 MiB: a score's
+     * save dirties some 850 pages (3.4 MB of evidence and ladder) while its
+     * foreign keys probe the segments; in 2 MiB the dirty pages were spilled
+     * to the WAL half way, then written again, and the probed pages read
+     * again and again (12,500 reads and writes for one save, 2,400 now). */
     if ((st = db_exec(s, "PRAGMA foreign_keys = ON", err)) != ART_OK ||
         (st = db_exec(s, "PRAGMA journal_mode = WAL", err)) != ART_OK ||
         (st = db_exec(s, "PRAGMA synchronous = NORMAL", err)) != ART_OK ||
         (st = db_exec(s, "PRAGMA secure_delete = ON", err)) != ART_OK ||
+        (st = db_exec(s, "PRAGMA cache_size = -16384", err)) != ART_OK ||
         (st = migrate(s, err)) != ART_OK) {
         if (st == ART_ERR_STORE && strstr(err ? err->message : "", "not a database"))
             art_error_set(err, ART_ERR_STORE, "%s: not an artefact store (not a SQLite database)",
@@ -445,23 +451,10 @@ static long long data_version(art_store *s)
     return v;
 }
 
-art_status round_span(art_store *s, long long site_id, long long round_id, seg_span *out,
-                      art_error *err)
+/* Any round: walk the round's sources' segment index entries. */
+static art_status walk_round_span(art_store *s, long long site_id, long long round_id,
+                                  seg_span *out, art_error *err)
 {
-    out->n = 0;
-    out->min_id = 1;
-    out->max_id = 0;
-    int changes = sqlite3_total_changes(s->db);
-    long long dv = data_version(s);
-    if (s->span_memo.valid && dv >= 0 && s->span_memo.site_id == site_id &&
-        s->span_memo.round_id == round_id && s->span_memo.changes == changes &&
-        s->span_memo.data_version == dv) {
-        out->n = s->span_memo.n;
-        out->min_id = s->span_memo.min_id;
-        out->max_id = s->span_memo.max_id;
-        return ART_OK;
-    }
-    s->span_memo.valid = false;
     sqlite3_stmt *st;
     art_status r = db_prepare(s,
                               "SELECT count(*), min(g.id), max(g.id) FROM segments g "
@@ -482,6 +475,69 @@ art_status round_span(art_store *s, long long site_id, long long round_id, seg_s
         r = db_error(s, err, "count the round's segments");
     }
     sqlite3_finalize(st);
+    return r;
+}
+
+/* When the round holds every source in the store (one site scored in one
+ * round: the usual store), its segments are all the segments: each has a
+ * source (NOT NULL, a foreign key the store always enforces).  Then SQLite
+ * counts them from the pages of the smallest index and finds the first and
+ * last id at the ends of the table, where the join below steps through
+ * every segment's index entry and folds min and max over each (22 ms for
+ * 114,618 segments, 9 ms this way).  *whole says whether it applied. */
+static art_status whole_store_span(art_store *s, long long site_id, long long round_id,
+                                   seg_span *out, bool *whole, art_error *err)
+{
+    *whole = false;
+    sqlite3_stmt *st;
+    /* One statement, so one snapshot: the test and the counts agree. */
+    art_status r = db_prepare(s,
+                              "SELECT w, CASE WHEN w THEN (SELECT count(*) FROM segments) END, "
+                              "CASE WHEN w THEN (SELECT min(id) FROM segments) END, "
+                              "CASE WHEN w THEN (SELECT max(id) FROM segments) END "
+                              "FROM (SELECT (SELECT count(*) FROM sources) = "
+                              "  (SELECT count(*) FROM round_sources rs "
+                              "   JOIN sources s ON s.id = rs.source_id "
+                              "   WHERE s.site_id = ?1 AND rs.round_id = ?2) AS w)",
+                              &st, err);
+    if (r != ART_OK)
+        return r;
+    db_bind(st, "ii", site_id, round_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *whole = sqlite3_column_int(st, 0) != 0;
+        out->n = *whole ? sqlite3_column_int64(st, 1) : 0;
+        if (out->n > 0) {
+            out->min_id = sqlite3_column_int64(st, 2);
+            out->max_id = sqlite3_column_int64(st, 3);
+        }
+    } else {
+        r = db_error(s, err, "count the round's segments");
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+art_status round_span(art_store *s, long long site_id, long long round_id, seg_span *out,
+                      art_error *err)
+{
+    out->n = 0;
+    out->min_id = 1;
+    out->max_id = 0;
+    int changes = sqlite3_total_changes(s->db);
+    long long dv = data_version(s);
+    if (s->span_memo.valid && dv >= 0 && s->span_memo.site_id == site_id &&
+        s->span_memo.round_id == round_id && s->span_memo.changes == changes &&
+        s->span_memo.data_version == dv) {
+        out->n = s->span_memo.n;
+        out->min_id = s->span_memo.min_id;
+        out->max_id = s->span_memo.max_id;
+        return ART_OK;
+    }
+    s->span_memo.valid = false;
+    bool whole;
+    art_status r = whole_store_span(s, site_id, round_id, out, &whole, err);
+    if (r == ART_OK && !whole)
+        r = walk_round_span(s, site_id, round_id, out, err);
     if (r == ART_OK && dv >= 0) {
         s->span_memo.valid = true;
         s->span_memo.site_id = site_id;

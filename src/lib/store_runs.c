@@ -96,33 +96,178 @@ static void parse_level_texts(art_dim_score *d, const char *ls, const char *lc)
     }
 }
 
-art_status save_ladder(art_store *s, long long run_id, const art_assessment *a,
-                              art_error *err)
+/* ---- many rows a statement ---------------------------------------- */
+
+/* A run's evidence and ladder rows go RUN_ROW_BATCH to a statement: much
+ * of a one-row insert was its fixed part (db_bind's type string and a copy
+ * of every text, halting the statement, opening and closing the table,
+ * index and foreign-key cursors, resetting).  A multi-row VALUES inserts
+ * its rows in order, each taking the next id, so the rows are the ones
+ * one-at-a-time inserts made.  Not more rows: a multi-row statement that
+ * may fail a constraint half way keeps a statement journal of the pages it
+ * changes, and past 64 KiB SQLite spills that journal to a temporary file
+ * (64 rows did, at two extra writes a page); 16 rows stay in memory. */
+#define RUN_ROW_BATCH 16
+
+/* "head (row), (row), ..." with nrows rows. */
+static art_status prepare_rows(art_store *s, const char *head, const char *row, size_t nrows,
+                               sqlite3_stmt **st, art_error *err)
 {
-    if (a->ladder.nitems == 0)
-        return ART_OK;
-    sqlite3_stmt *st;
-    art_status r = db_prepare(s,
-                              "INSERT INTO ladder_items(run_id, ordinal, segment_id, rung, scope, "
-                              "facet, source, locator, quote, phrase) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                              &st, err);
-    for (size_t i = 0; r == ART_OK && i < a->ladder.nitems; i++) {
-        const art_ladder_item *it = &a->ladder.items[i];
-        db_bind(st, "iiiittttt" "t", run_id, (long long)i, (long long)it->segment_id,
-                (long long)it->rung, art_scope_id(it->scope), art_facet_id(it->facet), it->source,
-                it->locator, it->quote, it->phrase);
-        if (it->segment_id <= 0)
-            sqlite3_bind_null(st, 3);
-        r = db_step_done(s, st, err);
+    art_buf sql;
+    art_buf_init(&sql);
+    art_buf_puts(&sql, head);
+    for (size_t i = 0; i < nrows; i++) {
+        art_buf_puts(&sql, i ? ", " : " ");
+        art_buf_puts(&sql, row);
     }
-    sqlite3_finalize(st);
+    if (sql.failed) {
+        art_buf_free(&sql);
+        return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+    }
+    art_status r = db_prepare(s, sql.data, st, err);
+    art_buf_free(&sql);
     return r;
 }
 
+/* Text bound without a copy: every string is the assessment's (or a
+ * literal) and outlives the step; db_step_done clears the bindings. */
+static int bind_text_static(sqlite3_stmt *st, int col, const char *v)
+{
+    return v ? sqlite3_bind_text(st, col, v, -1, SQLITE_STATIC) : sqlite3_bind_null(st, col);
+}
+
+/* A segment id, or NULL for evidence tied to no segment. */
+static int bind_segment(sqlite3_stmt *st, int col, int64_t segment_id)
+{
+    return segment_id > 0 ? sqlite3_bind_int64(st, col, segment_id) : sqlite3_bind_null(st, col);
+}
+
+/* Rows [0, n) in statements of RUN_ROW_BATCH rows, the rest in one
+ * statement of its own size; bind(ud, st, col, i) binds row i from column
+ * col + 1.  The statements are prepared only when there are rows for them. */
+typedef int (*row_binder)(void *ud, sqlite3_stmt *st, int col, size_t i);
+
+static art_status insert_rows(art_store *s, const char *head, const char *row, int ncols,
+                              size_t n, row_binder bind, void *ud, const char *what,
+                              art_error *err)
+{
+    sqlite3_stmt *full = NULL, *rest = NULL;
+    art_status r = ART_OK;
+    if (n >= RUN_ROW_BATCH)
+        r = prepare_rows(s, head, row, RUN_ROW_BATCH, &full, err);
+    if (r == ART_OK && n % RUN_ROW_BATCH)
+        r = prepare_rows(s, head, row, n % RUN_ROW_BATCH, &rest, err);
+    for (size_t first = 0; r == ART_OK && first < n; first += RUN_ROW_BATCH) {
+        sqlite3_stmt *st = n - first >= RUN_ROW_BATCH ? full : rest;
+        size_t rows = n - first >= RUN_ROW_BATCH ? RUN_ROW_BATCH : n - first;
+        int rc = SQLITE_OK;
+        for (size_t i = 0; i < rows && rc == SQLITE_OK; i++)
+            rc = bind(ud, st, (int)i * ncols, first + i);
+        if (rc != SQLITE_OK) {
+            r = db_error(s, err, what);
+            sqlite3_clear_bindings(st);
+        } else {
+            r = db_step_done(s, st, err);
+        }
+    }
+    sqlite3_finalize(full);
+    sqlite3_finalize(rest);
+    return r;
+}
+
+typedef struct ladder_rows {
+    long long run_id;
+    const art_ladder *l;
+} ladder_rows;
+
+static int bind_ladder_row(void *ud, sqlite3_stmt *st, int col, size_t i)
+{
+    const ladder_rows *lr = ud;
+    const art_ladder_item *it = &lr->l->items[i];
+    int rc;
+    if ((rc = sqlite3_bind_int64(st, col + 1, lr->run_id)) != SQLITE_OK ||
+        (rc = sqlite3_bind_int64(st, col + 2, (long long)i)) != SQLITE_OK ||
+        (rc = bind_segment(st, col + 3, it->segment_id)) != SQLITE_OK ||
+        (rc = sqlite3_bind_int64(st, col + 4, it->rung)) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 5, art_scope_id(it->scope))) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 6, art_facet_id(it->facet))) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 7, it->source)) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 8, it->locator)) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 9, it->quote)) != SQLITE_OK)
+        return rc;
+    return bind_text_static(st, col + 10, it->phrase);
+}
+
+art_status save_ladder(art_store *s, long long run_id, const art_assessment *a,
+                              art_error *err)
+{
+    ladder_rows lr = {run_id, &a->ladder};
+    return insert_rows(s,
+                       "INSERT INTO ladder_items(run_id, ordinal, segment_id, rung, scope, "
+                       "facet, source, locator, quote, phrase) VALUES",
+                       "(?,?,?,?,?,?,?,?,?,?)", 10, a->ladder.nitems, bind_ladder_row, &lr,
+                       "bind ladder", err);
+}
+
+/* Every dimension's evidence as one sequence, dimension by dimension: the
+ * order one-at-a-time inserts used, so each row gets the id it had.  Rows
+ * are asked for in order, so a cursor finds row i without a search. */
+typedef struct evidence_rows {
+    long long run_id;
+    const art_assessment *a;
+    size_t dim, base;       /* the cursor: row `base` is dims[dim].ev[0] */
+} evidence_rows;
+
+static int bind_evidence_row(void *ud, sqlite3_stmt *st, int col, size_t i)
+{
+    evidence_rows *er = ud;
+    while (i - er->base >= er->a->dims[er->dim].nev)
+        er->base += er->a->dims[er->dim++].nev;
+    const art_dim_score *d = &er->a->dims[er->dim];
+    size_t k = i - er->base;
+    const art_evidence *e = &d->ev[k];
+    int rc;
+    if ((rc = sqlite3_bind_int64(st, col + 1, er->run_id)) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 2, d->id)) != SQLITE_OK ||
+        (rc = sqlite3_bind_int64(st, col + 3, (long long)k)) != SQLITE_OK ||
+        (rc = bind_segment(st, col + 4, e->segment_id)) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 5, e->source)) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 6, e->locator)) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 7, e->quote)) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 8, e->participant)) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 9, e->indicator)) != SQLITE_OK ||
+        (rc = sqlite3_bind_int64(st, col + 10, e->direction < 0 ? -1 : 1)) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 11, art_level_id(e->level))) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 12, art_voice_id(e->voice))) != SQLITE_OK ||
+        (rc = bind_text_static(st, col + 13, art_facet_id(e->facet))) != SQLITE_OK)
+        return rc;
+    /* NAN is NULL, as db_bind's 'd' had it (and the column refuses it) */
+    return isnan(e->weight) ? sqlite3_bind_null(st, col + 14)
+                            : sqlite3_bind_double(st, col + 14, e->weight);
+}
+
+static art_status save_evidence(art_store *s, long long run_id, const art_assessment *a,
+                                art_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->ndims; i++)
+        n += a->dims[i].nev;
+    evidence_rows er = {run_id, a, 0, 0};
+    return insert_rows(s,
+                       "INSERT INTO evidence(run_id, dimension, ordinal, segment_id, source, "
+                       "locator, quote, participant, indicator, direction, level, voice, facet, "
+                       "weight) VALUES",
+                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", 14, n, bind_evidence_row, &er,
+                       "bind evidence", err);
+}
+
+/* Every score first, then the evidence: an evidence row's foreign key
+ * needs its score row, and scores (WITHOUT ROWID) come out the same in
+ * any order. */
 art_status save_scores(art_store *s, long long run_id, const art_assessment *a,
                               art_error *err)
 {
-    sqlite3_stmt *sc, *ev = NULL;
+    sqlite3_stmt *sc;
     art_status r = db_prepare(s,
                               "INSERT INTO scores(run_id, dimension, ordinal, score, espoused, "
                               "enacted, target, gap, confidence, level, nsources, nvoices, "
@@ -132,14 +277,6 @@ art_status save_scores(art_store *s, long long run_id, const art_assessment *a,
                               &sc, err);
     if (r != ART_OK)
         return r;
-    if ((r = db_prepare(s,
-                        "INSERT INTO evidence(run_id, dimension, ordinal, segment_id, source, "
-                        "locator, quote, participant, indicator, direction, level, voice, facet, "
-                        "weight) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        &ev, err)) != ART_OK) {
-        sqlite3_finalize(sc);
-        return r;
-    }
     for (size_t i = 0; r == ART_OK && i < a->ndims; i++) {
         const art_dim_score *d = &a->dims[i];
         char vc[128];
@@ -150,29 +287,18 @@ art_status save_scores(art_store *s, long long run_id, const art_assessment *a,
         snprintf(dc, sizeof dc, "%zu,%zu,%zu,%zu", d->dict_matched[0], d->dict_tokens[0],
                  d->dict_matched[1], d->dict_tokens[1]);
         bool has_dict = !isnan(d->dict_share[0]) || !isnan(d->dict_share[1]);
-        db_bind(sc, "itiddddddiiitdiittt", run_id, d->id, (long long)i, d->score, d->espoused,
-                d->enacted, d->target, d->gap, d->confidence, (long long)d->level,
-                (long long)d->nsources, (long long)d->nvoices, vc, d->divergence,
-                (long long)d->divergent, (long long)d->insufficient, ls, lc,
-                has_dict ? dc : NULL);
-        r = db_step_done(s, sc, err);
-        for (size_t k = 0; r == ART_OK && k < d->nev; k++) {
-            const art_evidence *e = &d->ev[k];
-            if (!db_bind(ev, "itiitttttitttd", run_id, d->id, (long long)k,
-                         (long long)e->segment_id, e->source, e->locator, e->quote,
-                         e->participant, e->indicator, (long long)(e->direction < 0 ? -1 : 1),
-                         art_level_id(e->level), art_voice_id(e->voice), art_facet_id(e->facet),
-                         e->weight)) {
-                r = db_error(s, err, "bind evidence");
-                break;
-            }
-            if (e->segment_id <= 0)
-                sqlite3_bind_null(ev, 4);
-            r = db_step_done(s, ev, err);
-        }
+        if (!db_bind(sc, "itiddddddiiitdiittt", run_id, d->id, (long long)i, d->score,
+                     d->espoused, d->enacted, d->target, d->gap, d->confidence,
+                     (long long)d->level, (long long)d->nsources, (long long)d->nvoices, vc,
+                     d->divergence, (long long)d->divergent, (long long)d->insufficient, ls, lc,
+                     has_dict ? dc : NULL))
+            r = db_error(s, err, "bind score");
+        else
+            r = db_step_done(s, sc, err);
     }
     sqlite3_finalize(sc);
-    sqlite3_finalize(ev);
+    if (r == ART_OK)
+        r = save_evidence(s, run_id, a, err);
     return r;
 }
 
