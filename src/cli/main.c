@@ -28,9 +28,9 @@ static const cli_command commands[] = {
      "                   or more (default 15); opposite leanings are listed first\n"
      "  --force          score again even when nothing changed since the round's last run\n"
      "                   (by default its scores are reused: same inputs, same scores)\n"
-     "  --jobs N         threads reading and parsing files, and running the plugins (default:\n"
-     "                   one per core; 1: one at a time). The store holds the same rows and\n"
-     "                   scores whatever N is\n"
+     "  --jobs N         threads reading and parsing files, running the plugins and reading\n"
+     "                   the corpus ahead of them (default: one per core; 1: one at a time).\n"
+     "                   The store holds the same rows and scores whatever N is\n"
      "Every table of the report as CSV or JSON: artefact report --table NAME, --tables DIR.\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_FORMAT | OPT_OUTPUT |
          OPT_REVEAL | OPT_VOICE_MAP | OPT_CODE_MAP | OPT_GAP | OPT_FORCE | OPT_JOBS,
@@ -55,8 +55,9 @@ static const cli_command commands[] = {
      "  --code-map F     CSV (pattern,dimension,direction) mapping another codebook's codes\n"
      "  --gap-threshold N  flag documents/interviews divergence of N points or more (default 15)\n"
      "  --force          score again even when nothing changed since the round's last run\n"
-     "  --jobs N         plugins run at once, each on its own thread and store reader\n"
-     "                   (default: one per core; 1: one after the other); same scores\n",
+     "  --jobs N         plugins run at once, each on its own thread and store reader, and\n"
+     "                   the corpus is read ahead on another (default: one per core; 1: one\n"
+     "                   thread); same scores\n",
      OPT_DB | OPT_SITE | OPT_ROUND | OPT_RUBRIC | OPT_PLUGINS | OPT_CODE_MAP | OPT_GAP |
          OPT_FORCE | OPT_JOBS,
      0, 0, cmd_score},
