@@ -188,9 +188,8 @@ static void arm_reader(void *ud, sqlite3 *db)
 }
 
 /* The store failing in one thread: on the caller's connection (thread 0's
- * own statements) and on the readers (thread 0's read-ahead, thread 1's
- * walk) while the other thread walks, and thread 1's reader failing to
- * open.  Either way one line, no assessment, no crash; the threads are
+ * walk and evidence) and on thread 1's reader while the other thread
+ * walks, and thread 1's reader failing to open.  Either way one line, no assessment, no crash; the threads are
  * joined and their readers freed (the sanitizer builds check the leaks). */
 static void test_parallel_store_error(void)
 {
@@ -218,14 +217,15 @@ static void test_parallel_store_error(void)
     /* no transaction left open behind the failure */
     CU_ASSERT_TRUE(sqlite3_get_autocommit(s->db));
 
-    /* Mid-walk on the readers: thread 0's read-ahead and thread 1's own. */
+    /* Mid-walk on thread 1's reader (thread 0 reads in place: both cores
+     * run a plugin; test_stream fails a read-ahead under an assessment). */
     reader_trips rt = {.fail_at = 2000};
     s->reader_hook = arm_reader;
     s->reader_hook_ud = &rt;
     art_error_clear(&err);
     st = art_assess(rb, c, plugins, 2, NULL, NULL, &a, &err);
     s->reader_hook = NULL;
-    CU_ASSERT_EQUAL(rt.n, 2);
+    CU_ASSERT_EQUAL(rt.n, 1);
     CU_ASSERT_EQUAL(st, ART_ERR_STORE);
     CU_ASSERT_PTR_NULL(a);
     CU_ASSERT_PTR_NULL(strchr(err.message, '\n'));
@@ -273,11 +273,66 @@ static void test_parallel_not_in_transaction(void)
     art_store_close(s);
 }
 
+static void count_reader(void *ud, sqlite3 *db)
+{
+    (void)db;
+    (*(int *)ud)++;
+}
+
+/* Connections an assessment opens: with a core to spare (one plugin, two
+ * jobs) the walk reads ahead on its own connection; with every core running
+ * a plugin, only the other plugins' readers are opened (a read-ahead would
+ * only take turns with them); with one job, none.  Same scores each way. */
+static void test_parallel_readahead_only_with_a_spare_core(void)
+{
+    char db[4300];
+    art_store *s = parallel_store("parallel-spare", db, sizeof db);
+    art_rubric *rb = shipped_rubric();
+    art_error err;
+    art_corpus *c = NULL;
+    CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", NULL, &c, &err) == ART_OK);
+    const char *two[] = {art_test_src("plugins/lexical.lua"), art_test_src("plugins/codes.lua")};
+    int readers = 0;
+    s->reader_hook = count_reader;
+    s->reader_hook_ud = &readers;
+    art_assessment *one_plugin = assess_jobs(s, rb, c, two, 1, NULL, 2);
+    CU_ASSERT_EQUAL(readers, 1);                /* the read-ahead */
+    readers = 0;
+    art_assessment *both = assess_jobs(s, rb, c, two, 2, NULL, 2);
+    CU_ASSERT_EQUAL(readers, 1);                /* the second plugin's */
+    readers = 0;
+    art_assessment *seq = assess_jobs(s, rb, c, two, 2, NULL, 1);
+    CU_ASSERT_EQUAL(readers, 0);
+    readers = 0;
+    art_assessment *one_seq = assess_jobs(s, rb, c, two, 1, NULL, 1);
+    CU_ASSERT_EQUAL(readers, 0);
+    CU_ASSERT_FATAL(one_plugin && both && seq && one_seq);
+    CU_ASSERT_EQUAL(art_test_assessment_differences(both, seq), 0);
+    CU_ASSERT_EQUAL(art_test_assessment_differences(one_plugin, one_seq), 0);
+    /* After an assessment the corpus reads ahead again by default. */
+    readers = 0;
+    art_store_set_jobs(s, 2);
+    art_corpus_cursor *cur = NULL;
+    CU_ASSERT_FATAL(art_corpus_cursor_open(c, &cur, &err) == ART_OK);
+    art_corpus_cursor_close(cur);
+    CU_ASSERT_EQUAL(readers, 1);
+    s->reader_hook = NULL;
+    art_assessment_free(one_plugin);
+    art_assessment_free(both);
+    art_assessment_free(seq);
+    art_assessment_free(one_seq);
+    art_corpus_free(c);
+    art_rubric_free(rb);
+    art_store_close(s);
+}
+
 void art_test_register(void)
 {
     ART_SUITE("parallel",
               {"plugins at once score as one after the other", test_parallel_same_as_sequential},
               {"a failing plugin among good ones, in parallel", test_parallel_failing_plugins},
               {"a store error in one thread is one line", test_parallel_store_error},
-              {"no readers inside a transaction", test_parallel_not_in_transaction});
+              {"no readers inside a transaction", test_parallel_not_in_transaction},
+              {"a read-ahead only with a core to spare",
+               test_parallel_readahead_only_with_a_spare_core});
 }

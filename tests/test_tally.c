@@ -198,9 +198,18 @@ static void run_plugin(const char *rel, const art_corpus *c, art_plugin_result *
 
 /* What a shared scan's tap saw. */
 typedef struct scan_seen {
-    size_t segments, beyond;    /* segments fed; matches past the base */
+    size_t segments, beyond;    /* segments fed with the scan; matches past the base */
     size_t base;
+    size_t plain;               /* segments fed without it */
 } scan_seen;
+
+static art_status plain_count(void *ud, const art_seg_view *seg, art_error *err)
+{
+    (void)seg;
+    (void)err;
+    ((scan_seen *)ud)->plain++;
+    return ART_OK;
+}
 
 static art_status scan_count(void *ud, const art_seg_view *seg, const art_match_ex *m, size_t n,
                              art_error *err)
@@ -240,16 +249,36 @@ static void check_same_as_loop_tapped(const art_corpus *c, size_t min_emits, con
     art_matcher *m = NULL;
     art_error err;
     CU_ASSERT_FATAL(art_matcher_new(phrases, n, &m, &err) == ART_OK);
-    scan_seen ss = {0, 0, n - (tap ? sizeof EXTRA / sizeof EXTRA[0] : 0)};
+    scan_seen ss = {0, 0, n - (tap ? sizeof EXTRA / sizeof EXTRA[0] : 0), 0};
     if (tap)
-        CU_ASSERT_FATAL(art_corpus_tap_set_scan(c, m, phrases, n, scan_count, &ss));
+        CU_ASSERT_FATAL(art_corpus_tap_set_scan(c, plain_count, scan_count, &ss, m, phrases, n));
     run_plugin("plugins/lexical.lua", c, &tally);
     if (tap) {
         bool complete = false;
         CU_ASSERT_EQUAL(art_corpus_tap_take(c, &complete, &err), ART_OK);
         CU_ASSERT_TRUE(complete);
         CU_ASSERT_EQUAL(ss.segments, art_corpus_count(c));
+        CU_ASSERT_EQUAL(ss.plain, 0);
         CU_ASSERT_TRUE(ss.beyond > art_corpus_count(c));     /* "the", "we": many */
+        /* A walk whose owner does not take the scan feeds the plain tap. */
+        ss = (scan_seen){0, 0, ss.base, 0};
+        CU_ASSERT_FATAL(art_corpus_tap_set_scan(c, plain_count, scan_count, &ss, m, phrases, n));
+        art_corpus_cursor *cur = NULL;
+        CU_ASSERT_FATAL(art_corpus_cursor_open(c, &cur, &err) == ART_OK);
+        const art_seg_view *v;
+        const art_match_ex *sm;
+        size_t nsm, walked = 0, scanned = 0;
+        while (art_corpus_cursor_next(cur, &v, &err) == ART_OK && v) {
+            walked++;
+            scanned += art_corpus_cursor_scan(cur, &sm, &nsm);
+        }
+        art_corpus_cursor_close(cur);
+        CU_ASSERT_EQUAL(art_corpus_tap_take(c, &complete, &err), ART_OK);
+        CU_ASSERT_TRUE(complete);
+        CU_ASSERT_EQUAL(walked, art_corpus_count(c));
+        CU_ASSERT_EQUAL(ss.plain, walked);
+        CU_ASSERT_EQUAL(ss.segments, 0);
+        CU_ASSERT_EQUAL(scanned, 0);
     }
     art_matcher_free(m);
     CU_ASSERT(tally.nemits >= min_emits);
@@ -340,8 +369,8 @@ static void test_shared_scan_is_used_only_when_it_covers(void)
     CU_ASSERT_FATAL(art_matcher_new(only_trust, 1, &liar, &err) == ART_OK);
 
     /* An in-memory corpus has no tap: nothing to ride. */
-    scan_seen ss = {0, 0, n};
-    CU_ASSERT_FALSE(art_corpus_tap_set_scan(&RCORPUS, liar, phrases, n, scan_count, &ss));
+    scan_seen ss = {0, 0, n, 0};
+    CU_ASSERT_FALSE(art_corpus_tap_set_scan(&RCORPUS, plain_count, scan_count, &ss, liar, phrases, n));
     free_random_corpus();
 
     const char *tmp = art_test_tmpdir("tally-scan-covers");
@@ -364,7 +393,7 @@ static void test_shared_scan_is_used_only_when_it_covers(void)
 
     /* Its own matcher would count 40 trust and 80 hierarchy (panel, sign
      * off); riding the liar it counts what the liar finds. */
-    CU_ASSERT_FATAL(art_corpus_tap_set_scan(c, liar, phrases, n, scan_count, &ss));
+    CU_ASSERT_FATAL(art_corpus_tap_set_scan(c, plain_count, scan_count, &ss, liar, phrases, n));
     art_plugin_limits lim;
     art_plugin_limits_default(&lim);
     static const char CODE[] =
@@ -395,7 +424,7 @@ static void test_shared_scan_is_used_only_when_it_covers(void)
     const char *t0 = swapped[0];
     swapped[0] = swapped[1];
     swapped[1] = t0;
-    CU_ASSERT_FATAL(art_corpus_tap_set_scan(c, liar, swapped, n, scan_count, &ss));
+    CU_ASSERT_FATAL(art_corpus_tap_set_scan(c, plain_count, scan_count, &ss, liar, swapped, n));
     CU_ASSERT_EQUAL(art_plugin_run_buffer(CODE, sizeof CODE - 1, "t", &RUBRIC, c, &lim, &res, NULL),
                     ART_OK);
     CU_ASSERT_EQUAL_FATAL(res.nemits, 2);

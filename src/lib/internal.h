@@ -148,23 +148,25 @@ bool art_corpus_tap_set(const art_corpus *c, art_corpus_tap_fn fn, void *ud);
  * (a walk left half-way, or none at all, is not).  Returns fn's error. */
 art_status art_corpus_tap_take(const art_corpus *c, bool *complete, art_error *err);
 
-/* A tap with a shared scan: the tapped walk runs one matcher, compiled from
- * `phrases`, over each segment and hands fn the matches; the walk's owner
- * may read the same matches (art_corpus_cursor_scan) instead of matching
- * the text again when its own phrase list is the scan's first phrases.  So
- * the ladder's phrases, appended to the rubric's indicators, cost a
- * lexical plugin's walk no second pass.  The matcher and the phrases must
- * outlive the tap.  Removed with art_corpus_tap_take. */
+/* A tap that offers a shared scan: one matcher, compiled from `phrases`.
+ * When the tapped walk's owner takes it (art_corpus_cursor_scan_covers),
+ * the walk runs the scan once per segment and hands sfn the matches, and
+ * the owner reads the same matches (art_corpus_cursor_scan) instead of
+ * matching the text again; otherwise the walk feeds fn, as
+ * art_corpus_tap_set's does.  So the ladder's phrases, appended to the
+ * rubric's indicators, cost a lexical plugin's walk no second pass, and
+ * cost any other walk no more than the ladder's own matcher.  The matcher
+ * and the phrases must outlive the tap.  Removed with art_corpus_tap_take. */
 struct art_match_ex;
 typedef art_status (*art_corpus_scan_fn)(void *ud, const art_seg_view *seg,
                                          const struct art_match_ex *m, size_t n, art_error *err);
-bool art_corpus_tap_set_scan(const art_corpus *c, const art_matcher *scan,
-                             const char *const *phrases, size_t nphrases, art_corpus_scan_fn fn,
-                             void *ud);
+bool art_corpus_tap_set_scan(const art_corpus *c, art_corpus_tap_fn fn, art_corpus_scan_fn sfn,
+                             void *ud, const art_matcher *scan, const char *const *phrases,
+                             size_t nphrases);
 /* Does this cursor feed a scan whose first n phrases are `phrases` (the
- * same strings, in order)?  Ask once, after opening it. */
-bool art_corpus_cursor_scan_covers(const art_corpus_cursor *cur, const char *const *phrases,
-                                   size_t n);
+ * same strings, in order)?  If so, the cursor runs the scan from its next
+ * segment on.  Ask once, after opening it, before the first segment. */
+bool art_corpus_cursor_scan_covers(art_corpus_cursor *cur, const char *const *phrases, size_t n);
 /* The scan's matches of the segment the cursor last returned, in
  * (start, indicator) order; false when the scan has none for it (no scan,
  * or it failed): match the text yourself.  Valid until the next call on
@@ -181,6 +183,11 @@ int art_corpus_readers(const art_corpus *c);
 /* The same round over a read-only connection of its own, for one thread;
  * free it with art_corpus_free on that thread.  Its taps are its own. */
 art_status art_corpus_open_reader(const art_corpus *c, art_corpus **out, art_error *err);
+/* Whether cursors opened from now on read ahead on a thread of their own,
+ * where readers are allowed at all (art_corpus_readers > 1): on by default.
+ * Off helps nothing when every core already walks: art_assess turns it off
+ * while the plugins' threads fill the cores. */
+void art_corpus_set_readahead(const art_corpus *c, bool on);
 
 /* ---- the ladder, one segment at a time (ladder.c) ------------------- */
 typedef struct art_ladder_run art_ladder_run;

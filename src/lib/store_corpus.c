@@ -414,6 +414,7 @@ struct art_corpus_stream {
     bool owns_store;        /* a sibling's own read connection: closed with it */
     long long site_id, round_id;
     bool reveal;            /* names kept: no map, participants by name */
+    bool no_readahead;      /* art_corpus_set_readahead(false) */
     size_t batch_segments;  /* segments a batch holds at most */
     name_map names;
     name_index ix;          /* built once, not per segment */
@@ -456,7 +457,9 @@ struct art_corpus_cursor {
     seg_batch b;            /* read here, or ... */
     struct readahead *ra;   /* ... by a thread of its own, batches ahead */
     seg_batch *cb;          /* the batch being handed out */
-    /* The tap's scan of the segment last handed out (art_corpus_cursor_scan). */
+    /* The tap's scan of the segment last handed out (art_corpus_cursor_scan),
+     * run once the owner took it (scan_on). */
+    bool scan_on;
     art_match_ex *scan_m;
     size_t scan_n;
     bool scan_ok;
@@ -1002,10 +1005,11 @@ art_status art_corpus_cursor_open(const art_corpus *c, art_corpus_cursor **out, 
         return art_error_set(err, ART_ERR_NOMEM, "out of memory opening the corpus");
     cur->c = c;
     cur->cb = &cur->b;
-    if (c->stream && art_corpus_readers(c) > 1 && (cur->ra = readahead_start(c->stream))) {
+    if (c->stream && !c->stream->no_readahead && art_corpus_readers(c) > 1 &&
+        (cur->ra = readahead_start(c->stream))) {
         cur->cb = NULL;
         corpus_tap *t = &c->stream->tap;
-        if ((t->fn || t->sfn) && !t->claimed)
+        if (t->fn && !t->claimed)
             cur->tapped = t->claimed = true;
     } else if (c->stream) {
         art_status r = ART_OK;
@@ -1024,7 +1028,7 @@ art_status art_corpus_cursor_open(const art_corpus *c, art_corpus_cursor **out, 
             return r;
         }
         corpus_tap *t = &c->stream->tap;
-        if ((t->fn || t->sfn) && !t->claimed)
+        if (t->fn && !t->claimed)
             cur->tapped = t->claimed = true;
     }
     *out = cur;
@@ -1059,22 +1063,23 @@ static void tap_feed(art_corpus_cursor *cur, const art_seg_view *seg)
     if (!seg) {
         t->complete = true;
         cur->tapped = false;
-    } else if (t->scan) {
+    } else if (t->scan && cur->scan_on) {
         tap_scan(cur, t, seg);
     } else if (t->status == ART_OK) {
         t->status = t->fn(t->ud, seg, &t->err);
     }
 }
 
-bool art_corpus_tap_set_scan(const art_corpus *c, const art_matcher *scan,
-                             const char *const *phrases, size_t nphrases, art_corpus_scan_fn fn,
-                             void *ud)
+bool art_corpus_tap_set_scan(const art_corpus *c, art_corpus_tap_fn fn, art_corpus_scan_fn sfn,
+                             void *ud, const art_matcher *scan, const char *const *phrases,
+                             size_t nphrases)
 {
-    if (!c || !c->stream || !scan || !fn)
+    if (!c || !c->stream || !scan || !fn || !sfn)
         return false;
     corpus_tap *t = &c->stream->tap;
     memset(t, 0, sizeof *t);
-    t->sfn = fn;
+    t->fn = fn;
+    t->sfn = sfn;
     t->scan = scan;
     t->scan_phrases = phrases;
     t->scan_nphrases = nphrases;
@@ -1082,8 +1087,7 @@ bool art_corpus_tap_set_scan(const art_corpus *c, const art_matcher *scan,
     return true;
 }
 
-bool art_corpus_cursor_scan_covers(const art_corpus_cursor *cur, const char *const *phrases,
-                                   size_t n)
+bool art_corpus_cursor_scan_covers(art_corpus_cursor *cur, const char *const *phrases, size_t n)
 {
     if (!cur->tapped || n == 0)
         return false;
@@ -1094,6 +1098,7 @@ bool art_corpus_cursor_scan_covers(const art_corpus_cursor *cur, const char *con
         if (t->scan_phrases[i] != phrases[i] &&
             (!t->scan_phrases[i] || !phrases[i] || strcmp(t->scan_phrases[i], phrases[i]) != 0))
             return false;
+    cur->scan_on = true;
     return true;
 }
 
@@ -1652,6 +1657,12 @@ static const char *reopenable_file(const art_store *s)
 {
     const char *f = sqlite3_db_filename(s->db, "main");
     return f && *f ? f : NULL;
+}
+
+void art_corpus_set_readahead(const art_corpus *c, bool on)
+{
+    if (c && c->stream)
+        c->stream->no_readahead = !on;
 }
 
 int art_corpus_readers(const art_corpus *c)

@@ -128,7 +128,7 @@ static art_status tally_segment(const art_tally_spec *sp, const art_corpus_curso
 }
 
 /* Does the cursor's tap scan the spec's phrases (see tally_segment)? */
-static bool shares_scan(const art_corpus_cursor *cur, const art_tally_spec *sp)
+static bool shares_scan(art_corpus_cursor *cur, const art_tally_spec *sp)
 {
     if (sp->nphrases == 0)
         return false;
