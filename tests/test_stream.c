@@ -812,6 +812,79 @@ static void test_stream_readahead_error(void)
     art_store_close(s);
 }
 
+/* Pinned segments are handed out by find_many without the store: the same
+ * views as the store's, until unpinned; retain keeps only those listed;
+ * an in-memory corpus pins nothing. */
+static void test_stream_pins(void)
+{
+    art_store *s = big_store("stream-pins");
+    art_error err;
+    art_corpus *whole = NULL, *c = NULL;
+    CU_ASSERT_FATAL(art_store_load_corpus(s, SITE, "r1", NULL, &whole, &err) == ART_OK);
+    art_corpus_opts o = {.batch_segments = 5};
+    CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
+    CU_ASSERT_FALSE(art_corpus_pin(whole, &whole->segs[0]));
+    art_corpus_cursor *cur = NULL;
+    CU_ASSERT_FATAL(art_corpus_cursor_open(c, &cur, &err) == ART_OK);
+    const art_seg_view *v;
+    size_t i = 0;
+    /* every third segment, and one of them twice */
+    while (art_corpus_cursor_next(cur, &v, &err) == ART_OK && v) {
+        if (i % 3 == 0)
+            CU_ASSERT_TRUE(art_corpus_pin(c, v));
+        if (i == 3)
+            CU_ASSERT_TRUE(art_corpus_pin(c, v));
+        i++;
+    }
+    art_corpus_cursor_close(cur);
+    size_t n = whole->nsegs, npinned = (n + 2) / 3;
+    CU_ASSERT_EQUAL(art_corpus_pins(c), npinned);
+
+    /* Pinned segments are found, and match the corpus loaded whole. */
+    int64_t *ids = malloc(n * sizeof *ids);
+    const art_seg_view **got = malloc(n * sizeof *got);
+    CU_ASSERT_FATAL(ids && got);
+    size_t k = 0;
+    for (size_t j = 0; j < n; j += 3)
+        ids[k++] = whole->segs[j].id;
+    CU_ASSERT_EQUAL(art_corpus_find_many(c, ids, k, got, &err), ART_OK);
+    size_t wrong = 0;
+    for (size_t j = 0; j < k; j++)
+        wrong += !got[j] || !same_view(got[j], &whole->segs[3 * j]);
+    CU_ASSERT_EQUAL(wrong, 0);
+    /* Pinned and unpinned together: both right. */
+    int64_t mixed[] = {whole->segs[1].id, whole->segs[3].id, whole->segs[4].id, -7};
+    const art_seg_view *m[4];
+    CU_ASSERT_EQUAL(art_corpus_find_many(c, mixed, 4, m, &err), ART_OK);
+    CU_ASSERT_TRUE(m[0] && same_view(m[0], &whole->segs[1]));
+    CU_ASSERT_TRUE(m[1] && same_view(m[1], &whole->segs[3]));
+    CU_ASSERT_TRUE(m[2] && same_view(m[2], &whole->segs[4]));
+    CU_ASSERT_PTR_NULL(m[3]);
+
+    /* Retain two (and an id never pinned): the rest are read again. */
+    int64_t keep[] = {whole->segs[6].id, whole->segs[0].id, whole->segs[1].id};
+    art_corpus_pins_retain(c, keep, 3);
+    CU_ASSERT_EQUAL(art_corpus_pins(c), 2);
+    CU_ASSERT_EQUAL(art_corpus_find_many(c, ids, k, got, &err), ART_OK);
+    wrong = 0;
+    for (size_t j = 0; j < k; j++)
+        wrong += !got[j] || !same_view(got[j], &whole->segs[3 * j]);
+    CU_ASSERT_EQUAL(wrong, 0);
+    art_corpus_pins_retain(c, NULL, 0);
+    CU_ASSERT_EQUAL(art_corpus_pins(c), 0);
+    CU_ASSERT_TRUE(art_corpus_pin(c, &whole->segs[2]));
+    art_corpus_pins_clear(c);
+    CU_ASSERT_EQUAL(art_corpus_pins(c), 0);
+    free(ids);
+    free(got);
+    art_corpus_free(c);     /* with pins left: freed with it (sanitizers check) */
+    CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
+    CU_ASSERT_TRUE(art_corpus_pin(c, &whole->segs[5]));
+    art_corpus_free(c);
+    art_corpus_free(whole);
+    art_store_close(s);
+}
+
 void art_test_register(void)
 {
     ART_SUITE("stream",
@@ -827,5 +900,6 @@ void art_test_register(void)
               {"a store error mid-stream is one line", test_stream_store_error},
               {"a store error in the read-ahead is one line", test_stream_readahead_error},
               {"a read-ahead left half-way stops cleanly", test_stream_readahead_left_early},
-              {"a read-ahead without a connection reads itself", test_stream_readahead_falls_back});
+              {"a read-ahead without a connection reads itself", test_stream_readahead_falls_back},
+              {"pinned segments are found without the store", test_stream_pins});
 }

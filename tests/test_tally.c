@@ -352,6 +352,86 @@ static void test_same_as_loop_streamed(void)
     art_store_close(s);
 }
 
+/* The tally keeps at hand (pins) the segments of the evidence it keeps,
+ * and only those, so the plugin's emits cite them without reading the
+ * store; the plugin host lets them go when the plugin ends. */
+static void test_tally_pins_its_evidence(void)
+{
+    build_rubric();
+    build_random_corpus(5);
+    const char *tmp = art_test_tmpdir("tally-pins");
+    char db[4300], docs[4300], path[4400];
+    snprintf(db, sizeof db, "%s/store.db", tmp);
+    snprintf(docs, sizeof docs, "%s/docs", tmp);
+    CU_ASSERT_FATAL(mkdir(docs, 0700) == 0);
+    snprintf(path, sizeof path, "%s/site.md", docs);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_FATAL(f != NULL);
+    for (size_t i = 0; i < NSEGS; i++)
+        fprintf(f, "%s\n\n", RTEXT[i]);
+    fclose(f);
+    free_random_corpus();
+    art_store *s = NULL;
+    art_error err;
+    CU_ASSERT_FATAL(art_store_open(db, &s, &err) == ART_OK);
+    const char *paths[] = {docs};
+    CU_ASSERT_FATAL(art_store_ingest(s, "Pinshire", "r1", paths, 1, NULL, &err) == ART_OK);
+    art_corpus_opts opts = {.batch_segments = 300};
+    art_corpus *c = NULL;
+    CU_ASSERT_FATAL(art_store_open_corpus(s, "Pinshire", "r1", &opts, &c, &err) == ART_OK);
+
+    const char *phrases[64];
+    size_t np = scan_phrases(phrases, NULL, 0);
+    art_matcher *m = NULL;
+    CU_ASSERT_FATAL(art_matcher_new(phrases, np, &m, &err) == ART_OK);
+    art_tally_phrase tp[64];
+    size_t k = 0;
+    for (size_t d = 0; d < RUBRIC.ndims; d++)
+        for (size_t i = 0; i < RUBRIC.dims[d].nindicators; i++, k++)
+            tp[k] = (art_tally_phrase){.text = RUBRIC.dims[d].indicators[i].phrase, .group = d,
+                                       .direction = RUBRIC.dims[d].indicators[i].direction,
+                                       .weight = RUBRIC.dims[d].indicators[i].weight,
+                                       .level = RUBRIC.dims[d].indicators[i].level};
+    art_tally_spec sp = {.matcher = m, .phrases = tp, .nphrases = np, .ngroups = RUBRIC.ndims,
+                         .hedge = 0.5, .limit = 7};
+    art_tally_cell *cells = calloc(RUBRIC.ndims * 2, sizeof *cells);
+    CU_ASSERT_FATAL(cells != NULL);
+    CU_ASSERT_EQUAL_FATAL(art_tally_run(c, &sp, cells, NULL, &err), ART_OK);
+    /* Pinned: exactly the distinct segments of the evidence kept. */
+    int64_t ids[64 * 2 * 7];
+    size_t nids = 0, kept = 0;
+    for (size_t i = 0; i < RUBRIC.ndims * 2; i++)
+        for (size_t j = 0; j < cells[i].nhits; j++, kept++) {
+            bool seen = false;
+            for (size_t x = 0; x < nids && !seen; x++)
+                seen = ids[x] == cells[i].hits[j].segment;
+            if (!seen)
+                ids[nids++] = cells[i].hits[j].segment;
+        }
+    CU_ASSERT_TRUE(kept >= 7 * 3);      /* three cells (documents only) at their limit */
+    CU_ASSERT_EQUAL(art_corpus_pins(c), nids);
+    /* And they are what the store holds. */
+    const art_seg_view **got = calloc(nids ? nids : 1, sizeof *got);
+    CU_ASSERT_FATAL(got != NULL);
+    CU_ASSERT_EQUAL(art_corpus_find_many(c, ids, nids, got, &err), ART_OK);
+    size_t found = 0;
+    for (size_t i = 0; i < nids; i++)
+        found += got[i] && got[i]->id == ids[i] && got[i]->text;
+    CU_ASSERT_EQUAL(found, nids);
+    free(got);
+    art_tally_cells_free(cells, RUBRIC.ndims * 2);
+    art_matcher_free(m);
+
+    /* A plugin's run lets its pins go. */
+    art_plugin_result res;
+    run_plugin("plugins/lexical.lua", c, &res);
+    CU_ASSERT_TRUE(res.nemits > 0);
+    CU_ASSERT_EQUAL(art_corpus_pins(c), 0);
+    art_plugin_result_clear(&res);
+    art_corpus_free(c);
+    art_store_close(s);
+}
+
 /* The tally takes a shared scan's matches only when the scan's first
  * phrases are its own, and then takes them as they are: a scan that says
  * it holds the rubric's phrases but matches only "trust*" counts only
@@ -588,6 +668,7 @@ void art_test_register(void)
     ART_SUITE("tally",
               {"same as the Lua loop, in memory", test_same_as_loop_in_memory},
               {"a shared scan is used only when it covers", test_shared_scan_is_used_only_when_it_covers},
+              {"the tally pins the segments of its evidence", test_tally_pins_its_evidence},
               {"same as the Lua loop, streamed", test_same_as_loop_streamed},
               {"options", test_options},
               {"bad options", test_bad_options},

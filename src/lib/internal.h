@@ -183,6 +183,20 @@ int art_corpus_readers(const art_corpus *c);
 /* The same round over a read-only connection of its own, for one thread;
  * free it with art_corpus_free on that thread.  Its taps are its own. */
 art_status art_corpus_open_reader(const art_corpus *c, art_corpus **out, art_error *err);
+/* Pinned segments: copies of segments a walk was at, kept so that
+ * art_corpus_find_many hands them out without reading the store again.
+ * Evidence is found during a walk but cited after it, when its segments
+ * are long gone from the batches: read back one by one they cost a
+ * lexical score a fifth of its time.  Streamed corpora only, at most
+ * ART_MAX_PINS segments (then they are read again, as before).  A pin
+ * fails only for memory, and then the segment is simply read again. */
+#define ART_MAX_PINS 65536
+bool art_corpus_pin(const art_corpus *c, const art_seg_view *seg);
+/* Unpin every segment but those whose ids are listed (any order). */
+void art_corpus_pins_retain(const art_corpus *c, const int64_t *ids, size_t n);
+void art_corpus_pins_clear(const art_corpus *c);
+size_t art_corpus_pins(const art_corpus *c);
+
 /* Whether cursors opened from now on read ahead on a thread of their own,
  * where readers are allowed at all (art_corpus_readers > 1): on by default.
  * Off helps nothing when every core already walks: art_assess turns it off

@@ -1868,6 +1868,8 @@ static art_status run_file(const char *path, const art_rubric *rubric, const art
     host_init(&h, rubric, corpus, lim, out);
     st = execute(code, len, path, call, &h, err);
     free(code);
+    /* What art.tally pinned was for this plugin's evidence. */
+    art_corpus_pins_clear(corpus);
     return st;
 }
 

@@ -430,6 +430,12 @@ struct art_corpus_stream {
     /* What the last art_corpus_find_many handed out: one flat block each. */
     art_seg_view **kept;
     size_t nkept;
+    /* art_corpus_pin: flat copies by id, open addressing (ids 0: empty). */
+    struct {
+        int64_t *ids;
+        art_seg_view **views;
+        size_t cap, n;      /* cap: 0 or a power of two */
+    } pins;
     corpus_tap tap;
 };
 
@@ -1403,6 +1409,8 @@ static art_status find_sorted(art_corpus_stream *cs, const id_slot *slots, size_
     return r;
 }
 
+static const art_seg_view *pinned(const art_corpus_stream *cs, int64_t id);
+
 /* Many ids at once, in id order (neighbouring rows share pages) and inside
  * one read transaction: each lookup on its own began and ended one, at a
  * few system calls each, and a plugin cites thousands of segments. */
@@ -1416,8 +1424,20 @@ static art_status find_many_in_store(art_corpus_stream *cs, const int64_t *ids, 
         free(slots);
         return art_error_set(err, ART_ERR_NOMEM, "out of memory reading segments");
     }
-    for (size_t i = 0; i < n; i++)
-        slots[i] = (id_slot){ids[i], i};
+    /* Pinned segments need no read: only the others go to the store. */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const art_seg_view *p = pinned(cs, ids[i]);
+        if (p)
+            out[i] = p;
+        else
+            slots[m++] = (id_slot){ids[i], i};
+    }
+    n = m;
+    if (n == 0) {
+        free(slots);
+        return ART_OK;
+    }
     qsort(slots, n, sizeof *slots, id_slot_cmp);
     art_status r = db_exec(cs->s, "SAVEPOINT art_corpus_find", err);
     if (r == ART_OK) {
@@ -1461,6 +1481,136 @@ art_status art_corpus_find(const art_corpus *c, int64_t id, const art_seg_view *
     return art_corpus_find_many(c, &id, 1, seg, err);
 }
 
+/* ---- pinned segments ------------------------------------------------ */
+
+static size_t pin_slot(const art_corpus_stream *cs, int64_t id)
+{
+    /* Fibonacci hashing: ids are consecutive integers. */
+    size_t mask = cs->pins.cap - 1;
+    size_t i = (size_t)(((uint64_t)id * 11400714819323198485ull) >> 32) & mask;
+    while (cs->pins.ids[i] != 0 && cs->pins.ids[i] != id)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static const art_seg_view *pinned(const art_corpus_stream *cs, int64_t id)
+{
+    if (cs->pins.n == 0 || id == 0)
+        return NULL;
+    return cs->pins.views[pin_slot(cs, id)];
+}
+
+static bool pins_grow(art_corpus_stream *cs)
+{
+    size_t cap = cs->pins.cap ? cs->pins.cap * 2 : 1024;
+    int64_t *ids = calloc(cap, sizeof *ids);
+    art_seg_view **views = calloc(cap, sizeof *views);
+    if (!ids || !views) {
+        free(ids);
+        free(views);
+        return false;
+    }
+    int64_t *old_ids = cs->pins.ids;
+    art_seg_view **old_views = cs->pins.views;
+    size_t old_cap = cs->pins.cap;
+    cs->pins.ids = ids;
+    cs->pins.views = views;
+    cs->pins.cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old_ids[i]) {
+            size_t j = pin_slot(cs, old_ids[i]);
+            ids[j] = old_ids[i];
+            views[j] = old_views[i];
+        }
+    free(old_ids);
+    free(old_views);
+    return true;
+}
+
+bool art_corpus_pin(const art_corpus *c, const art_seg_view *seg)
+{
+    if (!c || !c->stream || !seg || seg->id == 0)
+        return false;
+    art_corpus_stream *cs = c->stream;
+    if (pinned(cs, seg->id))
+        return true;
+    if (cs->pins.n >= ART_MAX_PINS)
+        return false;
+    /* at most half full */
+    if ((cs->pins.n + 1) * 2 > cs->pins.cap && !pins_grow(cs))
+        return false;
+    art_seg_view *v = view_copy_flat(seg);
+    if (!v)
+        return false;
+    size_t i = pin_slot(cs, seg->id);
+    cs->pins.ids[i] = seg->id;
+    cs->pins.views[i] = v;
+    cs->pins.n++;
+    return true;
+}
+
+void art_corpus_pins_clear(const art_corpus *c)
+{
+    if (!c || !c->stream)
+        return;
+    art_corpus_stream *cs = c->stream;
+    for (size_t i = 0; i < cs->pins.cap; i++)
+        free(cs->pins.views[i]);
+    free(cs->pins.ids);
+    free(cs->pins.views);
+    memset(&cs->pins, 0, sizeof cs->pins);
+}
+
+static int int64_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+void art_corpus_pins_retain(const art_corpus *c, const int64_t *ids, size_t n)
+{
+    if (!c || !c->stream || c->stream->pins.n == 0)
+        return;
+    art_corpus_stream *cs = c->stream;
+    int64_t *keep = n ? malloc(n * sizeof *keep) : NULL;
+    if (n && !keep) {
+        art_corpus_pins_clear(c);   /* fewer pins is always safe */
+        return;
+    }
+    if (n)
+        memcpy(keep, ids, n * sizeof *keep);
+    qsort(keep, n, sizeof *keep, int64_cmp);
+    /* Unpin in place, then re-insert the survivors: open addressing has no
+     * cheap delete. */
+    size_t cap = cs->pins.cap;
+    int64_t *old_ids = cs->pins.ids;
+    art_seg_view **old_views = cs->pins.views;
+    cs->pins.ids = NULL;
+    cs->pins.views = NULL;
+    cs->pins.cap = cs->pins.n = 0;
+    for (size_t i = 0; i < cap; i++) {
+        if (!old_ids[i])
+            continue;
+        bool wanted = n && bsearch(&old_ids[i], keep, n, sizeof *keep, int64_cmp);
+        if (wanted && ((cs->pins.n + 1) * 2 <= cs->pins.cap || pins_grow(cs))) {
+            size_t j = pin_slot(cs, old_ids[i]);
+            cs->pins.ids[j] = old_ids[i];
+            cs->pins.views[j] = old_views[i];
+            cs->pins.n++;
+        } else {
+            free(old_views[i]);
+        }
+    }
+    free(old_ids);
+    free(old_views);
+    free(keep);
+}
+
+size_t art_corpus_pins(const art_corpus *c)
+{
+    return c && c->stream ? c->stream->pins.n : 0;
+}
+
 static void stream_free(art_corpus_stream *cs)
 {
     if (!cs)
@@ -1468,6 +1618,10 @@ static void stream_free(art_corpus_stream *cs)
     sqlite3_finalize(cs->find_seg);
     sqlite3_finalize(cs->find_codes);
     release_kept(cs);
+    for (size_t i = 0; i < cs->pins.cap; i++)
+        free(cs->pins.views[i]);
+    free(cs->pins.ids);
+    free(cs->pins.views);
     if (cs->found) {
         batch_release(cs->found);
         free(cs->found);

@@ -50,8 +50,10 @@ static void cell_prune(art_tally_cell *c, size_t limit)
     }
 }
 
-static bool cell_keep(art_tally_cell *c, const art_tally_hit *hit, size_t limit)
+/* false only for memory; *kept says whether the hit joined the cell's. */
+static bool cell_keep(art_tally_cell *c, const art_tally_hit *hit, size_t limit, bool *kept)
 {
+    *kept = false;
     /* Past the limit-th strongest so far: it can never be kept, and most
      * matches of a large site are such (the weights are few). */
     if (limit == 0 || (c->full && hit_cmp(hit, &c->cutoff) > 0))
@@ -71,6 +73,7 @@ static bool cell_keep(art_tally_cell *c, const art_tally_hit *hit, size_t limit)
         }
     }
     c->hits[c->nhits++] = *hit;
+    *kept = true;
     return true;
 }
 
@@ -88,9 +91,9 @@ static bool block_skipped(const art_tally_spec *sp, const char *block)
  * walk has them (its phrases beyond the spec's, the ladder's, passed over),
  * else the spec's own matcher's.  Either way the same matches in the same
  * order, so the same sums. */
-static art_status tally_segment(const art_tally_spec *sp, const art_corpus_cursor *cur,
-                                bool shared, const art_seg_view *seg, art_tally_cell *cells,
-                                art_error *err)
+static art_status tally_segment(const art_tally_spec *sp, const art_corpus *corpus,
+                                const art_corpus_cursor *cur, bool shared,
+                                const art_seg_view *seg, art_tally_cell *cells, art_error *err)
 {
     const art_match_ex *v = NULL;
     art_match_ex *own = NULL;
@@ -103,6 +106,7 @@ static art_status tally_segment(const art_tally_spec *sp, const art_corpus_curso
         v = own;
     }
     size_t facet = seg->kind == ART_SRC_INTERVIEW ? 1 : 0;
+    bool any_kept = false;
     for (size_t i = 0; i < n; i++) {
         if (v[i].m.indicator >= sp->nphrases && shared)
             continue;
@@ -118,13 +122,39 @@ static art_status tally_segment(const art_tally_spec *sp, const art_corpus_curso
         art_tally_hit hit = {.segment = seg->id, .phrase = p->text, .index = v[i].m.indicator,
                              .start = v[i].m.start, .weight = w, .direction = dir,
                              .level = p->level != ART_LEVEL_NONE ? p->level : seg->level};
-        if (!cell_keep(c, &hit, sp->limit)) {
+        bool kept;
+        if (!cell_keep(c, &hit, sp->limit, &kept)) {
             free(own);
             return art_error_set(err, ART_ERR_NOMEM, "out of memory tallying matches");
         }
+        any_kept = any_kept || kept;
     }
     free(own);
+    /* Its evidence will be cited after the walk: keep the segment at hand
+     * (a failed pin only means it is read back from the store). */
+    if (any_kept)
+        (void)art_corpus_pin(corpus, seg);
     return ART_OK;
+}
+
+/* Unpin the segments no cell kept evidence from. */
+static void retain_evidence_pins(const art_corpus *corpus, const art_tally_spec *sp,
+                                 const art_tally_cell *cells)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sp->ngroups * 2; i++)
+        n += cells[i].nhits;
+    int64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    if (!ids) {
+        art_corpus_pins_clear(corpus);
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < sp->ngroups * 2; i++)
+        for (size_t j = 0; j < cells[i].nhits; j++)
+            ids[k++] = cells[i].hits[j].segment;
+    art_corpus_pins_retain(corpus, ids, k);
+    free(ids);
 }
 
 /* Does the cursor's tap scan the spec's phrases (see tally_segment)? */
@@ -163,7 +193,7 @@ art_status art_tally_run(const art_corpus *corpus, const art_tally_spec *sp,
         if (r != ART_OK || !seg)
             break;
         if (!block_skipped(sp, seg->block) &&
-            (r = tally_segment(sp, cur, shared, seg, cells, err)) != ART_OK)
+            (r = tally_segment(sp, corpus, cur, shared, seg, cells, err)) != ART_OK)
             break;
         if (++seen % TALLY_CHECK_EVERY == 0 && sp->keep_going && !sp->keep_going(sp->ud)) {
             r = art_error_set(err, ART_ERR_LIMIT, "tally stopped by its budget");
@@ -175,6 +205,7 @@ art_status art_tally_run(const art_corpus *corpus, const art_tally_spec *sp,
         return r;
     for (size_t i = 0; i < sp->ngroups * 2; i++)
         cell_prune(&cells[i], sp->limit);
+    retain_evidence_pins(corpus, sp, cells);
     return ART_OK;
 }
 
