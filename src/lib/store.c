@@ -198,17 +198,14 @@ art_status art_store_open(const char *path, art_store **out, art_error *err)
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, 5000);
     /* WAL keeps readers (reports) going while a writer ingests; secure_delete
-     * so removed interview text does not linger in free pages.  16 MiB of
-     * page cache (taken only as used) rather than SQLite's 2 MiB: a score's
-     * save dirties some 850 pages (3.4 MB of evidence and ladder) while its
-     * foreign keys probe the segments; in 2 MiB the dirty pages were spilled
-     * to the WAL half way, then written again, and the probed pages read
-     * again and again (12,500 reads and writes for one save, 2,400 now). */
+     * so removed interview text does not linger in free pages.  The page
+     * cache stays SQLite's 2 MiB: saving a run takes more for its
+     * transaction (art_store_save_assessment); an ingest ran 5% slower
+     * and used twice the memory with 16 MiB throughout. */
     if ((st = db_exec(s, "PRAGMA foreign_keys = ON", err)) != ART_OK ||
         (st = db_exec(s, "PRAGMA journal_mode = WAL", err)) != ART_OK ||
         (st = db_exec(s, "PRAGMA synchronous = NORMAL", err)) != ART_OK ||
         (st = db_exec(s, "PRAGMA secure_delete = ON", err)) != ART_OK ||
-        (st = db_exec(s, "PRAGMA cache_size = -16384", err)) != ART_OK ||
         (st = migrate(s, err)) != ART_OK) {
         if (st == ART_ERR_STORE && strstr(err ? err->message : "", "not a database"))
             art_error_set(err, ART_ERR_STORE, "%s: not an artefact store (not a SQLite database)",
