@@ -36,26 +36,26 @@ local function run(art)
     return dir
   end
 
-  for seg in art.segments() do
+  -- Only coded segments: the host passes over the others without building
+  -- their tables (most of a site's segments are uncoded documents).
+  for seg in art.segments { coded = true } do
     local codes = seg.codes
-    if #codes > 0 then
-      local facet = FACET[seg.kind]
-      for _, dim in ipairs(rubric.dimensions) do
-        for _, code in ipairs(codes) do
-          local dir = direction(dim.id, code)
-          if dir then
-            local by_facet = tallies[dim.id]
-            local t = by_facet[facet]
-            if not t then
-              t = { pos = 0, neg = 0, evidence = {} }
-              by_facet[facet] = t
-            end
-            if dir > 0 then t.pos = t.pos + 1 else t.neg = t.neg + 1 end
-            if #t.evidence < limit then
-              t.evidence[#t.evidence + 1] = {
-                segment = seg.id, indicator = code, direction = dir, weight = 1,
-              }
-            end
+    local facet = FACET[seg.kind]
+    for _, dim in ipairs(rubric.dimensions) do
+      for _, code in ipairs(codes) do
+        local dir = direction(dim.id, code)
+        if dir then
+          local by_facet = tallies[dim.id]
+          local t = by_facet[facet]
+          if not t then
+            t = { pos = 0, neg = 0, evidence = {} }
+            by_facet[facet] = t
+          end
+          if dir > 0 then t.pos = t.pos + 1 else t.neg = t.neg + 1 end
+          if #t.evidence < limit then
+            t.evidence[#t.evidence + 1] = {
+              segment = seg.id, indicator = code, direction = dir, weight = 1,
+            }
           end
         end
       end
@@ -80,7 +80,7 @@ end
 
 return {
   name = "codes",
-  version = "0.1.0",
+  version = "0.2.0",
   description = "Scores dimensions from the codes analysts attached to segments",
   dimensions = { "*" },
   run = run,

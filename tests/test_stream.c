@@ -885,6 +885,90 @@ static void test_stream_pins(void)
     art_store_close(s);
 }
 
+/* art.segments{coded = true}: the coded segments only, the same tables as
+ * a full walk gives them, in memory and streamed (across batches); bad
+ * options are one-line errors that name the option. */
+static const char CODED_WALK[] =
+    "return { name = 'coded', version = '1', description = 'coded', dimensions = {'*'},\n"
+    "  run = function(art)\n"
+    "    local all, coded, same = 0, 0, 0\n"
+    "    local want = {}\n"
+    "    for seg in art.segments() do\n"
+    "      if #seg.codes > 0 then all = all + 1; want[seg.id] = seg.text .. '|' .. seg.codes[1] end\n"
+    "    end\n"
+    "    for seg in art.segments { coded = true } do\n"
+    "      coded = coded + 1\n"
+    "      if want[seg.id] == seg.text .. '|' .. seg.codes[1] then same = same + 1 end\n"
+    "    end\n"
+    "    for seg in art.segments { coded = false } do coded = coded + 0 end\n"
+    "    local dim = art.rubric().dimensions[1].id\n"
+    "    art.emit { dimension = dim, facet = 'enacted', score = all, weight = 1 }\n"
+    "    art.emit { dimension = dim, facet = 'espoused', score = same, weight = coded }\n"
+    "  end }\n";
+
+static void check_coded_walk(const art_rubric *rb, const art_corpus *c, size_t ncoded)
+{
+    art_plugin_result res;
+    art_error err;
+    art_error_clear(&err);
+    CU_ASSERT_EQUAL(art_plugin_run_buffer(CODED_WALK, sizeof CODED_WALK - 1, "coded.lua", rb, c,
+                                          NULL, &res, &err), ART_OK);
+    if (res.error)
+        fprintf(stderr, "\n  %s\n", res.error);
+    CU_ASSERT_EQUAL_FATAL(res.nemits, 2);
+    CU_ASSERT_EQUAL(res.emits[0].score, (double)ncoded);
+    CU_ASSERT_EQUAL(res.emits[1].score, (double)ncoded);
+    CU_ASSERT_EQUAL(res.emits[1].weight, (double)ncoded);
+    art_plugin_result_clear(&res);
+}
+
+static void test_stream_coded_segments(void)
+{
+    art_store *s = big_store("stream-coded");
+    art_error err;
+    art_rubric *rb = NULL;
+    CU_ASSERT_FATAL(art_rubric_load(art_test_src("rubrics/cls-culture.xml"), &rb, &err) == ART_OK);
+    art_corpus *whole = NULL, *c = NULL;
+    CU_ASSERT_FATAL(art_store_load_corpus(s, SITE, "r1", NULL, &whole, &err) == ART_OK);
+    size_t ncoded = 0;
+    for (size_t i = 0; i < whole->nsegs; i++)
+        ncoded += whole->segs[i].ncodes > 0;
+    CU_ASSERT_TRUE(ncoded > 0 && ncoded < whole->nsegs);
+    art_corpus_opts o = {.batch_segments = 2};
+    CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
+    check_coded_walk(rb, whole, ncoded);
+    check_coded_walk(rb, c, ncoded);
+
+    static const struct {
+        const char *opts, *error;
+    } BAD[] = {
+        {"{ coded = 1 }", "art.segments: coded must be true or false"},
+        {"{ codes = true }", "art.segments: unknown option 'codes'"},
+        {"{ [1] = true }", "art.segments: unknown option '1'"},
+        {"'coded'", "bad argument #1 to 'segments'"},
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        char code[512];
+        snprintf(code, sizeof code,
+                 "return { name = 'b', version = '1', description = 'd', dimensions = {'*'},\n"
+                 "  run = function(art) for seg in art.segments(%s) do end end }\n",
+                 BAD[i].opts);
+        art_plugin_result res;
+        CU_ASSERT_EQUAL(art_plugin_run_buffer(code, strlen(code), "b.lua", rb, c, NULL, &res, &err),
+                        ART_OK);
+        CU_ASSERT_NOT_EQUAL(res.status, ART_OK);
+        CU_ASSERT_TRUE(res.error && strstr(res.error, BAD[i].error));
+        CU_ASSERT_TRUE(res.error && !strchr(res.error, '\n'));
+        if (!res.error || !strstr(res.error, BAD[i].error))
+            fprintf(stderr, "\n  %s: %s\n", BAD[i].opts, res.error ? res.error : "(none)");
+        art_plugin_result_clear(&res);
+    }
+    art_rubric_free(rb);
+    art_corpus_free(c);
+    art_corpus_free(whole);
+    art_store_close(s);
+}
+
 void art_test_register(void)
 {
     ART_SUITE("stream",
@@ -901,5 +985,6 @@ void art_test_register(void)
               {"a store error in the read-ahead is one line", test_stream_readahead_error},
               {"a read-ahead left half-way stops cleanly", test_stream_readahead_left_early},
               {"a read-ahead without a connection reads itself", test_stream_readahead_falls_back},
-              {"pinned segments are found without the store", test_stream_pins});
+              {"pinned segments are found without the store", test_stream_pins},
+              {"art.segments{coded = true} walks the coded only", test_stream_coded_segments});
 }
