@@ -315,23 +315,32 @@ static void test_same_as_loop_in_memory(void)
     free_random_corpus();
 }
 
-static void test_same_as_loop_streamed(void)
+/* The random corpus of `seed` as a site: one Markdown document of its
+ * texts (every tenth a heading when asked) in tmp/docs; the store's path
+ * in db. */
+static void write_random_site(const char *tag, unsigned long seed, bool headings, char *db,
+                              size_t dbsize, char *docs, size_t docsize)
 {
-    build_rubric();
-    build_random_corpus(7);
-    /* The random corpus as a site: one document of its texts. */
-    const char *tmp = art_test_tmpdir("tally-stream");
-    char db[4300], docs[4300], path[4400];
-    snprintf(db, sizeof db, "%s/store.db", tmp);
-    snprintf(docs, sizeof docs, "%s/docs", tmp);
+    build_random_corpus(seed);
+    const char *tmp = art_test_tmpdir(tag);
+    char path[4400];
+    snprintf(db, dbsize, "%s/store.db", tmp);
+    snprintf(docs, docsize, "%s/docs", tmp);
     CU_ASSERT_FATAL(mkdir(docs, 0700) == 0);
     snprintf(path, sizeof path, "%s/site.md", docs);
     FILE *f = fopen(path, "w");
     CU_ASSERT_FATAL(f != NULL);
     for (size_t i = 0; i < NSEGS; i++)
-        fprintf(f, "%s%s\n\n", i % 10 == 0 ? "# " : "", RTEXT[i]);
+        fprintf(f, "%s%s\n\n", headings && i % 10 == 0 ? "# " : "", RTEXT[i]);
     fclose(f);
     free_random_corpus();
+}
+
+static void test_same_as_loop_streamed(void)
+{
+    build_rubric();
+    char db[4300], docs[4300];
+    write_random_site("tally-stream", 7, true, db, sizeof db, docs, sizeof docs);
     art_store *s = NULL;
     art_error err;
     CU_ASSERT_FATAL(art_store_open(db, &s, &err) == ART_OK);
@@ -358,19 +367,8 @@ static void test_same_as_loop_streamed(void)
 static void test_tally_pins_its_evidence(void)
 {
     build_rubric();
-    build_random_corpus(5);
-    const char *tmp = art_test_tmpdir("tally-pins");
-    char db[4300], docs[4300], path[4400];
-    snprintf(db, sizeof db, "%s/store.db", tmp);
-    snprintf(docs, sizeof docs, "%s/docs", tmp);
-    CU_ASSERT_FATAL(mkdir(docs, 0700) == 0);
-    snprintf(path, sizeof path, "%s/site.md", docs);
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_FATAL(f != NULL);
-    for (size_t i = 0; i < NSEGS; i++)
-        fprintf(f, "%s\n\n", RTEXT[i]);
-    fclose(f);
-    free_random_corpus();
+    char db[4300], docs[4300];
+    write_random_site("tally-pins", 5, false, db, sizeof db, docs, sizeof docs);
     art_store *s = NULL;
     art_error err;
     CU_ASSERT_FATAL(art_store_open(db, &s, &err) == ART_OK);
