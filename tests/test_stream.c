@@ -963,6 +963,23 @@ static void test_stream_coded_segments(void)
             fprintf(stderr, "\n  %s: %s\n", BAD[i].opts, res.error ? res.error : "(none)");
         art_plugin_result_clear(&res);
     }
+    /* A coded walk is still under the plugin's budget: spent, the plugin
+     * is skipped with the time budget's error. */
+    static const char SPIN[] =
+        "return { name = 's', version = '1', description = 'd', dimensions = {'*'},\n"
+        "  run = function(art)\n"
+        "    local n = 0\n"
+        "    for seg in art.segments { coded = true } do n = n + 1 end\n"
+        "  end }\n";
+    art_plugin_limits lim;
+    art_plugin_limits_default(&lim);
+    lim.max_seconds = -1;
+    art_plugin_result res;
+    CU_ASSERT_EQUAL(art_plugin_run_buffer(SPIN, sizeof SPIN - 1, "s.lua", rb, c, &lim, &res, &err),
+                    ART_OK);
+    CU_ASSERT_NOT_EQUAL(res.status, ART_OK);
+    CU_ASSERT_TRUE(res.error && strstr(res.error, "time budget"));
+    art_plugin_result_clear(&res);
     art_rubric_free(rb);
     art_corpus_free(c);
     art_corpus_free(whole);

@@ -795,16 +795,6 @@ typedef struct cursor_box {
     bool coded;             /* art.segments{coded = true}: coded segments only */
 } cursor_box;
 
-/* How often (in segments passed over in C) a filtered walk reads the clock
- * for its budget: no instruction hook fires while the host loops. */
-#define SEGMENTS_CHECK_EVERY 256
-
-static bool walk_keep_going(host *h)
-{
-    budget_update(h);
-    return h->budget == BUDGET_OK;
-}
-
 static int cursor_gc(lua_State *L)
 {
     cursor_box *box = lua_touserdata(L, 1);
@@ -827,17 +817,13 @@ static int segments_next(lua_State *L)
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     art_status st;
-    size_t passed = 0;
     /* With `coded`, segments without codes are passed over here: no Lua
-     * table for the nine in ten a codes plugin has no use for. */
+     * table for the nine in ten a codes plugin has no use for.  This is
+     * reading, the host's time like any step of the walk, and it ends at
+     * the corpus's end. */
     while ((st = art_corpus_cursor_next(box->cur, &seg, &e)) == ART_OK && seg && box->coded &&
            seg->ncodes == 0)
-        if (++passed % SEGMENTS_CHECK_EVERY == 0) {
-            h->host_seconds += art_seconds_since(&t0);
-            clock_gettime(CLOCK_MONOTONIC, &t0);
-            if (!walk_keep_going(h))
-                return budget_raise(L, h);
-        }
+        ;
     h->host_seconds += art_seconds_since(&t0);
     if (st != ART_OK)
         return host_broken(L, h, &e);
@@ -1086,7 +1072,9 @@ static void tally_read_opts(lua_State *L, const host *h, tally_opts *o)
  * where no instruction hook fires, so the clock is read here. */
 static bool tally_keep_going(void *ud)
 {
-    return walk_keep_going(ud);
+    host *h = ud;
+    budget_update(h);
+    return h->budget == BUDGET_OK;
 }
 
 static void push_tally_cell(lua_State *L, const art_tally_cell *c)
