@@ -1577,9 +1577,10 @@ void art_corpus_pins_retain(const art_corpus *c, const int64_t *ids, size_t n)
         art_corpus_pins_clear(c);   /* fewer pins is always safe */
         return;
     }
-    if (n)
+    if (n) {
         memcpy(keep, ids, n * sizeof *keep);
-    qsort(keep, n, sizeof *keep, int64_cmp);
+        qsort(keep, n, sizeof *keep, int64_cmp);
+    }
     /* Unpin in place, then re-insert the survivors: open addressing has no
      * cheap delete. */
     size_t cap = cs->pins.cap;
