@@ -291,8 +291,7 @@ static void test_stream_find_outside_batch(void)
     CU_ASSERT_PTR_NULL(got[2]);
     CU_ASSERT_TRUE(got[3] && same_view(got[3], &whole->segs[n / 2]));
     CU_ASSERT_TRUE(got[4] && same_view(got[4], &whole->segs[coded]));
-    /* Every segment at once, last first, each twice, among unknown ids:
-     * many chunks of lookups. */
+    /* Every segment at once, last first, each twice, among unknown ids. */
     size_t nmany = 2 * n + 3;
     int64_t *many = malloc(nmany * sizeof *many);
     const art_seg_view **found = malloc(nmany * sizeof *found);

@@ -363,10 +363,10 @@ char *store_pseudonymise(const name_map *m, const char *text, long **cpmap)
  * the round is skipped before its text is read.  Joined in SQL, each row
  * paid two index searches, and the planner sorted every row, text
  * included, in a temporary B-tree, once per walk. */
-#define SEGMENT_COLUMNS                                                        \
+#define SEGMENTS_IN_RANGE                                                      \
     "SELECT id, source_id, document, paragraph, sentence, start_cp, end_cp, "  \
-    "  text, participant_id, block FROM segments "
-#define SEGMENTS_IN_RANGE SEGMENT_COLUMNS "WHERE id BETWEEN ?1 AND ?2 ORDER BY id"
+    "  text, participant_id, block FROM segments WHERE id BETWEEN ?1 AND ?2 "  \
+    "ORDER BY id"
 enum { COL_ID, COL_SOURCE, COL_DOCUMENT, COL_PARAGRAPH, COL_SENTENCE, COL_START, COL_END,
        COL_TEXT, COL_PARTICIPANT, COL_BLOCK };
 
@@ -732,12 +732,18 @@ static art_status gather_code(seg_batch *b, sqlite3_stmt *st, art_error *err)
     return ART_OK;
 }
 
-/* Attach to the batch's segments (in id order) their codings: the rows of
- * a codings statement already bound (CODINGS_SELECT's columns, in segment
- * then coding order), merged with the segments; a coding of a segment not
- * in the batch (another round's) is passed over. */
-static art_status merge_codes(art_store *db, seg_batch *b, sqlite3_stmt *st, art_error *err)
+/* Attach to the batch's segments their codings: one query over the batch's
+ * id range, merged with the segments (both in id order).  Errors name the
+ * connection db, which read them. */
+static art_status batch_attach_codes(const art_corpus_stream *cs, art_store *db, seg_batch *b,
+                                     sqlite3_stmt *st, art_error *err)
 {
+    if (b->n == 0)
+        return ART_OK;
+    sqlite3_reset(st);
+    if (!db_bind(st, "iii", (long long)b->segs[0].id, (long long)b->segs[b->n - 1].id,
+                 cs->site_id))
+        return db_error(db, err, "read codings");
     size_t si = 0;
     art_seg_view *cur = NULL;
     art_status r = ART_OK;
@@ -762,20 +768,6 @@ static art_status merge_codes(art_store *db, seg_batch *b, sqlite3_stmt *st, art
         r = flush_codes(b, cur, err);
     sqlite3_reset(st);
     return r;
-}
-
-/* Attach to the batch's segments their codings: one query over the batch's
- * id range, merged with the segments (both in id order). */
-static art_status batch_attach_codes(const art_corpus_stream *cs, art_store *db, seg_batch *b,
-                                     sqlite3_stmt *st, art_error *err)
-{
-    if (b->n == 0)
-        return ART_OK;
-    sqlite3_reset(st);
-    if (!db_bind(st, "iii", (long long)b->segs[0].id, (long long)b->segs[b->n - 1].id,
-                 cs->site_id))
-        return db_error(db, err, "read codings");
-    return merge_codes(db, b, st, err);
 }
 
 static art_status prepare_bound(const art_corpus_stream *cs, const char *sql, sqlite3_stmt **st,
@@ -1212,84 +1204,37 @@ static const art_seg_view *find_in_memory(const art_corpus *c, int64_t id)
     return NULL;
 }
 
-/* Segments looked up by id FIND_CHUNK at a time: one statement for the
- * segments and one for their codings per chunk, each a list of rowid (and
- * index) probes.  One id at a time, two statements per id cost about 4.7 us
- * a segment, and an emit cites up to 500 of them. */
-#define FIND_CHUNK 64
-
-/* "SELECT ... WHERE <col> IN (?1, ..., ?FIND_CHUNK) <tail>" into buf. */
-static void in_list_sql(char *buf, size_t size, const char *head, const char *tail)
+/* One segment by id into the stream's `found` batch (a batch of one). */
+static art_status find_in_store(art_corpus_stream *cs, int64_t id, const art_seg_view **seg,
+                                art_error *err)
 {
-    size_t n = (size_t)snprintf(buf, size, "%s IN (", head);
-    for (int i = 1; i <= FIND_CHUNK && n < size; i++)
-        n += (size_t)snprintf(buf + n, size - n, i > 1 ? ", ?%d" : "?%d", i);
-    if (n < size)
-        snprintf(buf + n, size - n, ") %s", tail);
-}
-
-static art_status prepare_find(art_corpus_stream *cs, art_error *err)
-{
-    char sql[2048];
     art_status r = ART_OK;
-    if (!cs->find_seg) {
-        in_list_sql(sql, sizeof sql, SEGMENT_COLUMNS "WHERE id", "ORDER BY id");
-        r = db_prepare(cs->s, sql, &cs->find_seg, err);
-    }
-    if (r == ART_OK && !cs->find_codes) {
-        char tail[64];
-        snprintf(tail, sizeof tail, "AND +c.site_id = ?%d ORDER BY k.segment_id, k.id",
-                 FIND_CHUNK + 1);
-        in_list_sql(sql, sizeof sql,
-                    "SELECT k.segment_id, c.path, k.coder FROM codings k "
-                    "JOIN codes c ON c.id = k.code_id WHERE k.segment_id", tail);
-        r = db_prepare(cs->s, sql, &cs->find_codes, err);
-    }
-    return r;
-}
-
-/* Bind ids[0..n) (1 <= n <= FIND_CHUNK) to ?1..?FIND_CHUNK, the last one
- * again where there are fewer: an IN list counts a value once. */
-static bool bind_ids(sqlite3_stmt *st, const int64_t *ids, size_t n)
-{
-    sqlite3_reset(st);
-    for (size_t i = 0; i < FIND_CHUNK; i++)
-        if (sqlite3_bind_int64(st, (int)i + 1, ids[i < n ? i : n - 1]) != SQLITE_OK)
-            return false;
-    return true;
-}
-
-/* The segments of the round among ids[0..n) (distinct, ascending, at most
- * FIND_CHUNK) into the stream's `found` batch, in id order, with their
- * codings. */
-static art_status find_chunk(art_corpus_stream *cs, const int64_t *ids, size_t n,
-                             art_error *err)
-{
     if (!cs->found && !(cs->found = batch_new()))
         return art_error_set(err, ART_ERR_NOMEM, "out of memory reading a segment");
-    art_status r = prepare_find(cs, err);
+    if (!cs->find_seg)
+        r = db_prepare(cs->s, SEGMENTS_IN_RANGE, &cs->find_seg, err);
+    if (r == ART_OK && !cs->find_codes)
+        r = db_prepare(cs->s, CODINGS_SELECT, &cs->find_codes, err);
     if (r != ART_OK)
         return r;
     seg_batch *b = cs->found;
     batch_clear(b);
-    if (!bind_ids(cs->find_seg, ids, n))
+    sqlite3_reset(cs->find_seg);
+    if (!db_bind(cs->find_seg, "ii", (long long)id, (long long)id))
         return db_error(cs->s, err, "read a segment");
+    int rc = sqlite3_step(cs->find_seg);
     shared_strs sh = {0};
-    int rc;
-    while (r == ART_OK && (rc = sqlite3_step(cs->find_seg)) == SQLITE_ROW) {
-        const source_row *src;
-        if (row_in_round(cs, cs->find_seg, &src))
-            r = batch_add_row(cs, b, cs->find_seg, src, &sh, err);
-    }
-    if (r == ART_OK && rc != SQLITE_DONE)
+    const source_row *src;
+    if (rc == SQLITE_ROW && row_in_round(cs, cs->find_seg, &src))
+        r = batch_add_row(cs, b, cs->find_seg, src, &sh, err);
+    else if (rc != SQLITE_DONE)
         r = db_error(cs->s, err, "read a segment");
     sqlite3_reset(cs->find_seg);
-    if (r != ART_OK || b->n == 0)
-        return r;
-    if (!bind_ids(cs->find_codes, ids, n) ||
-        sqlite3_bind_int64(cs->find_codes, FIND_CHUNK + 1, cs->site_id) != SQLITE_OK)
-        return db_error(cs->s, err, "read codings");
-    return merge_codes(cs->s, b, cs->find_codes, err);
+    if (r == ART_OK)
+        r = batch_attach_codes(cs, cs->s, b, cs->find_codes, err);
+    if (r == ART_OK && b->n == 1)
+        *seg = &b->segs[0];
+    return r;
 }
 
 /* One allocation holding a copy of v: the view, its code arrays and its
@@ -1358,53 +1303,28 @@ static int id_slot_cmp(const void *a, const void *b)
     return (x->at > y->at) - (x->at < y->at);
 }
 
-/* Hand out the found batch's segments for slots[from..to) (sorted by id):
- * a flat copy of each, shared by the slots that name the same id. */
-static art_status hand_out_chunk(art_corpus_stream *cs, const id_slot *slots, size_t from,
-                                 size_t to, const art_seg_view **out, art_error *err)
-{
-    const seg_batch *b = cs->found;
-    size_t fi = 0;
-    art_seg_view *last = NULL;
-    for (size_t i = from; i < to; i++) {
-        if (i > from && slots[i].id == slots[i - 1].id) {
-            out[slots[i].at] = last;
-            continue;
-        }
-        last = NULL;
-        while (fi < b->n && b->segs[fi].id < slots[i].id)
-            fi++;
-        if (fi < b->n && b->segs[fi].id == slots[i].id) {
-            if (!(last = view_copy_flat(&b->segs[fi])))
-                return art_error_set(err, ART_ERR_NOMEM, "out of memory reading a segment");
-            cs->kept[cs->nkept++] = last;
-        }
-        out[slots[i].at] = last;
-    }
-    return ART_OK;
-}
-
-/* Look the sorted ids up a chunk of distinct ids at a time, keeping a flat
- * copy of each segment found (a repeated id is looked up once). */
+/* Look the sorted ids up one by one, keeping a flat copy of each segment
+ * found (a repeated id is looked up once). */
 static art_status find_sorted(art_corpus_stream *cs, const id_slot *slots, size_t n,
                               const art_seg_view **out, art_error *err)
 {
     art_status r = ART_OK;
-    int64_t chunk[FIND_CHUNK];
-    size_t from = 0;
-    while (r == ART_OK && from < n) {
-        size_t m = 0, to = from;
-        for (; to < n; to++) {
-            if (m > 0 && slots[to].id == chunk[m - 1])
-                continue;
-            if (m == FIND_CHUNK)
-                break;
-            chunk[m++] = slots[to].id;
+    art_seg_view *last = NULL;
+    for (size_t i = 0; r == ART_OK && i < n; i++) {
+        if (i > 0 && slots[i].id == slots[i - 1].id) {
+            out[slots[i].at] = last;
+            continue;
         }
-        r = find_chunk(cs, chunk, m, err);
-        if (r == ART_OK)
-            r = hand_out_chunk(cs, slots, from, to, out, err);
-        from = to;
+        const art_seg_view *v = NULL;
+        last = NULL;
+        r = find_in_store(cs, slots[i].id, &v, err);
+        if (r == ART_OK && v) {
+            if (!(last = view_copy_flat(v)))
+                r = art_error_set(err, ART_ERR_NOMEM, "out of memory reading a segment");
+            else
+                cs->kept[cs->nkept++] = last;
+        }
+        out[slots[i].at] = last;
     }
     return r;
 }
