@@ -409,6 +409,14 @@ typedef struct corpus_tap {
     art_error err;
 } corpus_tap;
 
+/* Pinned segments (art_corpus_pin): flat copies by id, open addressing,
+ * at most half full; id 0 marks an empty slot. */
+struct pin_table {
+    int64_t *ids;
+    art_seg_view **views;
+    size_t cap, n;          /* cap: 0 or a power of two */
+};
+
 struct art_corpus_stream {
     art_store *s;
     bool owns_store;        /* a sibling's own read connection: closed with it */
@@ -430,12 +438,7 @@ struct art_corpus_stream {
     /* What the last art_corpus_find_many handed out: one flat block each. */
     art_seg_view **kept;
     size_t nkept;
-    /* art_corpus_pin: flat copies by id, open addressing (ids 0: empty). */
-    struct {
-        int64_t *ids;
-        art_seg_view **views;
-        size_t cap, n;      /* cap: 0 or a power of two */
-    } pins;
+    struct pin_table pins;  /* art_corpus_pin */
     corpus_tap tap;
 };
 
@@ -1403,47 +1406,67 @@ art_status art_corpus_find(const art_corpus *c, int64_t id, const art_seg_view *
 
 /* ---- pinned segments ------------------------------------------------ */
 
-static size_t pin_slot(const art_corpus_stream *cs, int64_t id)
+static size_t pin_slot(const struct pin_table *t, int64_t id)
 {
     /* Fibonacci hashing: ids are consecutive integers. */
-    size_t mask = cs->pins.cap - 1;
+    size_t mask = t->cap - 1;
     size_t i = (size_t)(((uint64_t)id * 11400714819323198485ull) >> 32) & mask;
-    while (cs->pins.ids[i] != 0 && cs->pins.ids[i] != id)
+    while (t->ids[i] != 0 && t->ids[i] != id)
         i = (i + 1) & mask;
     return i;
 }
 
-static const art_seg_view *pinned(const art_corpus_stream *cs, int64_t id)
+static art_seg_view *pin_find(const struct pin_table *t, int64_t id)
 {
-    if (cs->pins.n == 0 || id == 0)
+    if (t->n == 0 || id == 0)
         return NULL;
-    return cs->pins.views[pin_slot(cs, id)];
+    return t->views[pin_slot(t, id)];
 }
 
-static bool pins_grow(art_corpus_stream *cs)
+static const art_seg_view *pinned(const art_corpus_stream *cs, int64_t id)
 {
-    size_t cap = cs->pins.cap ? cs->pins.cap * 2 : 1024;
-    int64_t *ids = calloc(cap, sizeof *ids);
-    art_seg_view **views = calloc(cap, sizeof *views);
-    if (!ids || !views) {
-        free(ids);
-        free(views);
-        return false;
-    }
-    int64_t *old_ids = cs->pins.ids;
-    art_seg_view **old_views = cs->pins.views;
-    size_t old_cap = cs->pins.cap;
-    cs->pins.ids = ids;
-    cs->pins.views = views;
-    cs->pins.cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old_ids[i]) {
-            size_t j = pin_slot(cs, old_ids[i]);
-            ids[j] = old_ids[i];
-            views[j] = old_views[i];
+    return pin_find(&cs->pins, id);
+}
+
+static void pin_table_free(struct pin_table *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        free(t->views[i]);
+    free(t->ids);
+    free(t->views);
+    memset(t, 0, sizeof *t);
+}
+
+/* Put view v (owned from here on) under id, which is not in the table; the
+ * table grows to stay at most half full.  false, v freed, when out of
+ * memory. */
+static bool pin_put(struct pin_table *t, int64_t id, art_seg_view *v)
+{
+    if ((t->n + 1) * 2 > t->cap) {
+        struct pin_table g = {NULL, NULL, t->cap ? t->cap * 2 : 1024, 0};
+        g.ids = calloc(g.cap, sizeof *g.ids);
+        g.views = calloc(g.cap, sizeof *g.views);
+        if (!g.ids || !g.views) {
+            free(g.ids);
+            free(g.views);
+            free(v);
+            return false;
         }
-    free(old_ids);
-    free(old_views);
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->ids[i]) {
+                size_t j = pin_slot(&g, t->ids[i]);
+                g.ids[j] = t->ids[i];
+                g.views[j] = t->views[i];
+                g.n++;
+            }
+        free(t->ids);
+        free(t->views);
+        *t = g;
+    }
+    size_t i = pin_slot(t, id);
+    t->ids[i] = id;
+    t->views[i] = v;
+    t->n++;
     return true;
 }
 
@@ -1456,75 +1479,34 @@ bool art_corpus_pin(const art_corpus *c, const art_seg_view *seg)
         return true;
     if (cs->pins.n >= ART_MAX_PINS)
         return false;
-    /* at most half full */
-    if ((cs->pins.n + 1) * 2 > cs->pins.cap && !pins_grow(cs))
-        return false;
     art_seg_view *v = view_copy_flat(seg);
-    if (!v)
-        return false;
-    size_t i = pin_slot(cs, seg->id);
-    cs->pins.ids[i] = seg->id;
-    cs->pins.views[i] = v;
-    cs->pins.n++;
-    return true;
+    return v && pin_put(&cs->pins, seg->id, v);
 }
 
 void art_corpus_pins_clear(const art_corpus *c)
 {
-    if (!c || !c->stream)
-        return;
-    art_corpus_stream *cs = c->stream;
-    for (size_t i = 0; i < cs->pins.cap; i++)
-        free(cs->pins.views[i]);
-    free(cs->pins.ids);
-    free(cs->pins.views);
-    memset(&cs->pins, 0, sizeof cs->pins);
-}
-
-static int int64_cmp(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
+    if (c && c->stream)
+        pin_table_free(&c->stream->pins);
 }
 
 void art_corpus_pins_retain(const art_corpus *c, const int64_t *ids, size_t n)
 {
     if (!c || !c->stream || c->stream->pins.n == 0)
         return;
-    art_corpus_stream *cs = c->stream;
-    int64_t *keep = n ? malloc(n * sizeof *keep) : NULL;
-    if (n && !keep) {
-        art_corpus_pins_clear(c);   /* fewer pins is always safe */
-        return;
-    }
-    if (n) {
-        memcpy(keep, ids, n * sizeof *keep);
-        qsort(keep, n, sizeof *keep, int64_cmp);
-    }
-    /* Unpin in place, then re-insert the survivors: open addressing has no
-     * cheap delete. */
-    size_t cap = cs->pins.cap;
-    int64_t *old_ids = cs->pins.ids;
-    art_seg_view **old_views = cs->pins.views;
-    cs->pins.ids = NULL;
-    cs->pins.views = NULL;
-    cs->pins.cap = cs->pins.n = 0;
-    for (size_t i = 0; i < cap; i++) {
-        if (!old_ids[i])
+    /* Move the listed pins to a new table (each once: its old slot is
+     * emptied of its view), then free what is left in the old one. */
+    struct pin_table old = c->stream->pins, kept = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] == 0)
             continue;
-        bool wanted = n && bsearch(&old_ids[i], keep, n, sizeof *keep, int64_cmp);
-        if (wanted && ((cs->pins.n + 1) * 2 <= cs->pins.cap || pins_grow(cs))) {
-            size_t j = pin_slot(cs, old_ids[i]);
-            cs->pins.ids[j] = old_ids[i];
-            cs->pins.views[j] = old_views[i];
-            cs->pins.n++;
-        } else {
-            free(old_views[i]);
+        size_t j = pin_slot(&old, ids[i]);
+        if (old.views[j]) {
+            (void)pin_put(&kept, ids[i], old.views[j]);   /* fewer pins is always safe */
+            old.views[j] = NULL;
         }
     }
-    free(old_ids);
-    free(old_views);
-    free(keep);
+    pin_table_free(&old);
+    c->stream->pins = kept;
 }
 
 size_t art_corpus_pins(const art_corpus *c)
@@ -1539,10 +1521,7 @@ static void stream_free(art_corpus_stream *cs)
     sqlite3_finalize(cs->find_seg);
     sqlite3_finalize(cs->find_codes);
     release_kept(cs);
-    for (size_t i = 0; i < cs->pins.cap; i++)
-        free(cs->pins.views[i]);
-    free(cs->pins.ids);
-    free(cs->pins.views);
+    pin_table_free(&cs->pins);
     if (cs->found) {
         batch_release(cs->found);
         free(cs->found);
