@@ -840,6 +840,7 @@ typedef struct readahead {
     art_store *db;              /* the producer's connection */
     sqlite3_stmt *segs, *codes;
     pthread_t thread;
+    int synced;                 /* of mu, filled_cv, free_cv: how many are set up */
     pthread_mutex_t mu;
     pthread_cond_t filled_cv;   /* a batch was filled, or the producer ended */
     pthread_cond_t free_cv;     /* a batch was handed back, or stop */
@@ -895,6 +896,12 @@ static void readahead_free(readahead *ra)
 {
     if (!ra)
         return;
+    if (ra->synced > 2)
+        pthread_cond_destroy(&ra->free_cv);
+    if (ra->synced > 1)
+        pthread_cond_destroy(&ra->filled_cv);
+    if (ra->synced > 0)
+        pthread_mutex_destroy(&ra->mu);
     sqlite3_finalize(ra->segs);
     sqlite3_finalize(ra->codes);
     art_store_close(ra->db);
@@ -926,29 +933,11 @@ static readahead *readahead_start(const art_corpus_stream *cs)
          db_prepare(ra->db, SEGMENTS_IN_RANGE, &ra->segs, &err) == ART_OK &&
          db_bind(ra->segs, "ii", (long long)cs->min_id, (long long)cs->max_id) &&
          db_prepare(ra->db, CODINGS_SELECT, &ra->codes, &err) == ART_OK;
+    ok = ok && pthread_mutex_init(&ra->mu, NULL) == 0 && ++ra->synced &&
+         pthread_cond_init(&ra->filled_cv, NULL) == 0 && ++ra->synced &&
+         pthread_cond_init(&ra->free_cv, NULL) == 0 && ++ra->synced &&
+         pthread_create(&ra->thread, NULL, readahead_main, ra) == 0;
     if (!ok) {
-        readahead_free(ra);
-        return NULL;
-    }
-    if (pthread_mutex_init(&ra->mu, NULL) != 0) {
-        readahead_free(ra);
-        return NULL;
-    }
-    if (pthread_cond_init(&ra->filled_cv, NULL) != 0) {
-        pthread_mutex_destroy(&ra->mu);
-        readahead_free(ra);
-        return NULL;
-    }
-    if (pthread_cond_init(&ra->free_cv, NULL) != 0) {
-        pthread_cond_destroy(&ra->filled_cv);
-        pthread_mutex_destroy(&ra->mu);
-        readahead_free(ra);
-        return NULL;
-    }
-    if (pthread_create(&ra->thread, NULL, readahead_main, ra) != 0) {
-        pthread_cond_destroy(&ra->free_cv);
-        pthread_cond_destroy(&ra->filled_cv);
-        pthread_mutex_destroy(&ra->mu);
         readahead_free(ra);
         return NULL;
     }
@@ -964,9 +953,6 @@ static void readahead_stop(readahead *ra)
     pthread_cond_signal(&ra->free_cv);
     pthread_mutex_unlock(&ra->mu);
     pthread_join(ra->thread, NULL);
-    pthread_cond_destroy(&ra->free_cv);
-    pthread_cond_destroy(&ra->filled_cv);
-    pthread_mutex_destroy(&ra->mu);
     readahead_free(ra);
 }
 
@@ -1006,13 +992,14 @@ art_status art_corpus_cursor_open(const art_corpus *c, art_corpus_cursor **out, 
         return art_error_set(err, ART_ERR_NOMEM, "out of memory opening the corpus");
     cur->c = c;
     cur->cb = &cur->b;
-    if (c->stream && !c->stream->no_readahead && art_corpus_readers(c) > 1 &&
+    if (!c->stream) {
+        *out = cur;
+        return ART_OK;
+    }
+    if (!c->stream->no_readahead && art_corpus_readers(c) > 1 &&
         (cur->ra = readahead_start(c->stream))) {
         cur->cb = NULL;
-        corpus_tap *t = &c->stream->tap;
-        if (t->fn && !t->claimed)
-            cur->tapped = t->claimed = true;
-    } else if (c->stream) {
+    } else {
         art_status r = ART_OK;
         art_buf_init(&cur->b.scratch);
         if (!(cur->b.arena = art_arena_new()))
@@ -1028,10 +1015,10 @@ art_status art_corpus_cursor_open(const art_corpus *c, art_corpus_cursor **out, 
             art_corpus_cursor_close(cur);
             return r;
         }
-        corpus_tap *t = &c->stream->tap;
-        if (t->fn && !t->claimed)
-            cur->tapped = t->claimed = true;
     }
+    corpus_tap *t = &c->stream->tap;
+    if (t->fn && !t->claimed)
+        cur->tapped = t->claimed = true;
     *out = cur;
     return ART_OK;
 }
