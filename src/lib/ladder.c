@@ -154,14 +154,6 @@ static placement placed(placing *p)
     return p->pl;
 }
 
-static placement place(const ladder_matcher *lm, const art_match *ms, size_t n)
-{
-    placing p = {{0, NULL, ART_SCOPE_UNKNOWN}, false, false};
-    for (size_t i = 0; i < n; i++)
-        place_match(&p, lm, ms[i].indicator, ms[i].negated);
-    return placed(&p);
-}
-
 static art_status push_item(art_ladder *out, size_t *cap, const art_seg_view *sv,
                             const placement *pl, art_error *err)
 {
@@ -258,15 +250,12 @@ art_status art_ladder_run_feed(art_ladder_run *lr, const art_seg_view *sv, art_e
 {
     if (!sv->text || !sv->text[0])
         return ART_OK;
-    art_match *ms = NULL;
+    art_match_ex *ms = NULL;
     size_t n = 0;
-    art_status st = art_matcher_run(lr->lm.m, sv->text, strlen(sv->text), &ms, &n, err);
-    if (st != ART_OK)
-        return st;
-    placement pl = place(&lr->lm, ms, n);
+    art_status st = art_matcher_run_ex(lr->lm.m, sv->text, strlen(sv->text), &ms, &n, err);
+    if (st == ART_OK)
+        st = art_ladder_run_feed_matches(lr, sv, ms, n, 0, err);
     free(ms);
-    if (pl.rung >= 1 && pl.rung <= ART_RUNGS)
-        st = push_item(&lr->out, &lr->cap, sv, &pl, err);
     return st;
 }
 
