@@ -837,6 +837,19 @@ static int segments_next(lua_State *L)
     return 1;
 }
 
+/* An options table (argument 1) has only these keys, or `fname` raises
+ * the first other one. */
+static void check_option_keys(lua_State *L, const char *const *keys, const char *fname)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING || !in_list(keys, lua_tostring(L, -1)))
+            raise(L, "%s: unknown option '%.40s'", fname, luaL_tolstring(L, -1, NULL));
+    }
+}
+
 static const char *const SEGMENTS_KEYS[] = {"coded", NULL};
 
 /* art.segments([{coded = true}]): the options, checked. */
@@ -844,13 +857,7 @@ static bool segments_read_opts(lua_State *L)
 {
     if (lua_isnoneornil(L, 1))
         return false;
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, 1)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING || !in_list(SEGMENTS_KEYS, lua_tostring(L, -1)))
-            raise(L, "art.segments: unknown option '%.40s'", luaL_tolstring(L, -1, NULL));
-    }
+    check_option_keys(L, SEGMENTS_KEYS, "art.segments");
     int t = rawfield(L, 1, "coded");
     if (t != LUA_TNIL && t != LUA_TBOOLEAN)
         raise(L, "art.segments: coded must be true or false");
@@ -1023,13 +1030,7 @@ static void tally_read_opts(lua_State *L, const host *h, tally_opts *o)
     o->limit = h->lim.max_evidence;
     if (lua_isnoneornil(L, 1))
         return;
-    luaL_checktype(L, 1, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, 1)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING || !in_list(TALLY_KEYS, lua_tostring(L, -1)))
-            raise(L, "art.tally: unknown option '%.40s'", luaL_tolstring(L, -1, NULL));
-    }
+    check_option_keys(L, TALLY_KEYS, "art.tally");
     int t = rawfield(L, 1, "skip_blocks");
     if (t == LUA_TTABLE) {
         lua_Unsigned n = lua_rawlen(L, -1);
