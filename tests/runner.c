@@ -252,6 +252,31 @@ int main(void)
     return (failed || tests_failed) ? 1 : 0;
 }
 
+int art_test_trip(void *ud)
+{
+    art_test_tripwire *t = ud;
+    t->calls++;
+    if (!t->fail_at)
+        return 0;
+    return t->once ? t->calls == t->fail_at : t->calls >= t->fail_at;
+}
+
+void art_test_arm_reader(void *ud, sqlite3 *db)
+{
+    art_test_reader_trips *rt = ud;
+    if (rt->n >= 8)
+        return;
+    art_test_tripwire *t = &rt->t[rt->n++];
+    *t = (art_test_tripwire){0, rt->fail_at, rt->once};
+    sqlite3_progress_handler(db, 1, art_test_trip, t);
+}
+
+void art_test_count_reader(void *ud, sqlite3 *db)
+{
+    (void)db;
+    (*(int *)ud)++;
+}
+
 int art_test_same_str(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);

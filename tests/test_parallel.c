@@ -155,38 +155,9 @@ static void test_parallel_failing_plugins(void)
     art_store_close(s);
 }
 
-/* SQLite's progress handler: once armed, interrupts the statement running
- * at step `fail_at`, once: what the library does next (release a savepoint,
- * say) runs, so the connection is left as a real failure would leave it. */
-typedef struct tripwire {
-    long calls, fail_at;
-} tripwire;
-
-static int trip(void *ud)
-{
-    tripwire *t = ud;
-    t->calls++;
-    return t->fail_at && t->calls == t->fail_at;
-}
-
-/* Arms each read-only connection the store opens with a tripwire of its
- * own (the hook runs on the thread that opens them, the caller's). */
-typedef struct reader_trips {
-    tripwire t[8];
-    int n;
-    long fail_at;
-} reader_trips;
-
-static void arm_reader(void *ud, sqlite3 *db)
-{
-    reader_trips *rt = ud;
-    if (rt->n >= 8)
-        return;
-    tripwire *t = &rt->t[rt->n++];
-    *t = (tripwire){0, rt->fail_at};
-    sqlite3_progress_handler(db, 1, trip, t);
-}
-
+/* The tripwires here (art_test_trip) fire once: what the library does next
+ * (release a savepoint, say) runs, so the connection is left as a real
+ * failure would leave it. */
 /* The store failing in one thread: on the caller's connection (thread 0's
  * walk and evidence) and on thread 1's reader while the other thread
  * walks, and thread 1's reader failing to open.  Either way one line, no assessment, no crash; the threads are
@@ -204,8 +175,8 @@ static void test_parallel_store_error(void)
     art_store_set_jobs(s, 2);
 
     /* The caller's connection: the plugins' evidence is read on it. */
-    tripwire t = {0, 200};
-    sqlite3_progress_handler(s->db, 1, trip, &t);
+    art_test_tripwire t = {0, 200, 1};
+    sqlite3_progress_handler(s->db, 1, art_test_trip, &t);
     art_assessment *a = NULL;
     art_error_clear(&err);
     art_status st = art_assess(rb, c, plugins, 2, NULL, NULL, &a, &err);
@@ -219,8 +190,8 @@ static void test_parallel_store_error(void)
 
     /* Mid-walk on thread 1's reader (thread 0 reads in place: both cores
      * run a plugin; test_stream fails a read-ahead under an assessment). */
-    reader_trips rt = {.fail_at = 2000};
-    s->reader_hook = arm_reader;
+    art_test_reader_trips rt = {.fail_at = 2000, .once = 1};
+    s->reader_hook = art_test_arm_reader;
     s->reader_hook_ud = &rt;
     art_error_clear(&err);
     st = art_assess(rb, c, plugins, 2, NULL, NULL, &a, &err);
@@ -273,12 +244,6 @@ static void test_parallel_not_in_transaction(void)
     art_store_close(s);
 }
 
-static void count_reader(void *ud, sqlite3 *db)
-{
-    (void)db;
-    (*(int *)ud)++;
-}
-
 /* Connections an assessment opens: with a core to spare (one plugin, two
  * jobs) the walk reads ahead on its own connection; with every core running
  * a plugin, only the other plugins' readers are opened (a read-ahead would
@@ -293,7 +258,7 @@ static void test_parallel_readahead_only_with_a_spare_core(void)
     CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", NULL, &c, &err) == ART_OK);
     const char *two[] = {art_test_src("plugins/lexical.lua"), art_test_src("plugins/codes.lua")};
     int readers = 0;
-    s->reader_hook = count_reader;
+    s->reader_hook = art_test_count_reader;
     s->reader_hook_ud = &readers;
     art_assessment *one_plugin = assess_jobs(s, rb, c, two, 1, NULL, 2);
     CU_ASSERT_EQUAL(readers, 1);                /* the read-ahead */

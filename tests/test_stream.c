@@ -110,18 +110,11 @@ static void check_stream_equals_whole(art_store *s, size_t batch, int reveal)
     art_corpus_free(whole);
 }
 
-/* Counts the read-only connections a store opens (its reader_hook). */
-static void count_reader(void *ud, sqlite3 *db)
-{
-    (void)db;
-    (*(int *)ud)++;
-}
-
 static void test_stream_equals_whole(void)
 {
     art_store *s = big_store("stream-equal");
     int readers = 0;
-    s->reader_hook = count_reader;
+    s->reader_hook = art_test_count_reader;
     s->reader_hook_ud = &readers;
     /* jobs 1: the cursor reads its own batches; 2: a read-ahead thread does,
      * over a connection of its own (one per cursor, counted). */
@@ -146,7 +139,7 @@ static void test_stream_readahead_left_early(void)
     art_store *s = big_store("stream-early-close");
     art_store_set_jobs(s, 2);
     int readers = 0;
-    s->reader_hook = count_reader;
+    s->reader_hook = art_test_count_reader;
     s->reader_hook_ud = &readers;
     art_error err;
     art_corpus *c = NULL;
@@ -198,7 +191,7 @@ static void test_stream_readahead_falls_back(void)
     char orig[4400];
     snprintf(orig, sizeof orig, "%s", file);
     CU_ASSERT_FATAL(rename(orig, moved) == 0);
-    s->reader_hook = count_reader;
+    s->reader_hook = art_test_count_reader;
     s->reader_hook_ud = &readers;
     art_corpus_cursor *cur = NULL;
     CU_ASSERT_FATAL(art_corpus_cursor_open(c, &cur, &err) == ART_OK);
@@ -627,21 +620,10 @@ static void test_stream_empty_round(void)
 
 /* ---- a store that fails part-way through ----------------------------- */
 
-/* SQLite's progress handler, counting VM steps; once armed, the step
- * `fail_at` interrupts the statement running. */
-typedef struct tripwire {
-    long calls;
-    long fail_at;           /* 0: never */
-} tripwire;
+/* The tripwires here (art_test_trip) keep failing once armed: a walk that
+ * carried on after its error would be caught. */
 
-static int trip(void *ud)
-{
-    tripwire *t = ud;
-    t->calls++;
-    return t->fail_at && t->calls >= t->fail_at;
-}
-
-static long walk_steps(art_store *s, const art_corpus *c, tripwire *t, art_status *st,
+static long walk_steps(art_store *s, const art_corpus *c, art_test_tripwire *t, art_status *st,
                        art_error *err)
 {
     art_corpus_cursor *cur = NULL;
@@ -650,7 +632,7 @@ static long walk_steps(art_store *s, const art_corpus *c, tripwire *t, art_statu
     if (*st != ART_OK)
         return 0;
     t->calls = 0;
-    sqlite3_progress_handler(s->db, 1, trip, t);
+    sqlite3_progress_handler(s->db, 1, art_test_trip, t);
     const art_seg_view *v;
     while ((*st = art_corpus_cursor_next(cur, &v, err)) == ART_OK && v)
         n++;
@@ -678,7 +660,7 @@ static void test_stream_store_error(void)
     art_corpus *c = NULL;
     art_corpus_opts o = {.batch_segments = 16};
     CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
-    tripwire t = {0, 0};
+    art_test_tripwire t = {0, 0, 0};
     art_status st;
     long all = walk_steps(s, c, &t, &st, &err);
     CU_ASSERT_EQUAL(st, ART_OK);
@@ -701,7 +683,7 @@ static void test_stream_store_error(void)
     CU_ASSERT_FATAL(art_rubric_load(art_test_src("rubrics/cls-culture.xml"), &rb, &err) == ART_OK);
     art_plugin_result res;
     t.calls = 0;
-    sqlite3_progress_handler(s->db, 1, trip, &t);
+    sqlite3_progress_handler(s->db, 1, art_test_trip, &t);
     art_error_clear(&err);
     st = art_plugin_run_buffer(WALKER, sizeof WALKER - 1, "walker.lua", rb, c, NULL, &res, &err);
     sqlite3_progress_handler(s->db, 0, NULL, NULL);
@@ -715,7 +697,7 @@ static void test_stream_store_error(void)
     art_assessment *a = NULL;
     const char *plugins[] = {art_test_src("plugins/lexical.lua")};
     t.calls = 0;
-    sqlite3_progress_handler(s->db, 1, trip, &t);
+    sqlite3_progress_handler(s->db, 1, art_test_trip, &t);
     art_error_clear(&err);
     st = art_assess(rb, c, plugins, 1, NULL, NULL, &a, &err);
     sqlite3_progress_handler(s->db, 0, NULL, NULL);
@@ -732,23 +714,6 @@ static void test_stream_store_error(void)
     art_store_close(s);
 }
 
-/* Arms each read-ahead connection with a tripwire of its own. */
-typedef struct reader_trips {
-    tripwire t[8];
-    int n;
-    long fail_at;
-} reader_trips;
-
-static void arm_reader(void *ud, sqlite3 *db)
-{
-    reader_trips *rt = ud;
-    if (rt->n >= 8)
-        return;
-    tripwire *t = &rt->t[rt->n++];
-    *t = (tripwire){0, rt->fail_at};
-    sqlite3_progress_handler(db, 1, trip, t);
-}
-
 /* The read-ahead thread's connection failing part-way: the batches read
  * before it are handed out, then the error, as one line, and the cursor
  * stays ended; under a plugin and an assessment, the same. */
@@ -756,14 +721,14 @@ static void test_stream_readahead_error(void)
 {
     art_store *s = big_store("stream-ra-fail");
     art_store_set_jobs(s, 2);
-    reader_trips rt = {.fail_at = 0};
-    s->reader_hook = arm_reader;
+    art_test_reader_trips rt = {.fail_at = 0};
+    s->reader_hook = art_test_arm_reader;
     s->reader_hook_ud = &rt;
     art_error err;
     art_corpus *c = NULL;
     art_corpus_opts o = {.batch_segments = 16};
     CU_ASSERT_FATAL(art_store_open_corpus(s, SITE, "r1", &o, &c, &err) == ART_OK);
-    tripwire unused = {0, 0};
+    art_test_tripwire unused = {0, 0, 0};
     art_status st;
     long all = walk_steps(s, c, &unused, &st, &err);
     CU_ASSERT_EQUAL(st, ART_OK);

@@ -41,6 +41,30 @@ struct art_assessment;
 size_t art_test_assessment_differences(const struct art_assessment *x,
                                        const struct art_assessment *y);
 
+/* SQLite's progress handler (art_test_trip, with one of these as its
+ * argument), counting VM steps: once armed (fail_at > 0) it interrupts the
+ * statement running at step fail_at, and every step after it unless
+ * `once` (then what the library does next, releasing a savepoint say, runs,
+ * as after a real failure). */
+typedef struct art_test_tripwire {
+    long calls, fail_at;
+    int once;
+} art_test_tripwire;
+int art_test_trip(void *ud);
+/* For a store's reader_hook (store_internal.h): arms each read-only
+ * connection the store opens with a tripwire of its own (at most 8; the
+ * hook runs on the thread that opens them), as fail_at and once say. */
+typedef struct art_test_reader_trips {
+    art_test_tripwire t[8];
+    int n;
+    long fail_at;
+    int once;
+} art_test_reader_trips;
+struct sqlite3;
+void art_test_arm_reader(void *ud, struct sqlite3 *db);
+/* For a store's reader_hook: counts the connections (ud: an int). */
+void art_test_count_reader(void *ud, struct sqlite3 *db);
+
 /* Add a suite with tests in one call: ART_SUITE("name", {"t1", f1}, ...). */
 typedef struct art_test_case { const char *name; CU_TestFunc fn; } art_test_case;
 void art_test_add_suite(const char *name, const art_test_case *cases, size_t n);
