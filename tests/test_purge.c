@@ -157,6 +157,21 @@ static void test_purge_participant(void)
     long long parts = query_int(db, "SELECT count(*) FROM participants");
     long long evidence = query_int(db, "SELECT count(*) FROM evidence");
     CU_ASSERT(evidence > 0);
+    /* Evidence and ladder rows quote their segments, named by id without a
+     * foreign key (migration 8): the purge itself must remove them. */
+    static const char THEIRS[] =
+        "SELECT count(*) FROM evidence e JOIN segments g ON g.id = e.segment_id "
+        "JOIN participants p ON p.id = g.participant_id WHERE p.pseudonym = 'P01'";
+    static const char *const DANGLING[] = {
+        "SELECT count(*) FROM evidence WHERE segment_id IS NOT NULL AND "
+        "segment_id NOT IN (SELECT id FROM segments)",
+        "SELECT count(*) FROM ladder_items WHERE segment_id IS NOT NULL AND "
+        "segment_id NOT IN (SELECT id FROM segments)",
+    };
+    CU_ASSERT(query_int(db, THEIRS) > 0);
+    /* (the ladder quotes others of the site's interviews, not P01's) */
+    long long ladder = query_int(db, "SELECT count(*) FROM ladder_items");
+    CU_ASSERT(ladder > 0);
     /* A critical friend names them in a review (kept as written)... */
     snprintf(args, sizeof args,
              "review --db '%s' --site Riverside --dimension trust --by 'Critical friend' "
@@ -205,6 +220,9 @@ static void test_purge_participant(void)
     CU_ASSERT_STRING_EQUAL(ok ? ok : "", "ok");
     free(ok);
     CU_ASSERT_EQUAL(query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    CU_ASSERT_EQUAL(query_int(db, DANGLING[0]), 0);
+    CU_ASSERT_EQUAL(query_int(db, DANGLING[1]), 0);
+    CU_ASSERT_EQUAL(query_int(db, "SELECT count(*) FROM ladder_items"), ladder);
     /* ...the review's rationale lost the name, and reviews are kept as
      * written again afterwards. */
     CU_ASSERT_EQUAL(query_int(db, "SELECT count(*) FROM reviews WHERE rationale LIKE "
@@ -229,7 +247,7 @@ static void test_purge_participant(void)
     CU_ASSERT_FALSE(store_bytes_contain(db, "Riverside"));
     const char *tables[] = {"sites", "rounds", "sources", "segments", "participants",
                             "participant_attrs", "codes", "codings", "rubric_runs",
-                            "scores", "evidence"};
+                            "scores", "evidence", "ladder_items"};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
         CU_ASSERT_EQUAL(query_int(db, sql), 0);

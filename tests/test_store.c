@@ -191,7 +191,7 @@ static void test_migrates_to_participant_index(void)
     sqlite3_close(db);
     art_error err;
     CU_ASSERT_EQUAL_FATAL(art_store_open(db_path, &s, &err), ART_OK);
-    CU_ASSERT_EQUAL(art_store_schema_version(s), 7);
+    CU_ASSERT_EQUAL(art_store_schema_version(s), ART_SCHEMA_VERSION);
     art_store_close(s);
     CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
     sqlite3_stmt *st;
@@ -202,6 +202,153 @@ static void test_migrates_to_participant_index(void)
     CU_ASSERT_EQUAL(sqlite3_column_int(st, 0), 1);
     sqlite3_finalize(st);
     sqlite3_close(db);
+}
+
+/* How many of table's foreign keys point at parent. */
+static int foreign_keys_to(sqlite3 *db, const char *table, const char *parent)
+{
+    sqlite3_stmt *st;
+    int n = -1;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_foreign_key_list(?1) "
+                               "WHERE \"table\" = ?2", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, parent, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return n;
+}
+
+/* One column of every row of a query, concatenated ("id|segment|quote;"). */
+static char *rows_text(sqlite3 *db, const char *sql)
+{
+    art_buf b;
+    art_buf_init(&b);
+    sqlite3_stmt *st;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(st); i++) {
+            const unsigned char *t = sqlite3_column_text(st, i);
+            art_buf_puts(&b, t ? (const char *)t : "NULL");
+            art_buf_puts(&b, i + 1 < sqlite3_column_count(st) ? "|" : ";");
+        }
+    }
+    sqlite3_finalize(st);
+    char *out = art_strdup(b.data ? b.data : "");
+    art_buf_free(&b);
+    return out;
+}
+
+/* Evidence and ladder rows as schema 7 made them: segment_id a foreign key
+ * to segments, ON DELETE SET NULL. */
+static const char SCHEMA7_RUN_ROWS[] =
+    "PRAGMA foreign_keys = OFF; BEGIN;"
+    "CREATE TABLE ev7(id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL,"
+    "  dimension TEXT NOT NULL, ordinal INTEGER NOT NULL,"
+    "  segment_id INTEGER REFERENCES segments(id) ON DELETE SET NULL,"
+    "  source TEXT, locator TEXT, quote TEXT, participant TEXT, indicator TEXT,"
+    "  direction INTEGER NOT NULL CHECK(direction IN (-1, 1)),"
+    "  level TEXT NOT NULL, voice TEXT NOT NULL, facet TEXT NOT NULL, weight REAL NOT NULL,"
+    "  FOREIGN KEY(run_id, dimension) REFERENCES scores(run_id, dimension) ON DELETE CASCADE);"
+    "INSERT INTO ev7 SELECT * FROM evidence; DROP TABLE evidence;"
+    "ALTER TABLE ev7 RENAME TO evidence;"
+    "CREATE INDEX evidence_run ON evidence(run_id, dimension, ordinal);"
+    "CREATE TABLE la7(run_id INTEGER NOT NULL REFERENCES rubric_runs(id) ON DELETE CASCADE,"
+    "  ordinal INTEGER NOT NULL,"
+    "  segment_id INTEGER REFERENCES segments(id) ON DELETE SET NULL,"
+    "  rung INTEGER NOT NULL CHECK(rung BETWEEN 1 AND 7), scope TEXT NOT NULL,"
+    "  facet TEXT NOT NULL, source TEXT, locator TEXT, quote TEXT, phrase TEXT,"
+    "  PRIMARY KEY(run_id, ordinal)) WITHOUT ROWID;"
+    "INSERT INTO la7 SELECT * FROM ladder_items; DROP TABLE ladder_items;"
+    "ALTER TABLE la7 RENAME TO ladder_items;"
+    "PRAGMA user_version = 7; COMMIT;";
+
+/* A store of schema 7 gets migration 8: its evidence and ladder rows, ids
+ * and all, stay as they were, and name their segments without a foreign
+ * key (which made every saved row probe the segments, and every deleted
+ * segment scan them).  The cascades from runs and scores stay. */
+static void test_migrates_run_rows_without_segment_keys(void)
+{
+    art_store *s = fresh_store("migrate8");
+    CU_ASSERT_FATAL(s != NULL);
+    ingest_site(s, "r1", NULL);
+    art_error err;
+    char *xml;
+    size_t len;
+    CU_ASSERT_FATAL(art_read_file(art_test_src("rubrics/cls-culture.xml"), 0, &xml, &len, &err) == ART_OK);
+    art_rubric *rb = NULL;
+    CU_ASSERT_FATAL(art_rubric_load_memory(xml, len, "cls-culture.xml", &rb, &err) == ART_OK);
+    art_assessment *a = NULL;
+    CU_ASSERT_FATAL(art_assessment_from_rubric(rb, "Testshire", "r1", &a, &err) == ART_OK);
+    art_dim_score *d = &a->dims[1];
+    d->ev = calloc(3, sizeof *d->ev);
+    CU_ASSERT_FATAL(d->ev != NULL);
+    d->nev = 3;
+    for (size_t k = 0; k < 3; k++)
+        d->ev[k] = (art_evidence){.segment_id = (int64_t)k * 2, .source = strdup("policy.txt"),
+                                  .locator = strdup("para 1"), .quote = strdup("We trust."),
+                                  .indicator = strdup("trust*"), .direction = 1,
+                                  .level = ART_LEVEL_ESPOUSED, .voice = ART_VOICE_LIVED,
+                                  .facet = ART_FACET_ESPOUSED, .weight = 1};
+    a->ladder.items = calloc(2, sizeof *a->ladder.items);
+    CU_ASSERT_FATAL(a->ladder.items != NULL);
+    a->ladder.nitems = 2;
+    for (size_t i = 0; i < 2; i++)
+        a->ladder.items[i] = (art_ladder_item){.segment_id = (int64_t)i + 3, .rung = 4,
+                                               .scope = ART_SCOPE_MICRO,
+                                               .facet = ART_FACET_ESPOUSED,
+                                               .source = strdup("policy.txt"),
+                                               .locator = strdup("p"), .quote = strdup("co-design"),
+                                               .phrase = strdup("co-design")};
+    CU_ASSERT_EQUAL_FATAL(art_store_save_assessment(s, a, xml, len, &err), ART_OK);
+    art_store_close(s);
+    art_assessment_free(a);
+    art_rubric_free(rb);
+    free(xml);
+
+    static const char EV[] = "SELECT * FROM evidence ORDER BY id";
+    static const char LA[] = "SELECT * FROM ladder_items ORDER BY run_id, ordinal";
+    sqlite3 *db;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
+    CU_ASSERT_EQUAL(foreign_keys_to(db, "evidence", "segments"), 0);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_exec(db, SCHEMA7_RUN_ROWS, NULL, NULL, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL(foreign_keys_to(db, "evidence", "segments"), 1);
+    CU_ASSERT_EQUAL(foreign_keys_to(db, "ladder_items", "segments"), 1);
+    char *ev7 = rows_text(db, EV), *la7 = rows_text(db, LA);
+    sqlite3_close(db);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ev7, "|4|policy.txt|"));  /* a segment named */
+    CU_ASSERT_PTR_NOT_NULL(strstr(la7, "|4|4|"));
+
+    CU_ASSERT_EQUAL_FATAL(art_store_open(db_path, &s, &err), ART_OK);
+    CU_ASSERT_EQUAL(art_store_schema_version(s), 8);
+    art_assessment *b = NULL;
+    CU_ASSERT_EQUAL(art_store_load_assessment(s, "Testshire", "r1", &b, &err), ART_OK);
+    CU_ASSERT_EQUAL(b ? b->dims[1].nev : 0, 3);
+    CU_ASSERT_EQUAL(b ? b->ladder.nitems : 0, 2);
+    art_assessment_free(b);
+    art_store_close(s);
+
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
+    CU_ASSERT_EQUAL(foreign_keys_to(db, "evidence", "segments"), 0);
+    CU_ASSERT_EQUAL(foreign_keys_to(db, "ladder_items", "segments"), 0);
+    CU_ASSERT_EQUAL(foreign_keys_to(db, "evidence", "scores"), 2);   /* one per column */
+    CU_ASSERT_EQUAL(foreign_keys_to(db, "ladder_items", "rubric_runs"), 1);
+    char *ev8 = rows_text(db, EV), *la8 = rows_text(db, LA);
+    CU_ASSERT_STRING_EQUAL(ev8, ev7);
+    CU_ASSERT_STRING_EQUAL(la8, la7);
+    /* the run's rows still go with it */
+    CU_ASSERT_EQUAL(sqlite3_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM rubric_runs",
+                                 NULL, NULL, NULL), SQLITE_OK);
+    char *gone = rows_text(db, "SELECT (SELECT count(*) FROM evidence), "
+                               "(SELECT count(*) FROM ladder_items)");
+    CU_ASSERT_STRING_EQUAL(gone, "0|0;");
+    free(gone);
+    sqlite3_close(db);
+    free(ev7);
+    free(la7);
+    free(ev8);
+    free(la8);
 }
 
 static void test_ingest_counts_and_idempotence(void)
@@ -830,6 +977,8 @@ void art_test_register(void)
               {"round counts, digest and voices follow every change",
                test_round_facts_follow_changes},
               {"a schema 6 store gets the participant index", test_migrates_to_participant_index},
+              {"a schema 7 store's run rows lose their segment keys",
+               test_migrates_run_rows_without_segment_keys},
               {"a bad file leaves the store as it was", test_ingest_is_one_transaction},
               {"unknown and missing files", test_ingest_rejects_unknown_and_missing},
               {"ingest threads change nothing", test_ingest_threads_change_nothing},

@@ -338,6 +338,9 @@ static art_status collect_segment_texts(art_store *s, long long pid, scrub_list 
 
 #define THEIR_SEGMENTS "SELECT id FROM segments WHERE participant_id = ?1"
 
+/* Evidence and ladder rows quoting their segments go first: they name a
+ * segment by id without a foreign key (migration 8), so nothing else would
+ * remove them. */
 static art_status purge_rows(art_store *s, long long site_id, const who *w, art_error *err)
 {
     static const struct { const char *table; const char *sql; bool by_site; } STEPS[] = {
@@ -430,9 +433,10 @@ art_status art_store_purge_site(art_store *s, const char *site, art_error *err)
         return r;
     long long site_id = 0;
     r = find_site(s, site, &site_id, err);
-    /* Evidence points at segments with ON DELETE SET NULL and at scores
-     * with a cascade; deleting it first keeps the order obvious.  The rest
-     * cascades from the site row (foreign keys are on). */
+    /* Evidence names the site's segments (by id, without a foreign key:
+     * migration 8) and cascades from its scores; deleting it first keeps
+     * the order obvious.  The rest, ladder rows with their runs, cascades
+     * from the site row (foreign keys are on). */
     if (r == ART_OK)
         r = exec_with_id(s, "evidence", "DELETE FROM evidence WHERE run_id IN (" SITE_RUNS ")",
                          site_id, NULL, err);

@@ -233,6 +233,49 @@ static const char *const art_migrations[] = {
      * and a site's documents (most of its text) cost ingest nothing. */
     "CREATE INDEX segments_participant ON segments(participant_id) "
     "WHERE participant_id IS NOT NULL;",
+
+    /* 8: evidence and ladder rows name their segment without a foreign key.
+     * With one, saving a run probed the segments table once a row (8,000
+     * random page reads for a site's lexical score: two thirds of the
+     * save), and deleting a segment scanned every run's evidence and ladder
+     * rows for it (there is no index on segment_id): purging a site of
+     * 100,000 segments from a store holding a few runs did not finish in ten
+     * minutes.  Segments are deleted only by a purge, which deletes the
+     * evidence and ladder rows citing them first (store_purge.c), so the
+     * reference needs no enforcing.  SQLite cannot drop a constraint: both
+     * tables are rebuilt, ids and rows kept. */
+    "CREATE TABLE evidence_v8("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL,"
+    "  dimension TEXT NOT NULL,"
+    "  ordinal INTEGER NOT NULL,"
+    "  segment_id INTEGER,"
+    "  source TEXT, locator TEXT, quote TEXT, participant TEXT, indicator TEXT,"
+    "  direction INTEGER NOT NULL CHECK(direction IN (-1, 1)),"
+    "  level TEXT NOT NULL, voice TEXT NOT NULL, facet TEXT NOT NULL,"
+    "  weight REAL NOT NULL,"
+    "  FOREIGN KEY(run_id, dimension) REFERENCES scores(run_id, dimension) ON DELETE CASCADE);"
+    "INSERT INTO evidence_v8(id, run_id, dimension, ordinal, segment_id, source, locator, quote, "
+    "  participant, indicator, direction, level, voice, facet, weight) "
+    "SELECT id, run_id, dimension, ordinal, segment_id, source, locator, quote, participant, "
+    "  indicator, direction, level, voice, facet, weight FROM evidence;"
+    "DROP TABLE evidence;"
+    "ALTER TABLE evidence_v8 RENAME TO evidence;"
+    "CREATE INDEX evidence_run ON evidence(run_id, dimension, ordinal);"
+    "CREATE TABLE ladder_items_v8("
+    "  run_id INTEGER NOT NULL REFERENCES rubric_runs(id) ON DELETE CASCADE,"
+    "  ordinal INTEGER NOT NULL,"
+    "  segment_id INTEGER,"
+    "  rung INTEGER NOT NULL CHECK(rung BETWEEN 1 AND 7),"
+    "  scope TEXT NOT NULL, facet TEXT NOT NULL,"
+    "  source TEXT, locator TEXT, quote TEXT, phrase TEXT,"
+    "  PRIMARY KEY(run_id, ordinal)) WITHOUT ROWID;"
+    "INSERT INTO ladder_items_v8(run_id, ordinal, segment_id, rung, scope, facet, source, "
+    "  locator, quote, phrase) "
+    "SELECT run_id, ordinal, segment_id, rung, scope, facet, source, locator, quote, phrase "
+    "FROM ladder_items;"
+    "DROP TABLE ladder_items;"
+    "ALTER TABLE ladder_items_v8 RENAME TO ladder_items;",
 };
 
 #define ART_MIGRATIONS ((int)(sizeof art_migrations / sizeof art_migrations[0]))
