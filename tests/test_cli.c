@@ -101,7 +101,7 @@ static void test_assess_small_site_golden(void)
     CU_ASSERT_EQUAL(art_test_cli(args, &out, &err), 0);
     char want[16384];
     snprintf(want, sizeof want,
-             "{\"store\": \"%s/g.db\", \"schema_version\": 8, \"site\": null, \"round\": null, "
+             "{\"store\": \"%s/g.db\", \"schema_version\": 9, \"site\": null, \"round\": null, "
              "\"sources\": 3, \"documents\": 2, \"interviews\": 1, \"segments\": 7, \"codes\": 6, "
              "\"codings\": 3, \"participants\": 2}\n", tmp);
     CU_ASSERT_STRING_EQUAL(out, want);

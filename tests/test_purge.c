@@ -220,6 +220,11 @@ static void test_purge_participant(void)
     CU_ASSERT_STRING_EQUAL(ok ? ok : "", "ok");
     free(ok);
     CU_ASSERT_EQUAL(query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    /* every source's segments summed up again (migration 9) */
+    CU_ASSERT_EQUAL(query_int(db, "SELECT count(*) FROM sources s LEFT JOIN source_spans p "
+                                  "ON p.source_id = s.id WHERE p.source_id IS NULL OR "
+                                  "p.nsegments != (SELECT count(*) FROM segments g "
+                                  "WHERE g.source_id = s.id)"), 0);
     CU_ASSERT_EQUAL(query_int(db, DANGLING[0]), 0);
     CU_ASSERT_EQUAL(query_int(db, DANGLING[1]), 0);
     CU_ASSERT_EQUAL(query_int(db, "SELECT count(*) FROM ladder_items"), ladder);
@@ -247,7 +252,7 @@ static void test_purge_participant(void)
     CU_ASSERT_FALSE(store_bytes_contain(db, "Riverside"));
     const char *tables[] = {"sites", "rounds", "sources", "segments", "participants",
                             "participant_attrs", "codes", "codings", "rubric_runs",
-                            "scores", "evidence", "ladder_items"};
+                            "scores", "evidence", "ladder_items", "source_spans"};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
         CU_ASSERT_EQUAL(query_int(db, sql), 0);

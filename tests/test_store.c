@@ -321,7 +321,7 @@ static void test_migrates_run_rows_without_segment_keys(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(la7, "|4|4|"));
 
     CU_ASSERT_EQUAL_FATAL(art_store_open(db_path, &s, &err), ART_OK);
-    CU_ASSERT_EQUAL(art_store_schema_version(s), 8);
+    CU_ASSERT_EQUAL(art_store_schema_version(s), ART_SCHEMA_VERSION);
     art_assessment *b = NULL;
     CU_ASSERT_EQUAL(art_store_load_assessment(s, "Testshire", "r1", &b, &err), ART_OK);
     CU_ASSERT_EQUAL(b ? b->dims[1].nev : 0, 3);
@@ -349,6 +349,69 @@ static void test_migrates_run_rows_without_segment_keys(void)
     free(la7);
     free(ev8);
     free(la8);
+}
+
+/* Sources whose source_spans row is missing or disagrees with their
+ * segments (migration 9). */
+static const char SPANS_WRONG[] =
+    "SELECT (SELECT count(*) FROM sources s LEFT JOIN source_spans p ON p.source_id = s.id "
+    "  WHERE p.source_id IS NULL "
+    "  OR p.nsegments != (SELECT count(*) FROM segments g WHERE g.source_id = s.id) "
+    "  OR p.seg_min IS NOT (SELECT min(g.id) FROM segments g WHERE g.source_id = s.id) "
+    "  OR p.seg_max IS NOT (SELECT max(g.id) FROM segments g WHERE g.source_id = s.id)), "
+    "(SELECT count(*) FROM source_spans)";
+
+/* A source's segments are summed up at ingest, and a round's count is the
+ * sum; a summary that is gone (a segment deleted by anything) only means
+ * counting that source's segments again.  A schema 8 store gets every
+ * source's summary on open. */
+static void test_source_spans(void)
+{
+    art_store *s = fresh_store("spans");
+    CU_ASSERT_FATAL(s != NULL);
+    ingest_site(s, "r1", NULL);
+    long long n = round_segments(s);
+    CU_ASSERT(n > 2);
+    art_store_close(s);
+
+    sqlite3 *db;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
+    char *got = rows_text(db, SPANS_WRONG);
+    CU_ASSERT_STRING_EQUAL(got, "0|3;");   /* three sources, all summed up */
+    free(got);
+    /* a summary gone, and a segment deleted behind the store's back */
+    CU_ASSERT_EQUAL(sqlite3_exec(db, "DELETE FROM source_spans WHERE source_id = "
+                                     "(SELECT min(source_id) FROM source_spans)",
+                                 NULL, NULL, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL(sqlite3_exec(db, "DELETE FROM segments WHERE id = (SELECT max(id) FROM "
+                                     "segments)", NULL, NULL, NULL), SQLITE_OK);
+    got = rows_text(db, SPANS_WRONG);
+    CU_ASSERT_STRING_EQUAL(got, "2|1;");   /* two sources to count again */
+    free(got);
+    sqlite3_close(db);
+    art_error err;
+    CU_ASSERT_EQUAL_FATAL(art_store_open(db_path, &s, &err), ART_OK);
+    CU_ASSERT_EQUAL(round_segments(s), n - 1);
+    /* the next ingest sums up what it finds missing */
+    ingest_site(s, "r2", NULL);
+    art_store_close(s);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
+    got = rows_text(db, SPANS_WRONG);
+    CU_ASSERT_STRING_EQUAL(got, "0|3;");
+    free(got);
+    CU_ASSERT_EQUAL(sqlite3_exec(db, "DROP TRIGGER segments_removed; DROP TABLE source_spans; "
+                                     "PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    CU_ASSERT_EQUAL_FATAL(art_store_open(db_path, &s, &err), ART_OK);
+    CU_ASSERT_EQUAL(art_store_schema_version(s), 9);
+    CU_ASSERT_EQUAL(round_segments(s), n - 1);
+    art_store_close(s);
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
+    got = rows_text(db, SPANS_WRONG);
+    CU_ASSERT_STRING_EQUAL(got, "0|3;");
+    free(got);
+    sqlite3_close(db);
 }
 
 static void test_ingest_counts_and_idempotence(void)
@@ -979,6 +1042,7 @@ void art_test_register(void)
               {"a schema 6 store gets the participant index", test_migrates_to_participant_index},
               {"a schema 7 store's run rows lose their segment keys",
                test_migrates_run_rows_without_segment_keys},
+              {"sources' segments summed up, and counted when not", test_source_spans},
               {"a bad file leaves the store as it was", test_ingest_is_one_transaction},
               {"unknown and missing files", test_ingest_rejects_unknown_and_missing},
               {"ingest threads change nothing", test_ingest_threads_change_nothing},

@@ -693,7 +693,7 @@ int art_score_level(double score);
 
 typedef struct art_store art_store;
 
-#define ART_SCHEMA_VERSION 8
+#define ART_SCHEMA_VERSION 9
 
 /* Open or create.  A new file is created mode 0600.  Foreign keys on, WAL,
  * busy timeout; the schema is migrated forward to ART_SCHEMA_VERSION. */

@@ -448,22 +448,29 @@ static long long data_version(art_store *s)
     return v;
 }
 
-/* Any round: walk the round's sources' segment index entries. */
-static art_status walk_round_span(art_store *s, long long site_id, long long round_id,
-                                  seg_span *out, art_error *err)
+/* The round's span summed over its sources (migration 9).  A source whose
+ * summary is not known (no source_spans row: a statement has added
+ * segments to it or removed some since it was summed up) has its segments
+ * counted here, through their source index, as every source's were. */
+static art_status sum_round_span(art_store *s, long long site_id, long long round_id,
+                                 seg_span *out, art_error *err)
 {
     sqlite3_stmt *st;
-    art_status r = db_prepare(s,
-                              "SELECT count(*), min(g.id), max(g.id) FROM segments g "
-                              "JOIN sources s ON s.id = g.source_id "
-                              "JOIN round_sources rs ON rs.source_id = s.id "
-                              "WHERE s.site_id = ?1 AND rs.round_id = ?2",
-                              &st, err);
+    art_status r = db_prepare(
+        s,
+        "SELECT total(coalesce(p.nsegments, "
+        "  (SELECT count(*) FROM segments g WHERE g.source_id = s.id))), "
+        "min(coalesce(p.seg_min, (SELECT min(g.id) FROM segments g WHERE g.source_id = s.id))), "
+        "max(coalesce(p.seg_max, (SELECT max(g.id) FROM segments g WHERE g.source_id = s.id))) "
+        "FROM sources s JOIN round_sources rs ON rs.source_id = s.id "
+        "LEFT JOIN source_spans p ON p.source_id = s.id "
+        "WHERE s.site_id = ?1 AND rs.round_id = ?2",
+        &st, err);
     if (r != ART_OK)
         return r;
     db_bind(st, "ii", site_id, round_id);
     if (sqlite3_step(st) == SQLITE_ROW) {
-        out->n = sqlite3_column_int64(st, 0);
+        out->n = (long long)sqlite3_column_double(st, 0);
         if (out->n > 0) {
             out->min_id = sqlite3_column_int64(st, 1);
             out->max_id = sqlite3_column_int64(st, 2);
@@ -475,41 +482,21 @@ static art_status walk_round_span(art_store *s, long long site_id, long long rou
     return r;
 }
 
-/* When the round holds every source in the store (one site scored in one
- * round: the usual store), its segments are all the segments: each has a
- * source (NOT NULL, a foreign key the store always enforces).  Then SQLite
- * counts them from the pages of the smallest index and finds the first and
- * last id at the ends of the table, where the join below steps through
- * every segment's index entry and folds min and max over each (22 ms for
- * 114,618 segments, 9 ms this way).  *whole says whether it applied. */
-static art_status whole_store_span(art_store *s, long long site_id, long long round_id,
-                                   seg_span *out, bool *whole, art_error *err)
+art_status store_summarise_sources(art_store *s, long long site_id, art_error *err)
 {
-    *whole = false;
     sqlite3_stmt *st;
-    /* One statement, so one snapshot: the test and the counts agree. */
     art_status r = db_prepare(s,
-                              "SELECT w, CASE WHEN w THEN (SELECT count(*) FROM segments) END, "
-                              "CASE WHEN w THEN (SELECT min(id) FROM segments) END, "
-                              "CASE WHEN w THEN (SELECT max(id) FROM segments) END "
-                              "FROM (SELECT (SELECT count(*) FROM sources) = "
-                              "  (SELECT count(*) FROM round_sources rs "
-                              "   JOIN sources s ON s.id = rs.source_id "
-                              "   WHERE s.site_id = ?1 AND rs.round_id = ?2) AS w)",
+                              "INSERT INTO source_spans(source_id, nsegments, seg_min, seg_max) "
+                              "SELECT s.id, count(g.id), min(g.id), max(g.id) FROM sources s "
+                              "LEFT JOIN segments g ON g.source_id = s.id "
+                              "WHERE s.site_id = ?1 AND s.id NOT IN "
+                              "  (SELECT source_id FROM source_spans) "
+                              "GROUP BY s.id",
                               &st, err);
     if (r != ART_OK)
         return r;
-    db_bind(st, "ii", site_id, round_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *whole = sqlite3_column_int(st, 0) != 0;
-        out->n = *whole ? sqlite3_column_int64(st, 1) : 0;
-        if (out->n > 0) {
-            out->min_id = sqlite3_column_int64(st, 2);
-            out->max_id = sqlite3_column_int64(st, 3);
-        }
-    } else {
-        r = db_error(s, err, "count the round's segments");
-    }
+    db_bind(st, "i", site_id);
+    r = db_step_done(s, st, err);
     sqlite3_finalize(st);
     return r;
 }
@@ -531,10 +518,7 @@ art_status round_span(art_store *s, long long site_id, long long round_id, seg_s
         return ART_OK;
     }
     s->span_memo.valid = false;
-    bool whole;
-    art_status r = whole_store_span(s, site_id, round_id, out, &whole, err);
-    if (r == ART_OK && !whole)
-        r = walk_round_span(s, site_id, round_id, out, err);
+    art_status r = sum_round_span(s, site_id, round_id, out, err);
     if (r == ART_OK && dv >= 0) {
         s->span_memo.valid = true;
         s->span_memo.site_id = site_id;

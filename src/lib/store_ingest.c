@@ -987,6 +987,8 @@ art_status art_store_ingest(art_store *s, const char *site, const char *round,
                         &c.ins_coding, err)) == ART_OK) {
         r = ingest_paths(&c, paths, npaths, err);
     }
+    if (r == ART_OK)
+        r = store_summarise_sources(s, c.site_id, err);
     sqlite3_finalize(c.ins_segment);
     sqlite3_finalize(c.ins_coding);
     sqlite3_finalize(c.sel_participant);

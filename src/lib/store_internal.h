@@ -43,13 +43,17 @@ art_status find_site(art_store *s, const char *site, long long *id, art_error *e
 art_status find_round(art_store *s, long long site_id, const char *round, long long *id,
                              art_error *err);
 /* A round's segments: how many, and the range their ids lie in (empty:
- * n 0 and the range [1, 0]).  One walk of the segments' source index, no
- * row read: the ids bound every later query over the round's segments. */
+ * n 0 and the range [1, 0]), from the sources' summaries (migration 9): the
+ * ids bound every later query over the round's segments. */
 typedef struct seg_span {
     long long n, min_id, max_id;
 } seg_span;
 art_status round_span(art_store *s, long long site_id, long long round_id, seg_span *out,
                       art_error *err);
+/* Sum up the segments of every source of the site whose summary is not
+ * known (no source_spans row): at the end of whatever added or removed
+ * segments, in its transaction. */
+art_status store_summarise_sources(art_store *s, long long site_id, art_error *err);
 art_status insert_returning_id(art_store *s, const char *sql, const char *types,
                                       long long *id, art_error *err, ...);
 art_status ensure_site(art_store *s, const char *site, long long *id, art_error *err);

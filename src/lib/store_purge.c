@@ -370,6 +370,8 @@ static art_status purge_participant_tx(art_store *s, long long site_id, const wh
         r = art_error_set(err, ART_ERR_NOMEM, "%s: purge: out of memory", s->path);
     if (r == ART_OK)
         r = purge_rows(s, site_id, w, err);
+    if (r == ART_OK)
+        r = store_summarise_sources(s, site_id, err);
     /* Erasing a person outranks keeping reviews as written: the trigger is
      * lifted inside this transaction only (a rollback restores it). */
     bool reviews = table_exists(s, "reviews");
