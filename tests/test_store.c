@@ -1026,6 +1026,12 @@ static void test_ingest_segment_batches(void)
     }
     art_document_free(doc);
     sqlite3_finalize(q);
+    /* each document's segments summed up as they were written */
+    char *spans = rows_text(db, SPANS_WRONG);
+    char want[32];
+    snprintf(want, sizeof want, "0|%zu;", nfiles);
+    CU_ASSERT_STRING_EQUAL(spans, want);
+    free(spans);
     sqlite3_close(db);
     CU_ASSERT_EQUAL(f, nfiles);
     CU_ASSERT_EQUAL(rows, (size_t)total);

@@ -223,6 +223,23 @@ static void test_export_round_trip(void)
                 "SELECT s.name, g.text FROM segments g JOIN sources s ON s.id = g.source_id "
                 "WHERE s.kind = 'document' ORDER BY 1, 2");
     expect_same(da, db, "SELECT name, plain_text FROM sources WHERE kind = 'document' ORDER BY 1");
+    /* Both stores summed up every source's segments as ingest added them
+     * (source_spans, migration 9), the .qdpx's selections too. */
+    static const char SPANS_WRONG[] =
+        "SELECT count(*) FROM sources s LEFT JOIN source_spans p ON p.source_id = s.id "
+        "WHERE p.source_id IS NULL "
+        "OR p.nsegments != (SELECT count(*) FROM segments g WHERE g.source_id = s.id) "
+        "OR p.seg_min IS NOT (SELECT min(g.id) FROM segments g WHERE g.source_id = s.id) "
+        "OR p.seg_max IS NOT (SELECT max(g.id) FROM segments g WHERE g.source_id = s.id)";
+    const char *stores[] = {da, db};
+    for (size_t i = 0; i < 2; i++) {
+        char *wrong = query_set(NULL, stores[i], SPANS_WRONG);
+        CU_ASSERT_STRING_EQUAL(wrong, "0\n");
+        free(wrong);
+    }
+    char *spans = query_set(NULL, db, "SELECT count(*) > 3 FROM source_spans WHERE nsegments > 0");
+    CU_ASSERT_STRING_EQUAL(spans, "1\n");
+    free(spans);
 }
 
 static bool has_name(const char *data, size_t n, const char *needle)

@@ -156,6 +156,66 @@ static art_status insert_source(ingest_ctx *c, const char *path, const char *sha
     return r;
 }
 
+/* Note segments [first_id, last_id] added to source_id.  A source's
+ * segments come one after another, so mostly the last entry grows. */
+static art_status note_segments(ingest_ctx *c, long long source_id, long long first_id,
+                                long long last_id, art_error *err)
+{
+    ingest_span *sp = c->nspans ? &c->spans[c->nspans - 1] : NULL;
+    if (!sp || sp->source_id != source_id) {
+        if (c->nspans == c->spans_cap) {
+            size_t cap = c->spans_cap ? c->spans_cap * 2 : 64;
+            ingest_span *p = realloc(c->spans, cap * sizeof *p);
+            if (!p)
+                return art_error_set(err, ART_ERR_NOMEM, "out of memory");
+            c->spans = p;
+            c->spans_cap = cap;
+        }
+        sp = &c->spans[c->nspans++];
+        *sp = (ingest_span){source_id, 0, first_id, last_id};
+    }
+    sp->n += last_id - first_id + 1;
+    if (first_id < sp->min_id)
+        sp->min_id = first_id;
+    if (last_id > sp->max_id)
+        sp->max_id = last_id;
+    return ART_OK;
+}
+
+static int cmp_span_source(const void *a, const void *b)
+{
+    long long x = ((const ingest_span *)a)->source_id, y = ((const ingest_span *)b)->source_id;
+    return (x > y) - (x < y);
+}
+
+/* Write the noted spans (a source noted twice, merged), then sum up any
+ * source of the site still without one (one with no segments, say). */
+static art_status write_spans(ingest_ctx *c, art_error *err)
+{
+    if (c->nspans)
+        qsort(c->spans, c->nspans, sizeof *c->spans, cmp_span_source);
+    sqlite3_stmt *st = NULL;
+    art_status r = c->nspans ? db_prepare(c->s,
+                                          "INSERT OR REPLACE INTO source_spans(source_id, "
+                                          "nsegments, seg_min, seg_max) VALUES (?, ?, ?, ?)",
+                                          &st, err)
+                             : ART_OK;
+    for (size_t i = 0; r == ART_OK && i < c->nspans;) {
+        ingest_span m = c->spans[i++];
+        for (; i < c->nspans && c->spans[i].source_id == m.source_id; i++) {
+            m.n += c->spans[i].n;
+            m.min_id = c->spans[i].min_id < m.min_id ? c->spans[i].min_id : m.min_id;
+            m.max_id = c->spans[i].max_id > m.max_id ? c->spans[i].max_id : m.max_id;
+        }
+        if (!db_bind(st, "iiii", m.source_id, m.n, m.min_id, m.max_id))
+            r = db_error(c->s, err, "bind source span");
+        else
+            r = db_step_done(c->s, st, err);
+    }
+    sqlite3_finalize(st);
+    return r == ART_OK ? store_summarise_sources(c->s, c->site_id, err) : r;
+}
+
 /* The hottest write of an ingest (one row a sentence): bound column by
  * column rather than through db_bind's format string, and without copies. */
 art_status ingest_insert_segment(ingest_ctx *c, long long source_id, long ordinal, int paragraph,
@@ -184,6 +244,7 @@ art_status ingest_insert_segment(ingest_ctx *c, long long source_id, long ordina
     if (r == ART_OK) {
         *seg_id = sqlite3_last_insert_rowid(c->s->db);
         c->stats->segments++;
+        r = note_segments(c, source_id, *seg_id, *seg_id, err);
     } else
         sqlite3_clear_bindings(st);   /* db_step_done only resets on failure */
     return r;
@@ -708,7 +769,9 @@ static art_status insert_segment_batch(ingest_ctx *c, long long source_id, size_
         return r;
     }
     c->stats->segments += INGEST_SEGMENT_BATCH;
-    return ART_OK;
+    /* The rows took the ids after one another, in order (INSERT's VALUES). */
+    long long last = sqlite3_last_insert_rowid(c->s->db);
+    return note_segments(c, source_id, last - INGEST_SEGMENT_BATCH + 1, last, err);
 }
 
 static art_status insert_document(ingest_ctx *c, const char *path, const char *sha,
@@ -988,7 +1051,8 @@ art_status art_store_ingest(art_store *s, const char *site, const char *round,
         r = ingest_paths(&c, paths, npaths, err);
     }
     if (r == ART_OK)
-        r = store_summarise_sources(s, c.site_id, err);
+        r = write_spans(&c, err);
+    free(c.spans);
     sqlite3_finalize(c.ins_segment);
     sqlite3_finalize(c.ins_coding);
     sqlite3_finalize(c.sel_participant);

@@ -77,7 +77,16 @@ typedef struct ingest_ctx {
     sqlite3_stmt *ins_source;
     sqlite3_stmt *ins_round_source;
     sqlite3_stmt *ins_code;     /* once a code path prefix: a codebook has hundreds */
+    /* The segments this ingest added, by source (source_spans, migration
+     * 9): noted as they are inserted, written before the commit, so the new
+     * sources need not be walked again to be summed up. */
+    struct ingest_span *spans;
+    size_t nspans, spans_cap;
 } ingest_ctx;
+
+typedef struct ingest_span {
+    long long source_id, n, min_id, max_id;
+} ingest_span;
 
 typedef struct ingest_source {
     const char *path;

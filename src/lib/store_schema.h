@@ -285,9 +285,10 @@ static const char *const art_migrations[] = {
      * known: readers then count the source's segments themselves
      * (round_span), so a missing summary costs time, never a wrong count.
      * Segments are only ever added to a source created in the same
-     * transaction (ingest, which sums up its new sources before it commits:
-     * store_summarise_sources); a trigger on each insert, to guard against
-     * anything else, made an ingest 5% slower.  Any delete of a segment
+     * transaction (ingest, which notes each source's ids as it writes them
+     * and sums up any source still missing before it commits); a trigger on
+     * each insert, to guard against anything else, made an ingest 10%
+     * slower, and summing up the new sources by walking them 10% too.  Any delete of a segment
      * drops its source's row, whatever code does it, and a purge sums up
      * again before it commits. */
     "CREATE TABLE IF NOT EXISTS source_spans("
