@@ -177,6 +177,47 @@ int art_test_count_lines(const char *s)
     return n;
 }
 
+/* Append n bytes of t to *b (length *len, capacity *cap). */
+static void rows_append(char **b, size_t *len, size_t *cap, const char *t, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t c = (*len + n + 1) * 2;
+        char *p = realloc(*b, c);
+        CU_ASSERT_FATAL(p != NULL);
+        *b = p;
+        *cap = c;
+    }
+    memcpy(*b + *len, t, n);
+    *len += n;
+    (*b)[*len] = '\0';
+}
+
+char *art_test_query_rows(const char *db_path, const char *sql)
+{
+    char *b = NULL;
+    size_t len = 0, cap = 0;
+    rows_append(&b, &len, &cap, "", 0);
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (int i = 0; i < sqlite3_column_count(st); i++) {
+                const char *t = (const char *)sqlite3_column_text(st, i);
+                if (i)
+                    rows_append(&b, &len, &cap, "|", 1);
+                rows_append(&b, &len, &cap, t ? t : "NULL", strlen(t ? t : "NULL"));
+            }
+            rows_append(&b, &len, &cap, "\n", 1);
+        }
+        sqlite3_finalize(st);
+    } else {
+        fprintf(stderr, "sql: %s\n", sqlite3_errmsg(h));
+    }
+    sqlite3_close(h);
+    return b;
+}
+
 void art_test_store_digest(const char *path, char out[65])
 {
     sqlite3 *db;

@@ -204,6 +204,19 @@ static void test_migrates_to_participant_index(void)
     sqlite3_close(db);
 }
 
+/* A run to save: the shipped rubric (its text in *xml, *len) and an
+ * assessment of Testshire's round r1 with nothing scored yet. */
+static art_assessment *blank_run(art_rubric **rb, char **xml, size_t *len)
+{
+    art_error err;
+    CU_ASSERT_FATAL(art_read_file(art_test_src("rubrics/cls-culture.xml"), 0, xml, len, &err) == ART_OK);
+    *rb = NULL;
+    CU_ASSERT_FATAL(art_rubric_load_memory(*xml, *len, "cls-culture.xml", rb, &err) == ART_OK);
+    art_assessment *a = NULL;
+    CU_ASSERT_FATAL(art_assessment_from_rubric(*rb, "Testshire", "r1", &a, &err) == ART_OK);
+    return a;
+}
+
 /* How many of table's foreign keys point at parent. */
 static int foreign_keys_to(sqlite3 *db, const char *table, const char *parent)
 {
@@ -218,26 +231,6 @@ static int foreign_keys_to(sqlite3 *db, const char *table, const char *parent)
         sqlite3_finalize(st);
     }
     return n;
-}
-
-/* One column of every row of a query, concatenated ("id|segment|quote;"). */
-static char *rows_text(sqlite3 *db, const char *sql)
-{
-    art_buf b;
-    art_buf_init(&b);
-    sqlite3_stmt *st;
-    CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        for (int i = 0; i < sqlite3_column_count(st); i++) {
-            const unsigned char *t = sqlite3_column_text(st, i);
-            art_buf_puts(&b, t ? (const char *)t : "NULL");
-            art_buf_puts(&b, i + 1 < sqlite3_column_count(st) ? "|" : ";");
-        }
-    }
-    sqlite3_finalize(st);
-    char *out = art_strdup(b.data ? b.data : "");
-    art_buf_free(&b);
-    return out;
 }
 
 /* Evidence and ladder rows as schema 7 made them: segment_id a foreign key
@@ -276,11 +269,8 @@ static void test_migrates_run_rows_without_segment_keys(void)
     art_error err;
     char *xml;
     size_t len;
-    CU_ASSERT_FATAL(art_read_file(art_test_src("rubrics/cls-culture.xml"), 0, &xml, &len, &err) == ART_OK);
-    art_rubric *rb = NULL;
-    CU_ASSERT_FATAL(art_rubric_load_memory(xml, len, "cls-culture.xml", &rb, &err) == ART_OK);
-    art_assessment *a = NULL;
-    CU_ASSERT_FATAL(art_assessment_from_rubric(rb, "Testshire", "r1", &a, &err) == ART_OK);
+    art_rubric *rb;
+    art_assessment *a = blank_run(&rb, &xml, &len);
     art_dim_score *d = &a->dims[1];
     d->ev = calloc(3, sizeof *d->ev);
     CU_ASSERT_FATAL(d->ev != NULL);
@@ -315,7 +305,7 @@ static void test_migrates_run_rows_without_segment_keys(void)
     CU_ASSERT_EQUAL_FATAL(sqlite3_exec(db, SCHEMA7_RUN_ROWS, NULL, NULL, NULL), SQLITE_OK);
     CU_ASSERT_EQUAL(foreign_keys_to(db, "evidence", "segments"), 1);
     CU_ASSERT_EQUAL(foreign_keys_to(db, "ladder_items", "segments"), 1);
-    char *ev7 = rows_text(db, EV), *la7 = rows_text(db, LA);
+    char *ev7 = art_test_query_rows(db_path, EV), *la7 = art_test_query_rows(db_path, LA);
     sqlite3_close(db);
     CU_ASSERT_PTR_NOT_NULL(strstr(ev7, "|4|policy.txt|"));  /* a segment named */
     CU_ASSERT_PTR_NOT_NULL(strstr(la7, "|4|4|"));
@@ -334,15 +324,15 @@ static void test_migrates_run_rows_without_segment_keys(void)
     CU_ASSERT_EQUAL(foreign_keys_to(db, "ladder_items", "segments"), 0);
     CU_ASSERT_EQUAL(foreign_keys_to(db, "evidence", "scores"), 2);   /* one per column */
     CU_ASSERT_EQUAL(foreign_keys_to(db, "ladder_items", "rubric_runs"), 1);
-    char *ev8 = rows_text(db, EV), *la8 = rows_text(db, LA);
+    char *ev8 = art_test_query_rows(db_path, EV), *la8 = art_test_query_rows(db_path, LA);
     CU_ASSERT_STRING_EQUAL(ev8, ev7);
     CU_ASSERT_STRING_EQUAL(la8, la7);
     /* the run's rows still go with it */
     CU_ASSERT_EQUAL(sqlite3_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM rubric_runs",
                                  NULL, NULL, NULL), SQLITE_OK);
-    char *gone = rows_text(db, "SELECT (SELECT count(*) FROM evidence), "
+    char *gone = art_test_query_rows(db_path, "SELECT (SELECT count(*) FROM evidence), "
                                "(SELECT count(*) FROM ladder_items)");
-    CU_ASSERT_STRING_EQUAL(gone, "0|0;");
+    CU_ASSERT_STRING_EQUAL(gone, "0|0\n");
     free(gone);
     sqlite3_close(db);
     free(ev7);
@@ -351,15 +341,9 @@ static void test_migrates_run_rows_without_segment_keys(void)
     free(la8);
 }
 
-/* Sources whose source_spans row is missing or disagrees with their
- * segments (migration 9). */
+/* Sources whose source_spans row is missing or wrong, and rows there are. */
 static const char SPANS_WRONG[] =
-    "SELECT (SELECT count(*) FROM sources s LEFT JOIN source_spans p ON p.source_id = s.id "
-    "  WHERE p.source_id IS NULL "
-    "  OR p.nsegments != (SELECT count(*) FROM segments g WHERE g.source_id = s.id) "
-    "  OR p.seg_min IS NOT (SELECT min(g.id) FROM segments g WHERE g.source_id = s.id) "
-    "  OR p.seg_max IS NOT (SELECT max(g.id) FROM segments g WHERE g.source_id = s.id)), "
-    "(SELECT count(*) FROM source_spans)";
+    "SELECT (" ART_TEST_SPANS_WRONG "), (SELECT count(*) FROM source_spans)";
 
 /* A source's segments are summed up at ingest, and a round's count is the
  * sum; a summary that is gone (a segment deleted by anything) only means
@@ -376,8 +360,8 @@ static void test_source_spans(void)
 
     sqlite3 *db;
     CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
-    char *got = rows_text(db, SPANS_WRONG);
-    CU_ASSERT_STRING_EQUAL(got, "0|3;");   /* three sources, all summed up */
+    char *got = art_test_query_rows(db_path, SPANS_WRONG);
+    CU_ASSERT_STRING_EQUAL(got, "0|3\n");   /* three sources, all summed up */
     free(got);
     /* a summary gone, and a segment deleted behind the store's back */
     CU_ASSERT_EQUAL(sqlite3_exec(db, "DELETE FROM source_spans WHERE source_id = "
@@ -385,8 +369,8 @@ static void test_source_spans(void)
                                  NULL, NULL, NULL), SQLITE_OK);
     CU_ASSERT_EQUAL(sqlite3_exec(db, "DELETE FROM segments WHERE id = (SELECT max(id) FROM "
                                      "segments)", NULL, NULL, NULL), SQLITE_OK);
-    got = rows_text(db, SPANS_WRONG);
-    CU_ASSERT_STRING_EQUAL(got, "2|1;");   /* two sources to count again */
+    got = art_test_query_rows(db_path, SPANS_WRONG);
+    CU_ASSERT_STRING_EQUAL(got, "2|1\n");   /* two sources to count again */
     free(got);
     sqlite3_close(db);
     art_error err;
@@ -396,8 +380,8 @@ static void test_source_spans(void)
     ingest_site(s, "r2", NULL);
     art_store_close(s);
     CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
-    got = rows_text(db, SPANS_WRONG);
-    CU_ASSERT_STRING_EQUAL(got, "0|3;");
+    got = art_test_query_rows(db_path, SPANS_WRONG);
+    CU_ASSERT_STRING_EQUAL(got, "0|3\n");
     free(got);
     CU_ASSERT_EQUAL(sqlite3_exec(db, "DROP TRIGGER segments_removed; DROP TABLE source_spans; "
                                      "PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);
@@ -407,11 +391,9 @@ static void test_source_spans(void)
     CU_ASSERT_EQUAL(art_store_schema_version(s), 9);
     CU_ASSERT_EQUAL(round_segments(s), n - 1);
     art_store_close(s);
-    CU_ASSERT_EQUAL_FATAL(sqlite3_open(db_path, &db), SQLITE_OK);
-    got = rows_text(db, SPANS_WRONG);
-    CU_ASSERT_STRING_EQUAL(got, "0|3;");
+    got = art_test_query_rows(db_path, SPANS_WRONG);
+    CU_ASSERT_STRING_EQUAL(got, "0|3\n");
     free(got);
-    sqlite3_close(db);
 }
 
 static void test_ingest_counts_and_idempotence(void)
@@ -742,11 +724,8 @@ static void test_save_and_load_assessment(void)
     art_error err;
     char *xml;
     size_t len;
-    CU_ASSERT_FATAL(art_read_file(art_test_src("rubrics/cls-culture.xml"), 0, &xml, &len, &err) == ART_OK);
-    art_rubric *rb = NULL;
-    CU_ASSERT_FATAL(art_rubric_load_memory(xml, len, "cls-culture.xml", &rb, &err) == ART_OK);
-    art_assessment *a = NULL;
-    CU_ASSERT_FATAL(art_assessment_from_rubric(rb, "Testshire", "r1", &a, &err) == ART_OK);
+    art_rubric *rb;
+    art_assessment *a = blank_run(&rb, &xml, &len);
     art_dim_score *d = &a->dims[0];
     d->score = 42.5;
     d->espoused = 70;
@@ -810,11 +789,8 @@ static void test_save_batches_rows(void)
     art_error err;
     char *xml;
     size_t len;
-    CU_ASSERT_FATAL(art_read_file(art_test_src("rubrics/cls-culture.xml"), 0, &xml, &len, &err) == ART_OK);
-    art_rubric *rb = NULL;
-    CU_ASSERT_FATAL(art_rubric_load_memory(xml, len, "cls-culture.xml", &rb, &err) == ART_OK);
-    art_assessment *a = NULL;
-    CU_ASSERT_FATAL(art_assessment_from_rubric(rb, "Testshire", "r1", &a, &err) == ART_OK);
+    art_rubric *rb;
+    art_assessment *a = blank_run(&rb, &xml, &len);
     size_t total = 0;
     for (size_t i = 0; i < a->ndims && i < sizeof nev / sizeof nev[0]; i++) {
         art_dim_score *d = &a->dims[i];
@@ -1027,9 +1003,9 @@ static void test_ingest_segment_batches(void)
     art_document_free(doc);
     sqlite3_finalize(q);
     /* each document's segments summed up as they were written */
-    char *spans = rows_text(db, SPANS_WRONG);
+    char *spans = art_test_query_rows(db_path, SPANS_WRONG);
     char want[32];
-    snprintf(want, sizeof want, "0|%zu;", nfiles);
+    snprintf(want, sizeof want, "0|%zu\n", nfiles);
     CU_ASSERT_STRING_EQUAL(spans, want);
     free(spans);
     sqlite3_close(db);

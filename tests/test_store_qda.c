@@ -147,36 +147,9 @@ static void test_codebook_is_not_evidence(void)
     art_store_close(s);
 }
 
-/* A set of "a|b|c" strings from a query, sorted, joined by newlines. */
-static char *query_set(art_store *unused, const char *db, const char *sql)
-{
-    (void)unused;
-    sqlite3 *h;
-    art_buf b;
-    art_buf_init(&b);
-    sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            for (int i = 0; i < sqlite3_column_count(st); i++) {
-                const char *t = (const char *)sqlite3_column_text(st, i);
-                art_buf_printf(&b, "%s%s", i ? "|" : "", t ? t : "NULL");
-            }
-            art_buf_putc(&b, '\n');
-        }
-        sqlite3_finalize(st);
-    } else {
-        fprintf(stderr, "sql: %s\n", sqlite3_errmsg(h));
-    }
-    sqlite3_close(h);
-    if (!b.data)
-        art_buf_puts(&b, "");
-    return art_buf_steal(&b);
-}
-
 static void expect_same(const char *a_db, const char *b_db, const char *sql)
 {
-    char *x = query_set(NULL, a_db, sql), *y = query_set(NULL, b_db, sql);
+    char *x = art_test_query_rows(a_db, sql), *y = art_test_query_rows(b_db, sql);
     CU_ASSERT_STRING_EQUAL(x, y);
     if (strcmp(x, y) != 0)
         fprintf(stderr, "\n%s\n--- first\n%s--- second\n%s", sql, x, y);
@@ -225,19 +198,13 @@ static void test_export_round_trip(void)
     expect_same(da, db, "SELECT name, plain_text FROM sources WHERE kind = 'document' ORDER BY 1");
     /* Both stores summed up every source's segments as ingest added them
      * (source_spans, migration 9), the .qdpx's selections too. */
-    static const char SPANS_WRONG[] =
-        "SELECT count(*) FROM sources s LEFT JOIN source_spans p ON p.source_id = s.id "
-        "WHERE p.source_id IS NULL "
-        "OR p.nsegments != (SELECT count(*) FROM segments g WHERE g.source_id = s.id) "
-        "OR p.seg_min IS NOT (SELECT min(g.id) FROM segments g WHERE g.source_id = s.id) "
-        "OR p.seg_max IS NOT (SELECT max(g.id) FROM segments g WHERE g.source_id = s.id)";
     const char *stores[] = {da, db};
     for (size_t i = 0; i < 2; i++) {
-        char *wrong = query_set(NULL, stores[i], SPANS_WRONG);
+        char *wrong = art_test_query_rows(stores[i], ART_TEST_SPANS_WRONG);
         CU_ASSERT_STRING_EQUAL(wrong, "0\n");
         free(wrong);
     }
-    char *spans = query_set(NULL, db, "SELECT count(*) > 3 FROM source_spans WHERE nsegments > 0");
+    char *spans = art_test_query_rows(db, "SELECT count(*) > 3 FROM source_spans WHERE nsegments > 0");
     CU_ASSERT_STRING_EQUAL(spans, "1\n");
     free(spans);
 }
@@ -327,7 +294,7 @@ static void test_migration_from_schema_1(void)
         free(sites[i]);
     free(sites);
     art_store_close(s);
-    char *cols = query_set(NULL, path, "SELECT name, codable, color FROM codes");
+    char *cols = art_test_query_rows(path, "SELECT name, codable, color FROM codes");
     CU_ASSERT_STRING_EQUAL(cols, "Trust|1|NULL\n");
     free(cols);
 }

@@ -28,6 +28,18 @@ int art_test_count_lines(const char *s);
 void art_test_golden(const char *rel, const char *actual);
 /* A digest of every row of every table of a store: equal digests, same data. */
 void art_test_store_digest(const char *db_path, char out[65]);
+/* Every row of a query on the store at db_path (read only), columns joined
+ * by '|', each row ended by '\n' ("NULL" for NULL); "" for no rows.  Freed
+ * by the caller. */
+char *art_test_query_rows(const char *db_path, const char *sql);
+/* How many sources' segment summaries (source_spans, schema 9) are missing
+ * or disagree with their segments. */
+#define ART_TEST_SPANS_WRONG                                                              \
+    "SELECT count(*) FROM sources s LEFT JOIN source_spans p ON p.source_id = s.id "      \
+    "WHERE p.source_id IS NULL "                                                          \
+    "OR p.nsegments != (SELECT count(*) FROM segments g WHERE g.source_id = s.id) "       \
+    "OR p.seg_min IS NOT (SELECT min(g.id) FROM segments g WHERE g.source_id = s.id) "    \
+    "OR p.seg_max IS NOT (SELECT max(g.id) FROM segments g WHERE g.source_id = s.id)"
 
 /* Both NULL, or equal strings. */
 int art_test_same_str(const char *a, const char *b);
