@@ -288,9 +288,9 @@ static const char *const art_migrations[] = {
      * transaction (ingest, which notes each source's ids as it writes them
      * and sums up any source still missing before it commits); a trigger on
      * each insert, to guard against anything else, made an ingest 10%
-     * slower, and summing up the new sources by walking them 10% too.  Any delete of a segment
-     * drops its source's row, whatever code does it, and a purge sums up
-     * again before it commits. */
+     * slower, and summing up the new sources by walking them 10% too.  Any
+     * delete of a segment drops its source's row, whatever code does it,
+     * and a purge sums up again before it commits. */
     "CREATE TABLE IF NOT EXISTS source_spans("
     "  source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,"
     "  nsegments INTEGER NOT NULL,"
